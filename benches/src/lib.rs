@@ -1,0 +1,1 @@
+//! criterion benchmarks of Patungan; run `cargo bench -p patungan-benches`.

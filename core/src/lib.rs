@@ -1,0 +1,55 @@
+//! # patungan-core
+//!
+//! The pure, deterministic heart of Patungan, a group-buying engine: tier pricing,
+//! the bot top-up, join costs and (in later modules) grosir allocation, the session
+//! lifecycle, the escrow ledger and wallets.
+//!
+//! Nothing here reads a clock, a random source, a network or a disk: time, ids
+//! and entropy are inputs, so the same inputs give the same outputs on every
+//! platform and in every language binding.
+//!
+//! ```
+//! use patungan_core::{BotPolicy, Money, Moq, TierLadder};
+//!
+//! let ladder = TierLadder::with_default_thresholds(
+//!     Money::idr(200_000),
+//!     [Money::idr(150_000), Money::idr(135_000), Money::idr(120_000), Money::idr(105_000)],
+//! )?;
+//! let moq = Moq::new(100)?;
+//! // Buyers of 10, 15 and 20 units: fill 45 % reaches the 25 % rung.
+//! assert_eq!(ladder.final_price(moq, 45), Money::idr(150_000));
+//! assert_eq!(ladder.cashback(moq, 45, 20)?, Money::idr(1_000_000));
+//! // Near the end, the bot tops a weak session up to 25 % of the MOQ.
+//! assert_eq!(BotPolicy::default().top_up(moq, 20, 0), 5);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+pub mod bot;
+pub mod bp;
+pub mod cost;
+pub mod ids;
+pub mod money;
+pub mod moq;
+pub mod tier;
+
+pub use bot::{BotPolicy, BotPolicyError};
+pub use bp::BasisPoints;
+pub use cost::{CostBreakdown, CostError, JoinCostInput};
+pub use ids::{
+    AccountId, OrderId, ParticipantId, PaymentId, ProductId, SessionId, TransferId, UserId,
+    VariantId, WithdrawalId,
+};
+pub use money::{Currency, Money, MoneyError, Rounding};
+pub use moq::{Moq, MoqError};
+pub use tier::{Preview, Rung, RungView, TierError, TierLadder};

@@ -1,0 +1,1 @@
+//! Runnable examples of Patungan live under `examples/`; see the README.
