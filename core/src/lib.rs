@@ -38,10 +38,14 @@
 pub mod bot;
 pub mod bp;
 pub mod cost;
+pub mod grosir;
 pub mod ids;
+pub mod ledger;
 pub mod money;
 pub mod moq;
+pub mod session;
 pub mod tier;
+pub mod wallet;
 
 pub use bot::{BotPolicy, BotPolicyError};
 pub use bp::BasisPoints;

@@ -1,1 +1,3 @@
+//! Quickstart: placeholder until the foundation example lands.
+
 fn main() {}

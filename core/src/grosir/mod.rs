@@ -1,0 +1,1 @@
+//! Grosir (factory bundle) configuration, variant availability and the warehouse plan (DESIGN §6, §7).

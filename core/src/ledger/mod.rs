@@ -1,0 +1,1 @@
+//! The double-entry escrow ledger (DESIGN §8), with TigerBeetle semantics.

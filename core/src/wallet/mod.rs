@@ -1,0 +1,1 @@
+//! Wallets, withdrawals and withdrawal batching (DESIGN §9).
