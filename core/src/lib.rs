@@ -57,3 +57,8 @@ pub use ids::{
 pub use money::{Currency, Money, MoneyError, Rounding};
 pub use moq::{Moq, MoqError};
 pub use tier::{Preview, Rung, RungView, TierError, TierLadder};
+
+/// The README's Rust example, compiled and run as a doc-test.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
