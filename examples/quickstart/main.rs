@@ -25,7 +25,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         ladder.group_price()
     );
     println!("Tier ladder");
-    println!("  {:>7}  {:>6}  {:>14}  {:>14}", "fill", "units", "unit price", "saving/unit");
+    println!(
+        "  {:>7}  {:>6}  {:>14}  {:>14}",
+        "fill", "units", "unit price", "saving/unit"
+    );
     for rung in ladder.rungs() {
         let units = rung.threshold.quantity_to_reach(moq.get());
         let saving = ladder.group_price().checked_sub(rung.unit_price)?;
