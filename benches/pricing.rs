@@ -1,6 +1,8 @@
 //! Pricing hot paths: the tier preview a mobile app runs on every keystroke, the
 //! bot top-up and the join cost breakdown.
 
+#![allow(missing_docs)] // criterion_group! and criterion_main! generate undocumented items
+
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
