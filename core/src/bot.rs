@@ -181,4 +181,18 @@ mod tests {
         )
         .is_err());
     }
+
+    #[test]
+    fn check_runs_one_window_before_the_end() {
+        let end = DateTime::parse_from_rfc3339("2026-11-25T17:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let at = BotPolicy::default().check_at(end);
+        assert_eq!(at.to_rfc3339(), "2026-11-25T16:50:00+00:00");
+        let json = serde_json::to_string(&BotPolicy::default()).unwrap();
+        assert_eq!(
+            json,
+            r#"{"enabled":true,"target_bp":2500,"window_seconds":600}"#
+        );
+    }
 }

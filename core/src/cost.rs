@@ -113,3 +113,60 @@ impl CostBreakdown {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::Currency;
+
+    fn input() -> JoinCostInput {
+        JoinCostInput {
+            quantity: 10,
+            group_price: Money::idr(100_000),
+            moq: Moq::new(100).unwrap(),
+            bulk_shipping_cost: Money::idr(500_000),
+            courier_price: Money::idr(15_000),
+            gateway_fee_rate: DEFAULT_GATEWAY_FEE,
+        }
+    }
+
+    #[test]
+    fn design_example_part_by_part() {
+        let c = CostBreakdown::for_join(&input()).unwrap();
+        assert_eq!(c.product, Money::idr(1_000_000));
+        assert_eq!(c.leg1_per_unit, Money::idr(5_000));
+        assert_eq!(c.leg1, Money::idr(50_000));
+        assert_eq!(c.leg2, Money::idr(15_000));
+        assert_eq!(c.gateway_fee, Money::idr(30_000));
+        assert_eq!(c.total, Money::idr(1_095_000));
+    }
+
+    #[test]
+    fn bad_inputs_are_typed_errors() {
+        let zero = JoinCostInput {
+            quantity: 0,
+            ..input()
+        };
+        assert_eq!(
+            CostBreakdown::for_join(&zero).unwrap_err(),
+            CostError::ZeroQuantity
+        );
+        let usd = JoinCostInput {
+            bulk_shipping_cost: Money::zero(Currency::USD),
+            ..input()
+        };
+        assert_eq!(
+            CostBreakdown::for_join(&usd).unwrap_err().code(),
+            "money.currency_mismatch"
+        );
+        let huge = JoinCostInput {
+            quantity: u64::MAX,
+            group_price: Money::new(rust_decimal::Decimal::MAX, Currency::IDR).unwrap(),
+            ..input()
+        };
+        assert_eq!(
+            CostBreakdown::for_join(&huge).unwrap_err().code(),
+            "money.overflow"
+        );
+    }
+}

@@ -527,4 +527,42 @@ mod tests {
             "money.unknown_currency"
         );
     }
+
+    #[test]
+    fn percentages_name_their_rounding() {
+        let m = Money::idr(33_333);
+        let bp = BasisPoints::new(300); // 999.99
+        assert_eq!(m.percent_of(bp, Rounding::Up).unwrap(), Money::idr(1_000));
+        assert_eq!(m.percent_of(bp, Rounding::Down).unwrap(), Money::idr(999));
+        assert_eq!(
+            m.percent_of(bp, Rounding::HalfEven).unwrap(),
+            Money::idr(1_000)
+        );
+        assert_eq!(
+            Money::idr(50)
+                .percent_of(BasisPoints::new(5_000), Rounding::HalfEven)
+                .unwrap(),
+            Money::idr(25)
+        );
+    }
+
+    #[test]
+    fn sums_and_saturating_subtraction() {
+        let total = Money::checked_sum(Currency::IDR, [Money::idr(1), Money::idr(2)]).unwrap();
+        assert_eq!(total, Money::idr(3));
+        assert_eq!(
+            Money::checked_sum(Currency::IDR, []).unwrap(),
+            Money::idr(0)
+        );
+        let usd = Money::new(dec!(1), Currency::USD).unwrap();
+        assert_eq!(
+            Money::checked_sum(Currency::IDR, [usd]).unwrap_err().code(),
+            "money.currency_mismatch"
+        );
+        assert_eq!(
+            Money::idr(1).saturating_sub(Money::idr(5)).unwrap(),
+            Money::idr(0)
+        );
+        assert_eq!(Money::idr(1_095_000).to_string(), "IDR 1095000");
+    }
 }

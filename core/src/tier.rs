@@ -445,4 +445,40 @@ mod tests {
         assert_eq!(p.units_to_next_rung, None);
         assert_eq!(p.saving_per_unit_now, Money::idr(50_000));
     }
+
+    #[test]
+    fn preview_quantity_overflow_is_an_error() {
+        let err = ladder()
+            .preview(Moq::new(100).unwrap(), u64::MAX, 1)
+            .unwrap_err();
+        assert_eq!(err.code(), "tier.quantity_overflow");
+    }
+
+    #[test]
+    fn serde_rejects_invalid_ladders() {
+        let json = r#"{"group_price":{"amount":"100","currency":"IDR"},"rungs":[]}"#;
+        assert!(serde_json::from_str::<TierLadder>(json).is_err());
+        let l = ladder();
+        let back: TierLadder = serde_json::from_str(&serde_json::to_string(&l).unwrap()).unwrap();
+        assert_eq!(back, l);
+    }
+
+    #[test]
+    fn rung_lookup_is_inclusive_at_each_threshold() {
+        let l = ladder();
+        for (index, rung) in l.rungs().iter().enumerate() {
+            let at = l.rung_at(rung.threshold).unwrap();
+            assert_eq!(at.index as usize, index);
+            let below = BasisPoints::new(rung.threshold.get() - 1);
+            assert_eq!(
+                l.rung_at(below).map(|r| r.index as usize),
+                index.checked_sub(1)
+            );
+            assert_eq!(
+                l.next_rung_after(below).map(|r| r.index as usize),
+                Some(index)
+            );
+        }
+        assert_eq!(l.lowest_threshold(), BasisPoints::new(2_500));
+    }
 }
