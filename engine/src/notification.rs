@@ -1,0 +1,133 @@
+//! Provider notifications (webhooks) as engine inputs, with their deduplication key.
+
+use chrono::{DateTime, Utc};
+use patungan_core::{Money, PaymentId};
+use serde::{Deserialize, Serialize};
+
+use crate::ports::ShipmentStatus;
+
+/// What a payment notification says happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    /// The invoice was paid.
+    Paid,
+    /// The invoice expired unpaid.
+    Expired,
+    /// The payment failed.
+    Failed,
+}
+
+/// A payment gateway reports on an invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentNotification {
+    /// The provider's id of the notified object (e.g. the invoice id).
+    pub provider_event_id: String,
+    /// Our payment id (the invoice's external id).
+    pub payment_id: PaymentId,
+    /// What happened.
+    pub status: PaymentStatus,
+    /// The amount paid, for `Paid`.
+    pub paid_amount: Option<Money>,
+    /// When it was paid, for `Paid`.
+    pub paid_at: Option<DateTime<Utc>>,
+    /// e.g. `BANK_TRANSFER`.
+    pub payment_method: Option<String>,
+    /// e.g. `BCA`.
+    pub payment_channel: Option<String>,
+}
+
+/// What a refund notification says happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundOutcome {
+    /// The money went back.
+    Succeeded,
+    /// The refund failed and must be retried.
+    Failed,
+}
+
+/// A payment gateway reports on a refund.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundNotification {
+    /// The provider's id of the refund.
+    pub provider_event_id: String,
+    /// Our refund reference.
+    pub reference: String,
+    /// What happened.
+    pub outcome: RefundOutcome,
+    /// The provider's failure code, for `Failed`.
+    pub failure_code: Option<String>,
+}
+
+/// What a payout notification says happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayoutOutcome {
+    /// The bank account was credited.
+    Completed,
+    /// The payout failed.
+    Failed,
+    /// A completed payout was reversed by the bank.
+    Reversed,
+}
+
+/// A disburser reports on one payout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayoutNotification {
+    /// The provider's id of the payout.
+    pub provider_event_id: String,
+    /// Our item key (the payout's external id).
+    pub external_id: String,
+    /// What happened.
+    pub outcome: PayoutOutcome,
+    /// The provider's failure code, for `Failed`.
+    pub failure_code: Option<String>,
+}
+
+/// A shipping provider reports on a shipment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShipmentNotification {
+    /// The provider's id of the order.
+    pub provider_order_id: String,
+    /// The new status.
+    pub status: ShipmentStatus,
+    /// The waybill, when the event carries it.
+    pub waybill_id: Option<String>,
+    /// The price, when the event carries it.
+    pub price: Option<Money>,
+}
+
+/// Any provider notification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Notification {
+    /// About a payment.
+    Payment(PaymentNotification),
+    /// About a refund.
+    Refund(RefundNotification),
+    /// About a payout.
+    Payout(PayoutNotification),
+    /// About a shipment.
+    Shipment(ShipmentNotification),
+}
+
+impl Notification {
+    /// The inbox key: the provider's object id plus the status it reports. A webhook
+    /// delivered again under the same key is a duplicate and changes nothing.
+    pub fn dedup_key(&self) -> String {
+        match self {
+            Notification::Payment(n) => {
+                format!("payment:{}:{:?}", n.provider_event_id, n.status)
+            }
+            Notification::Refund(n) => format!("refund:{}:{:?}", n.provider_event_id, n.outcome),
+            Notification::Payout(n) => format!("payout:{}:{:?}", n.provider_event_id, n.outcome),
+            Notification::Shipment(n) => format!(
+                "shipment:{}:{:?}:{}",
+                n.provider_order_id,
+                n.status,
+                n.waybill_id.as_deref().unwrap_or("")
+            ),
+        }
+    }
+}

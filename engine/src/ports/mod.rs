@@ -1,0 +1,19 @@
+//! Ports: the traits through which the engine reaches the outside world.
+//! Adapters implement them (PostgreSQL, Xendit, Biteship); the in-memory ones in
+//! [`crate::memory`] are the embedded default.
+
+pub mod disburser;
+pub mod error;
+pub mod gateway;
+pub mod shipping;
+
+pub use disburser::{BankAccount, Disburser, PayoutBatch, PayoutBatchAccepted, PayoutItem};
+pub use error::{FailureClass, PortError};
+pub use gateway::{
+    Invoice, InvoiceItem, InvoiceRequest, Payer, PaymentGateway, RefundAccepted, RefundReason,
+    RefundRequest, RefundState,
+};
+pub use shipping::{
+    Contact, CourierRate, Location, ParcelItem, RateRequest, Shipment, ShipmentRequest,
+    ShipmentStatus, ShippingProvider, Tracking, TrackingEvent,
+};
