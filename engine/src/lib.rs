@@ -16,6 +16,8 @@
     )
 )]
 
+pub mod memory;
 pub mod notification;
 pub mod ports;
 pub mod retry;
+mod seeded;

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::seeded::splitmix;
+
 /// Exponential backoff with deterministic jitter.
 ///
 /// The jitter comes from a caller-supplied seed (the effect's id), not from a random
@@ -53,18 +55,10 @@ impl RetryPolicy {
         let jitter = if spread == 0 {
             0
         } else {
-            u128::from(mix(seed ^ u64::from(failed_attempts))) % spread
+            u128::from(splitmix(seed ^ u64::from(failed_attempts))) % spread
         };
         Some(base + Duration::from_millis(u64::try_from(jitter).unwrap_or(0)))
     }
-}
-
-/// SplitMix64's finaliser: a fixed, well-spread mapping of a seed to bits.
-fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 #[cfg(test)]
