@@ -1,0 +1,169 @@
+//! A withdrawal: the request, its validation, and where it stands.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::batch::BatchKey;
+use super::error::WalletError;
+use super::policy::WithdrawalPolicy;
+use crate::ids::{UserId, WithdrawalId};
+use crate::money::Money;
+
+/// Where a payout goes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct BankAccount {
+    /// The gateway's bank code, e.g. `"BCA"`.
+    pub bank_code: String,
+    /// The account number: digits only.
+    pub account_number: String,
+    /// The account holder's name.
+    pub holder_name: String,
+}
+
+impl BankAccount {
+    /// Checks the fields against `policy`: bank code present, account number of digits
+    /// within the allowed length, holder name long enough.
+    pub fn validate(&self, policy: &WithdrawalPolicy) -> Result<(), WalletError> {
+        if self.bank_code.trim().is_empty() {
+            return Err(WalletError::MissingBankCode);
+        }
+        let digits = self.account_number.len();
+        if !self.account_number.bytes().all(|b| b.is_ascii_digit())
+            || digits < policy.min_account_digits
+            || digits > policy.max_account_digits
+        {
+            return Err(WalletError::InvalidAccountNumber {
+                min: policy.min_account_digits,
+                max: policy.max_account_digits,
+            });
+        }
+        if self.holder_name.trim().chars().count() < policy.min_holder_name_chars {
+            return Err(WalletError::HolderNameTooShort {
+                min: policy.min_holder_name_chars,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A user's request to withdraw from their wallet. The id is caller-chosen and makes the
+/// request idempotent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WithdrawalRequest {
+    /// The withdrawal id.
+    pub id: WithdrawalId,
+    /// The wallet owner.
+    pub user: UserId,
+    /// The amount taken from the wallet, fee included.
+    pub amount: Money,
+    /// Where the net amount goes.
+    pub destination: BankAccount,
+    /// When the user asked (orders batches).
+    pub requested_at: DateTime<Utc>,
+}
+
+/// Where a withdrawal stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WithdrawalStatus {
+    /// Held in the wallet, waiting for the next batch run.
+    Queued,
+    /// Sent in a batch, waiting for the gateway's result.
+    InBatch,
+    /// Paid out: the hold was posted (bank got the net, the platform the fee).
+    Completed,
+    /// Refused: the hold was voided, the full amount is back in the wallet.
+    Failed,
+    /// Paid out, then reversed by the bank: the full amount was credited back.
+    Reversed,
+}
+
+/// The gateway's result for one payout item.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum PayoutOutcome {
+    /// The bank received the money.
+    Completed,
+    /// The payout failed with the gateway's failure code.
+    Failed {
+        /// e.g. `"INVALID_DESTINATION"`, `"TEMPORARY_TRANSFER_ERROR"`.
+        failure_code: String,
+    },
+}
+
+/// One payout attempt of a withdrawal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayoutAttempt {
+    /// 1 for the first attempt.
+    pub attempt: u32,
+    /// The batch it was sent in.
+    pub batch: BatchKey,
+    /// The gateway's result, once known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<PayoutOutcome>,
+}
+
+/// A withdrawal as the state machine keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Withdrawal {
+    pub(crate) request: WithdrawalRequest,
+    pub(crate) fee: Money,
+    pub(crate) net: Money,
+    pub(crate) status: WithdrawalStatus,
+    #[serde(default)]
+    pub(crate) attempts: Vec<PayoutAttempt>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) failure_code: Option<String>,
+}
+
+impl Withdrawal {
+    /// The id.
+    pub fn id(&self) -> WithdrawalId {
+        self.request.id
+    }
+
+    /// The request as submitted.
+    pub fn request(&self) -> &WithdrawalRequest {
+        &self.request
+    }
+
+    /// The wallet owner.
+    pub fn user(&self) -> UserId {
+        self.request.user
+    }
+
+    /// The amount taken from the wallet (fee included).
+    pub fn amount(&self) -> Money {
+        self.request.amount
+    }
+
+    /// The platform's fee.
+    pub fn fee(&self) -> Money {
+        self.fee
+    }
+
+    /// What the bank receives: amount − fee.
+    pub fn net(&self) -> Money {
+        self.net
+    }
+
+    /// When it was requested.
+    pub fn requested_at(&self) -> DateTime<Utc> {
+        self.request.requested_at
+    }
+
+    /// Where it stands.
+    pub fn status(&self) -> WithdrawalStatus {
+        self.status
+    }
+
+    /// Every payout attempt so far, oldest first.
+    pub fn attempts(&self) -> &[PayoutAttempt] {
+        &self.attempts
+    }
+
+    /// The failure code of a failed withdrawal.
+    pub fn failure_code(&self) -> Option<&str> {
+        self.failure_code.as_deref()
+    }
+}
