@@ -1,0 +1,226 @@
+//! A session's configuration: product, MOQ, ladder, window, grosir bundle and policies.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::bot::BotPolicy;
+use crate::bp::BasisPoints;
+use crate::cost::DEFAULT_GATEWAY_FEE;
+use crate::grosir::GrosirConfig;
+use crate::ids::ProductId;
+use crate::money::{Currency, Money};
+use crate::moq::Moq;
+use crate::tier::TierLadder;
+
+/// The product's factory bundle and what the warehouse pays the factory per unit.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SessionGrosir {
+    /// Units per bundle and tolerance of each variant.
+    pub bundle: GrosirConfig,
+    /// Factory price per unit, used for the purchase order of the warehouse plan.
+    pub factory_unit_cost: Money,
+}
+
+/// Everything that defines a session (DESIGN §1, §5). Fields are public so that
+/// callers can use struct-update syntax; [`SessionConfig::validate`] (run by
+/// `Session::create` and when a state is deserialised) checks the rules.
+///
+/// In JSON every field after `bulk_shipping_cost` may be omitted and takes its default.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SessionConfig {
+    /// The product sold.
+    pub product: ProductId,
+    /// Minimum order quantity.
+    pub moq: Moq,
+    /// The tier ladder, which carries the group price.
+    pub ladder: TierLadder,
+    /// Opening instant (inclusive), UTC.
+    pub start: DateTime<Utc>,
+    /// Closing instant (exclusive), UTC: the session settles at `end`.
+    pub end: DateTime<Utc>,
+    /// Factory → warehouse shipping for a whole MOQ (leg 1), shared by every unit.
+    pub bulk_shipping_cost: Money,
+    /// The product's grosir bundle; `None` when the product has no variants to balance.
+    #[serde(default)]
+    pub grosir: Option<SessionGrosir>,
+    /// The bot top-up policy (default: enabled, 2 500 bp, 10 minutes).
+    #[serde(default)]
+    pub bot: BotPolicy,
+    /// Whether a renewal is due when the session settles at `end` (default on).
+    #[serde(default = "default_renewal")]
+    pub renewal: bool,
+    /// Fill needed to succeed; `None` means the ladder's lowest rung (the default).
+    #[serde(default)]
+    pub success_threshold: Option<BasisPoints>,
+    /// The most units one join may take (default 1 000).
+    #[serde(default = "default_per_join_limit")]
+    pub per_join_limit: u64,
+    /// Gateway fee on the product amount (default 300 bp).
+    #[serde(default = "default_gateway_fee_rate")]
+    pub gateway_fee_rate: BasisPoints,
+    /// Invoice lifetime in seconds (default 24 h); an invoice never outlives `end`.
+    #[serde(default = "default_invoice_ttl_seconds")]
+    pub invoice_ttl_seconds: u32,
+}
+
+fn default_renewal() -> bool {
+    true
+}
+
+fn default_per_join_limit() -> u64 {
+    SessionConfig::DEFAULT_PER_JOIN_LIMIT
+}
+
+fn default_gateway_fee_rate() -> BasisPoints {
+    DEFAULT_GATEWAY_FEE
+}
+
+fn default_invoice_ttl_seconds() -> u32 {
+    SessionConfig::DEFAULT_INVOICE_TTL_SECONDS
+}
+
+/// Why a session configuration was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// `start` must be before `end`.
+    #[error("the session window is empty: start {start} must be before end {end}")]
+    EmptyWindow {
+        /// The configured start.
+        start: DateTime<Utc>,
+        /// The configured end.
+        end: DateTime<Utc>,
+    },
+    /// Every amount must be in the ladder's currency.
+    #[error("{field} is in {found} but the ladder prices are in {expected}")]
+    CurrencyMismatch {
+        /// The offending field.
+        field: &'static str,
+        /// The ladder's currency.
+        expected: Currency,
+        /// The field's currency.
+        found: Currency,
+    },
+    /// A success threshold of 0 bp would let any session succeed.
+    #[error("the success threshold must be at least 1 bp")]
+    ZeroSuccessThreshold,
+    /// A join must be allowed at least one unit.
+    #[error("the per-join limit must be at least 1 unit")]
+    ZeroJoinLimit,
+    /// Invoices must live at least one second.
+    #[error("the invoice lifetime must be at least 1 second")]
+    ZeroInvoiceTtl,
+}
+
+impl ConfigError {
+    /// A stable machine-readable code for this error, shared by every binding.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            ConfigError::EmptyWindow { .. } => "session_config.empty_window",
+            ConfigError::CurrencyMismatch { .. } => "session_config.currency_mismatch",
+            ConfigError::ZeroSuccessThreshold => "session_config.zero_success_threshold",
+            ConfigError::ZeroJoinLimit => "session_config.zero_join_limit",
+            ConfigError::ZeroInvoiceTtl => "session_config.zero_invoice_ttl",
+        }
+    }
+}
+
+impl SessionConfig {
+    /// Default per-join limit: 1 000 units.
+    pub const DEFAULT_PER_JOIN_LIMIT: u64 = 1_000;
+    /// Default invoice lifetime: 24 hours.
+    pub const DEFAULT_INVOICE_TTL_SECONDS: u32 = 24 * 60 * 60;
+
+    /// A configuration with every default: no grosir bundle, the default bot
+    /// policy, renewal on, success at the lowest rung, 1 000 units per join,
+    /// a 300 bp gateway fee and 24 h invoices.
+    pub fn new(
+        product: ProductId,
+        moq: Moq,
+        ladder: TierLadder,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        bulk_shipping_cost: Money,
+    ) -> Self {
+        SessionConfig {
+            product,
+            moq,
+            ladder,
+            start,
+            end,
+            bulk_shipping_cost,
+            grosir: None,
+            bot: BotPolicy::default(),
+            renewal: true,
+            success_threshold: None,
+            per_join_limit: Self::DEFAULT_PER_JOIN_LIMIT,
+            gateway_fee_rate: DEFAULT_GATEWAY_FEE,
+            invoice_ttl_seconds: Self::DEFAULT_INVOICE_TTL_SECONDS,
+        }
+    }
+
+    /// Checks the rules the types alone do not enforce.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.start >= self.end {
+            return Err(ConfigError::EmptyWindow {
+                start: self.start,
+                end: self.end,
+            });
+        }
+        let expected = self.ladder.currency();
+        let mut amounts = vec![("bulk_shipping_cost", self.bulk_shipping_cost)];
+        if let Some(g) = &self.grosir {
+            amounts.push(("grosir.factory_unit_cost", g.factory_unit_cost));
+        }
+        for (field, amount) in amounts {
+            if amount.currency() != expected {
+                return Err(ConfigError::CurrencyMismatch {
+                    field,
+                    expected,
+                    found: amount.currency(),
+                });
+            }
+        }
+        if self.success_threshold == Some(BasisPoints::ZERO) {
+            return Err(ConfigError::ZeroSuccessThreshold);
+        }
+        if self.per_join_limit == 0 {
+            return Err(ConfigError::ZeroJoinLimit);
+        }
+        if self.invoice_ttl_seconds == 0 {
+            return Err(ConfigError::ZeroInvoiceTtl);
+        }
+        Ok(())
+    }
+
+    /// The fill needed to succeed: the configured threshold or the lowest rung's.
+    pub fn success_threshold(&self) -> BasisPoints {
+        self.success_threshold
+            .unwrap_or_else(|| self.ladder.lowest_threshold())
+    }
+
+    /// The group price every joiner pays per unit.
+    pub fn group_price(&self) -> Money {
+        self.ladder.group_price()
+    }
+
+    /// The invoice lifetime.
+    pub fn invoice_ttl(&self) -> TimeDelta {
+        TimeDelta::seconds(i64::from(self.invoice_ttl_seconds))
+    }
+
+    /// The instant of the bot check: `end − bot window`.
+    pub fn bot_check_at(&self) -> DateTime<Utc> {
+        self.bot.check_at(self.end)
+    }
+
+    /// The grosir bundle, if any.
+    pub fn bundle(&self) -> Option<&GrosirConfig> {
+        self.grosir.as_ref().map(|g| &g.bundle)
+    }
+
+    /// Number of variants in the bundle (0 without one).
+    pub(crate) fn variant_count(&self) -> usize {
+        self.bundle().map_or(0, GrosirConfig::len)
+    }
+}
