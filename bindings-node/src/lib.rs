@@ -1,0 +1,23 @@
+//! Node.js bindings of `patungan-core`, built with napi-rs.
+//!
+//! The native addon (`patungan.<platform>.node`, loaded by the generated
+//! `native.js`) is wrapped by `index.js`, which turns every core error into a
+//! `PatunganError` subclass picked by the code's prefix. Everything here is
+//! conversion and error mapping; every rule runs in `patungan-core`.
+//!
+//! Conventions (follow them when adding the session, ledger and wallet surface):
+//! - money crosses as `{ amount: string, currency: string }` ([`money::Money`]),
+//!   amounts being exact decimal strings;
+//! - quantities and basis points are JS numbers, checked to be safe integers
+//!   ([`numbers`]); ids will be UUID strings;
+//! - instants are `Date`s or RFC 3339 strings in, `Date`s out ([`time`]);
+//! - a core error is thrown as an `Error` whose `code` is the core's stable code
+//!   ([`errors::CoreError`]); `index.js` gives it the right subclass.
+
+pub mod bot;
+pub mod cost;
+pub mod errors;
+pub mod money;
+pub mod numbers;
+pub mod tier;
+pub mod time;
