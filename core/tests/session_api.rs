@@ -265,3 +265,40 @@ fn renewal_effect_creates_the_next_session() {
     );
     assert_eq!(next.state().config().ladder, config().ladder);
 }
+
+#[test]
+fn queued_events_and_effects_round_trip_through_json() {
+    let mut s = Session::create(SessionId::from_u128(1), config(), at(1, 0)).unwrap();
+    let r = s.join(&request(1, 30), at(2, 0)).unwrap();
+    s.payment_confirmed(r.payment, r.cost.total, at(2, 0))
+        .unwrap();
+    s.join(&request(2, 1), at(2, 0)).unwrap();
+    s.handle_timeout(at(13, 0), &[]).unwrap();
+    // Persisted with its queues, the session comes back identical.
+    let json = serde_json::to_string(&s).unwrap();
+    assert_eq!(serde_json::from_str::<Session>(&json).unwrap(), s);
+    let effects = s.drain_effects();
+    let kinds: Vec<&str> = effects.iter().map(Effect::kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            "create_invoice",
+            "notify",
+            "create_invoice",
+            "expire_invoice",
+            "notify",
+            "reserve_stock",
+            "create_order",
+            "credit_cashback",
+            "release_escrow",
+            "notify",
+            "renew_session"
+        ]
+    );
+    let back: Vec<Effect> =
+        serde_json::from_str(&serde_json::to_string(&effects).unwrap()).unwrap();
+    assert_eq!(back, effects);
+    let events = s.drain_events();
+    let back: Vec<Event> = serde_json::from_str(&serde_json::to_string(&events).unwrap()).unwrap();
+    assert_eq!(back, events);
+}

@@ -2,6 +2,8 @@
 //! so a replayed log always gives the live state. Each event is applied
 //! atomically: every check and fallible computation happens before any change.
 
+use std::collections::hash_map::Entry;
+
 use chrono::{DateTime, Utc};
 
 use crate::cost::CostBreakdown;
@@ -271,12 +273,14 @@ impl SessionState {
     }
 
     fn apply_joined(&mut self, event: &Event, j: Join<'_>) -> Result<(), SessionError> {
-        if self.by_id.contains_key(&j.participant) {
+        // One hash lookup per index: the vacant entries are filled only once every
+        // check has passed.
+        let Entry::Vacant(id_slot) = self.by_id.entry(j.participant) else {
             return Err(inconsistent(event, "the participant id is already used"));
-        }
-        if self.by_payment.contains_key(&j.payment) {
+        };
+        let Entry::Vacant(payment_slot) = self.by_payment.entry(j.payment) else {
             return Err(inconsistent(event, "the payment id is already used"));
-        }
+        };
         let participant = Participant {
             id: j.participant,
             user: j.user,
@@ -295,10 +299,10 @@ impl SessionState {
             .map(|h| add(h, j.quantity))
             .transpose()?;
         let index = self.participants.len();
+        id_slot.insert(index);
+        payment_slot.insert(index);
         set_slot(&mut self.totals.held, slot, held);
         self.totals.pending_count += 1;
-        self.by_id.insert(j.participant, index);
-        self.by_payment.insert(j.payment, index);
         self.participants.push(participant);
         Ok(())
     }

@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, VecDeque};
 
 use crate::ids::VariantId;
 use crate::session::effect::{
-    Effect, EscrowRelease, Notification, OrderRequest, RenewalRequest, StockReservation,
+    Effect, EscrowRelease, InvoiceRequest, Notification, OrderRequest, RenewalRequest,
+    StockReservation,
 };
 use crate::session::error::SessionError;
 use crate::session::event::Event;
@@ -27,14 +28,14 @@ impl SessionState {
                 cost,
                 invoice_expires_at,
                 ..
-            } => out.push_back(Effect::CreateInvoice {
+            } => out.push_back(Effect::CreateInvoice(Box::new(InvoiceRequest {
                 participant: *participant,
                 payment: *payment,
                 user: *user,
                 amount: cost.total,
                 cost: *cost,
                 expires_at: *invoice_expires_at,
-            }),
+            }))),
             Event::PaymentConfirmed {
                 participant,
                 payment,
@@ -85,7 +86,11 @@ impl SessionState {
             }
             Event::Succeeded(success) => {
                 self.expire_pending(out);
-                if let Some(po) = success.plan.as_ref().and_then(|p| p.purchase_order.clone()) {
+                if let Some(po) = success
+                    .plan
+                    .as_ref()
+                    .and_then(|p| p.purchase_order.clone().map(Box::new))
+                {
                     out.push_back(Effect::IssuePurchaseOrder { purchase_order: po });
                 }
                 out.push_back(Effect::Notify {
@@ -107,7 +112,11 @@ impl SessionState {
                 self.refund_all(RefundReason::SessionCancelled, out);
                 if self.status == SessionStatus::AwaitingStock {
                     if let Some(Settlement::Succeeded(s)) = &self.settlement {
-                        if let Some(po) = s.plan.as_ref().and_then(|p| p.purchase_order.clone()) {
+                        if let Some(po) = s
+                            .plan
+                            .as_ref()
+                            .and_then(|p| p.purchase_order.clone().map(Box::new))
+                        {
                             out.push_back(Effect::CancelPurchaseOrder { purchase_order: po });
                         }
                     }
@@ -182,20 +191,17 @@ impl SessionState {
         out.push_back(Effect::ReserveStock {
             lines: self.reservations(),
         });
-        out.reserve(
-            self.totals
-                .paid_count
-                .saturating_mul(2)
-                .try_into()
-                .unwrap_or(0),
-        );
+        // An order and a cashback credit per paid participant, then the escrow
+        // release and the notification: reserve once instead of growing.
+        let per_participant = usize::try_from(self.totals.paid_count).unwrap_or(0);
+        out.reserve(per_participant.saturating_mul(2).saturating_add(2));
         for p in self
             .participants
             .iter()
             .filter(|p| p.status == ParticipantStatus::Paid)
         {
             let cashback = saving.checked_mul_qty(p.quantity)?;
-            out.push_back(Effect::CreateOrder(OrderRequest {
+            out.push_back(Effect::CreateOrder(Box::new(OrderRequest {
                 participant: p.id,
                 user: p.user,
                 variant: p.variant,
@@ -205,7 +211,7 @@ impl SessionState {
                 cashback,
                 payment: p.payment,
                 cost: p.cost,
-            }));
+            })));
             if !cashback.is_zero() {
                 out.push_back(Effect::CreditCashback {
                     participant: p.id,
@@ -220,13 +226,13 @@ impl SessionState {
         let warehouse = final_price
             .checked_mul_qty(quantity)?
             .checked_add(escrow.leg1)?;
-        out.push_back(Effect::ReleaseEscrow(EscrowRelease {
+        out.push_back(Effect::ReleaseEscrow(Box::new(EscrowRelease {
             warehouse,
             courier: escrow.leg2,
             platform_fee: escrow.fee,
             cashback,
             escrow_total: escrow.total()?,
-        }));
+        })));
         out.push_back(Effect::Notify {
             notification: Notification::SessionConfirmed {
                 final_unit_price: final_price,

@@ -12,7 +12,8 @@ use crate::session::config::SessionConfig;
 use crate::session::event::FailureReason;
 use crate::session::participant::RefundReason;
 
-/// Something the host must do. Serialised with a `"type"` tag in snake_case.
+/// Something the host must do. Serialised with a `"type"` tag in snake_case;
+/// boxed payloads serialise flat, like the other variants.
 ///
 /// Bot units never appear in an effect: no invoice, order, refund, cashback or
 /// stock reservation is ever made for them.
@@ -20,20 +21,7 @@ use crate::session::participant::RefundReason;
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Effect {
     /// Create an invoice at the gateway. Idempotency key: `payment`.
-    CreateInvoice {
-        /// The participant.
-        participant: ParticipantId,
-        /// The payment id to create the invoice under.
-        payment: PaymentId,
-        /// The payer.
-        user: UserId,
-        /// The amount due (`cost.total`).
-        amount: Money,
-        /// The amount, part by part.
-        cost: CostBreakdown,
-        /// When the invoice must expire.
-        expires_at: DateTime<Utc>,
-    },
+    CreateInvoice(Box<InvoiceRequest>),
     /// Expire an open invoice at the gateway. Idempotency key: `payment`.
     ExpireInvoice {
         /// The participant.
@@ -63,17 +51,17 @@ pub enum Effect {
     /// Buy bundles from the factory; the session waits in `AwaitingStock`.
     IssuePurchaseOrder {
         /// The purchase order of the warehouse plan.
-        purchase_order: PurchaseOrder,
+        purchase_order: Box<PurchaseOrder>,
     },
     /// Cancel the purchase order issued at success (the session was cancelled
     /// while awaiting stock).
     CancelPurchaseOrder {
         /// The purchase order issued earlier.
-        purchase_order: PurchaseOrder,
+        purchase_order: Box<PurchaseOrder>,
     },
     /// Create the order of one paid real participant. The host assigns the order
     /// id; idempotency key: `participant` (one order per participant).
-    CreateOrder(OrderRequest),
+    CreateOrder(Box<OrderRequest>),
     /// Credit cashback to a paid real participant's wallet. Idempotency key: `participant`.
     CreditCashback {
         /// The participant.
@@ -84,7 +72,7 @@ pub enum Effect {
         amount: Money,
     },
     /// Release the session's escrow (DESIGN §8). Idempotency key: the session id.
-    ReleaseEscrow(EscrowRelease),
+    ReleaseEscrow(Box<EscrowRelease>),
     /// Tell people something.
     Notify {
         /// What to tell.
@@ -98,7 +86,7 @@ impl Effect {
     /// The snake_case name of the effect (its `"type"` in JSON).
     pub const fn kind(&self) -> &'static str {
         match self {
-            Effect::CreateInvoice { .. } => "create_invoice",
+            Effect::CreateInvoice(_) => "create_invoice",
             Effect::ExpireInvoice { .. } => "expire_invoice",
             Effect::RefundPayment { .. } => "refund_payment",
             Effect::ReserveStock { .. } => "reserve_stock",
@@ -111,6 +99,23 @@ impl Effect {
             Effect::RenewSession(_) => "renew_session",
         }
     }
+}
+
+/// An invoice to create for a join.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceRequest {
+    /// The participant.
+    pub participant: ParticipantId,
+    /// The payment id to create the invoice under (idempotency key).
+    pub payment: PaymentId,
+    /// The payer.
+    pub user: UserId,
+    /// The amount due (`cost.total`).
+    pub amount: Money,
+    /// The amount, part by part.
+    pub cost: CostBreakdown,
+    /// When the invoice must expire.
+    pub expires_at: DateTime<Utc>,
 }
 
 /// Units of one variant to reserve.

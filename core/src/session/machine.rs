@@ -195,12 +195,12 @@ impl Session {
 
     /// Every queued event, oldest first.
     pub fn drain_events(&mut self) -> Vec<Event> {
-        self.pending_events.drain(..).collect()
+        Vec::from(std::mem::take(&mut self.pending_events))
     }
 
     /// Every queued effect, oldest first.
     pub fn drain_effects(&mut self) -> Vec<Effect> {
-        self.pending_effects.drain(..).collect()
+        Vec::from(std::mem::take(&mut self.pending_effects))
     }
 
     /// Queued events not yet polled.

@@ -40,7 +40,8 @@ mod totals;
 
 pub use config::{ConfigError, SessionConfig, SessionGrosir};
 pub use effect::{
-    Effect, EscrowRelease, Notification, OrderRequest, RenewalRequest, StockReservation,
+    Effect, EscrowRelease, InvoiceRequest, Notification, OrderRequest, RenewalRequest,
+    StockReservation,
 };
 pub use error::SessionError;
 pub use event::{Event, Failure, FailureReason, Renewal, Success};
