@@ -348,7 +348,7 @@ fn requests_are_validated_and_refusals_change_nothing() {
         "withdrawal.invalid_account_number",
     );
     w.refused(
-        with_bank(|b| b.account_number = "1".repeat(21)),
+        with_bank(|b| b.account_number = "1".repeat(21).into()),
         "withdrawal.invalid_account_number",
     );
     w.refused(
@@ -368,7 +368,7 @@ fn requests_are_validated_and_refusals_change_nothing() {
         .unwrap();
     w.request(WithdrawalRequest {
         id: WithdrawalId::from_u128(2),
-        ..with_bank(|b| b.account_number = "1".repeat(20))
+        ..with_bank(|b| b.account_number = "1".repeat(20).into())
     })
     .unwrap();
     w.request(WithdrawalRequest {

@@ -1,10 +1,9 @@
 //! Planning payout batches (DESIGN §9): cutoff at the most recent scheduled instant,
 //! (requested_at, id) order, batches of at most 1 000 items, deterministic keys.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::HashSet;
 use std::fmt;
-use std::hash::BuildHasherDefault;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::num::NonZeroUsize;
 use std::str::FromStr;
 
@@ -186,15 +185,24 @@ pub fn plan_batches<'a>(
     let Some(cutoff) = schedule.last_instant_at_or_before(now) else {
         return Vec::new();
     };
-    let mut eligible: Vec<&Withdrawal> = pending
+    // Sort compact integer keys (seconds, nanoseconds, id) rather than chasing pointers.
+    let mut eligible: Vec<(i64, u32, u128, &Withdrawal)> = pending
         .into_iter()
         .filter(|w| w.status() == WithdrawalStatus::Queued && w.requested_at() < cutoff)
+        .map(|w| {
+            let at = w.requested_at();
+            (
+                at.timestamp(),
+                at.timestamp_subsec_nanos(),
+                w.id().as_uuid().as_u128(),
+                w,
+            )
+        })
         .collect();
-    eligible.sort_unstable_by_key(|w| (w.requested_at(), w.id()));
-    // Fixed-key hashing: the core reads no random source.
-    let mut seen: HashSet<WithdrawalId, BuildHasherDefault<DefaultHasher>> =
+    eligible.sort_unstable_by_key(|&(secs, nanos, id, _)| (secs, nanos, id));
+    let mut seen: HashSet<u128, BuildHasherDefault<IdHasher>> =
         HashSet::with_capacity_and_hasher(eligible.len(), Default::default());
-    eligible.retain(|w| seen.insert(w.id()));
+    eligible.retain(|&(_, _, id, _)| seen.insert(id));
     eligible
         .chunks(limits.max_items.get())
         .enumerate()
@@ -203,9 +211,34 @@ pub fn plan_batches<'a>(
                 instant: cutoff,
                 index: u32::try_from(index).unwrap_or(u32::MAX),
             },
-            items: chunk.iter().map(|w| item_for(w)).collect(),
+            items: chunk.iter().map(|&(_, _, _, w)| item_for(w)).collect(),
         })
         .collect()
+}
+
+/// A fast, deterministic hasher for withdrawal ids (system-assigned UUIDs, not chosen
+/// by end users): a multiply-xorshift mix of the 128-bit value. The core reads no random
+/// source, so std's randomly keyed hasher is not used.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn write_u128(&mut self, value: u128) {
+        let mut x = value ^ u128::from(self.0);
+        x = (x ^ (x >> 67)).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835);
+        x ^= x >> 64;
+        self.0 = x as u64;
+    }
 }
 
 fn item_for(w: &Withdrawal) -> BatchItem {

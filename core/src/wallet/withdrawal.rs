@@ -1,7 +1,9 @@
 //! A withdrawal: the request, its validation, and where it stands.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::batch::BatchKey;
 use super::error::WalletError;
@@ -9,15 +11,32 @@ use super::policy::WithdrawalPolicy;
 use crate::ids::{UserId, WithdrawalId};
 use crate::money::Money;
 
-/// Where a payout goes.
+/// Serialises an `Arc<str>` as a plain string.
+mod shared_str {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(value: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(value)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Arc<str>, D::Error> {
+        String::deserialize(deserializer).map(Arc::from)
+    }
+}
+
+/// Where a payout goes. The fields are shared strings (`"BCA".into()` builds one), so
+/// batch items copy them without allocating; they serialise as plain strings.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct BankAccount {
     /// The gateway's bank code, e.g. `"BCA"`.
-    pub bank_code: String,
+    #[serde(with = "shared_str")]
+    pub bank_code: Arc<str>,
     /// The account number: digits only.
-    pub account_number: String,
+    #[serde(with = "shared_str")]
+    pub account_number: Arc<str>,
     /// The account holder's name.
-    pub holder_name: String,
+    #[serde(with = "shared_str")]
+    pub holder_name: Arc<str>,
 }
 
 impl BankAccount {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::batch::{plan_batches, Batch, BatchLimits, PayoutItemKey};
+use super::batch::{plan_batches, Batch, BatchKey, BatchLimits, PayoutItemKey};
 use super::error::WalletError;
 use super::policy::WithdrawalPolicy;
 use super::schedule::WithdrawalSchedule;
@@ -256,16 +256,29 @@ impl Withdrawals {
             return Vec::new();
         }
         let batches = plan_batches(self.withdrawals.values(), now, schedule, limits);
-        for batch in &batches {
-            for item in &batch.items {
-                if let Some(w) = self.withdrawals.get_mut(&item.key.withdrawal) {
-                    w.status = WithdrawalStatus::InBatch;
-                    w.attempts.push(PayoutAttempt {
-                        attempt: item.key.attempt,
-                        batch: batch.key,
-                        outcome: None,
-                    });
-                }
+        // Mark the planned withdrawals in one merge pass over the id-ordered map.
+        let mut marks: Vec<(WithdrawalId, u32, BatchKey)> = batches
+            .iter()
+            .flat_map(|b| {
+                b.items
+                    .iter()
+                    .map(move |i| (i.key.withdrawal, i.key.attempt, b.key))
+            })
+            .collect();
+        marks.sort_unstable_by_key(|&(id, _, _)| id);
+        let mut marks = marks.into_iter().peekable();
+        for (id, w) in self.withdrawals.iter_mut() {
+            let Some(&(next, attempt, batch)) = marks.peek() else {
+                break;
+            };
+            if next == *id {
+                w.status = WithdrawalStatus::InBatch;
+                w.attempts.push(PayoutAttempt {
+                    attempt,
+                    batch,
+                    outcome: None,
+                });
+                marks.next();
             }
         }
         self.last_planned = Some(cutoff);
