@@ -1,22 +1,17 @@
 //! The in-memory double-entry ledger: accounts, the transfer journal, and the rules
 //! that keep Σ debits = Σ credits at all times.
 
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::BuildHasherDefault;
+use std::collections::{BTreeMap, HashSet};
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::account::{Account, AccountSpec, BalanceLimit, Balances};
 use super::error::LedgerError;
+use super::hashing::{IdBuildHasher, IdMap};
 use super::transfer::{Outcome, PendingStatus, Posting, Transfer, TransferOp, TransferRecord};
 use crate::ids::{AccountId, TransferId};
 use crate::money::{Currency, Money};
-
-/// Deterministic hashing (SipHash with fixed keys): the core reads no random source, and
-/// the maps are only used for lookups, never iterated.
-type IdMap<K> = HashMap<K, usize, BuildHasherDefault<DefaultHasher>>;
 
 /// What to do with an open pending transfer.
 #[derive(Clone, Copy)]
@@ -260,7 +255,7 @@ impl Ledger {
     pub fn verify(&self) -> Result<(), LedgerError> {
         let corrupt = |reason: String| LedgerError::Corrupt { reason };
         let mut replayed = vec![Balances::default(); self.accounts.len()];
-        let mut resolved: HashSet<TransferId> = HashSet::new();
+        let mut resolved: HashSet<TransferId, IdBuildHasher> = HashSet::default();
         for (position, record) in self.journal.iter().enumerate() {
             let id = record.id();
             let di = self.index_of(record.debit_account, id)?;

@@ -13,6 +13,7 @@ mod book;
 mod chart;
 mod derive;
 mod error;
+pub(crate) mod hashing;
 mod recipes;
 mod reconcile;
 mod transfer;

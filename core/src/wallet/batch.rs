@@ -3,7 +3,6 @@
 
 use std::collections::HashSet;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::num::NonZeroUsize;
 use std::str::FromStr;
 
@@ -13,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::schedule::WithdrawalSchedule;
 use super::withdrawal::{BankAccount, Withdrawal, WithdrawalStatus};
 use crate::ids::{UserId, WithdrawalId};
+use crate::ledger::hashing::IdBuildHasher;
 use crate::money::{Money, MoneyError};
 
 const BATCH_TIME_FORMAT: &str = "%Y%m%dT%H%M%SZ";
@@ -200,7 +200,7 @@ pub fn plan_batches<'a>(
         })
         .collect();
     eligible.sort_unstable_by_key(|&(secs, nanos, id, _)| (secs, nanos, id));
-    let mut seen: HashSet<u128, BuildHasherDefault<IdHasher>> =
+    let mut seen: HashSet<u128, IdBuildHasher> =
         HashSet::with_capacity_and_hasher(eligible.len(), Default::default());
     eligible.retain(|&(_, _, id, _)| seen.insert(id));
     eligible
@@ -214,31 +214,6 @@ pub fn plan_batches<'a>(
             items: chunk.iter().map(|&(_, _, _, w)| item_for(w)).collect(),
         })
         .collect()
-}
-
-/// A fast, deterministic hasher for withdrawal ids (system-assigned UUIDs, not chosen
-/// by end users): a multiply-xorshift mix of the 128-bit value. The core reads no random
-/// source, so std's randomly keyed hasher is not used.
-#[derive(Default)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn write_u128(&mut self, value: u128) {
-        let mut x = value ^ u128::from(self.0);
-        x = (x ^ (x >> 67)).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835);
-        x ^= x >> 64;
-        self.0 = x as u64;
-    }
 }
 
 fn item_for(w: &Withdrawal) -> BatchItem {
