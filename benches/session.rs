@@ -104,41 +104,51 @@ fn availability(c: &mut Criterion) {
     });
 }
 
+/// Times `iters` joins on copies of `base`, a fresh copy every 100 000 joins (so
+/// the session holds 100 000 to 200 000 participants). Clones are not timed.
+fn time_joins(base: &Session, iters: u64, reserve: bool) -> Duration {
+    let now = base.state().config().start;
+    let mut total = Duration::ZERO;
+    let mut done = 0u64;
+    let mut next = PARTICIPANTS + 1;
+    while done < iters {
+        let mut session = base.clone();
+        let chunk = (iters - done).min(100_000);
+        if reserve {
+            session.reserve(usize::try_from(chunk).expect("small chunk"));
+        }
+        let requests: Vec<JoinRequest> =
+            (0..u128::from(chunk)).map(|i| request(next + i)).collect();
+        let started = Instant::now();
+        for r in &requests {
+            black_box(session.join(r, now).expect("join"));
+            while let Some(e) = session.poll_event() {
+                black_box(e);
+            }
+            while let Some(e) = session.poll_effect() {
+                black_box(e);
+            }
+        }
+        total += started.elapsed();
+        done += chunk;
+        next += u128::from(chunk);
+        drop(black_box(session));
+    }
+    total
+}
+
 fn join(c: &mut Criterion) {
     let base = big_session(false);
-    let now = base.state().config().start;
     let mut group = c.benchmark_group("session");
     group.sample_size(20);
+    // Storage reserved up front (`Session::reserve`): the cost of a join itself.
     group.bench_function("join_with_100k_participants", |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            let mut done = 0u64;
-            let mut next = PARTICIPANTS + 1;
-            while done < iters {
-                // A fresh copy of the 100 000-participant session every 100 000 joins:
-                // its storage then grows (and is copied) once per 100 000 joins, the
-                // amortised cost a live session pays. Clones are not timed.
-                let mut session = base.clone();
-                let chunk = (iters - done).min(100_000);
-                let requests: Vec<JoinRequest> =
-                    (0..u128::from(chunk)).map(|i| request(next + i)).collect();
-                let started = Instant::now();
-                for r in &requests {
-                    black_box(session.join(r, now).expect("join"));
-                    while let Some(e) = session.poll_event() {
-                        black_box(e);
-                    }
-                    while let Some(e) = session.poll_effect() {
-                        black_box(e);
-                    }
-                }
-                total += started.elapsed();
-                done += chunk;
-                next += u128::from(chunk);
-                drop(black_box(session));
-            }
-            total
-        })
+        b.iter_custom(|iters| time_joins(&base, iters, true))
+    });
+    // Storage grown on demand: includes the amortised cost of growing the
+    // participant list and rehashing both id indexes past 100 000 entries.
+    group.bench_function("join_with_100k_participants_growing", |b| {
+        b.iter_custom(|iters| time_joins(&base, iters, false))
     });
     let preview_session = big_session(true);
     group.bench_function("preview_with_100k_participants", |b| {

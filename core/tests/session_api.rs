@@ -135,6 +135,16 @@ fn invoice_expiry_is_capped_at_end_and_costs_follow_the_breakdown() {
 }
 
 #[test]
+fn reserve_is_only_a_capacity_hint() {
+    let mut s = Session::create(SessionId::from_u128(1), config(), at(1, 0)).unwrap();
+    let before = s.clone();
+    s.reserve(10_000);
+    assert_eq!(s, before);
+    s.join(&request(1, 5), at(2, 0)).unwrap();
+    assert_eq!(s.state().participants().len(), 1);
+}
+
+#[test]
 fn polling_drains_in_order() {
     let mut s = Session::create(SessionId::from_u128(1), config(), at(1, 0)).unwrap();
     s.join(&request(1, 5), at(2, 0)).unwrap();

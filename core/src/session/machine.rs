@@ -228,6 +228,15 @@ impl Session {
         }
     }
 
+    /// Makes room for `additional` more participants (the participant list and
+    /// both id indexes) so that joins do not pay for growing them. A performance
+    /// hint for hosts expecting a large session; the state is unchanged.
+    pub fn reserve(&mut self, additional: usize) {
+        self.state.participants.reserve(additional);
+        self.state.by_id.reserve(additional);
+        self.state.by_payment.reserve(additional);
+    }
+
     /// The state.
     pub fn state(&self) -> &SessionState {
         &self.state

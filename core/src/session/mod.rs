@@ -27,6 +27,7 @@ mod derive;
 mod effect;
 mod error;
 mod event;
+mod index;
 mod input;
 mod join;
 mod leave;

@@ -1,6 +1,5 @@
 //! The persisted state of a session and read-only questions about it.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
@@ -12,6 +11,7 @@ use crate::money::Money;
 use crate::session::config::SessionConfig;
 use crate::session::error::SessionError;
 use crate::session::event::{Failure, Renewal, Success};
+use crate::session::index::IdIndex;
 use crate::session::participant::Participant;
 use crate::session::totals::Totals;
 use crate::tier::Preview;
@@ -84,8 +84,8 @@ pub struct SessionState {
     pub(crate) confirmed_at: Option<DateTime<Utc>>,
     pub(crate) cancelled_at: Option<DateTime<Utc>>,
     pub(crate) renewal: Option<Renewal>,
-    pub(crate) by_id: HashMap<ParticipantId, usize>,
-    pub(crate) by_payment: HashMap<PaymentId, usize>,
+    pub(crate) by_id: IdIndex<ParticipantId>,
+    pub(crate) by_payment: IdIndex<PaymentId>,
     pub(crate) totals: Totals,
 }
 
@@ -105,8 +105,8 @@ impl SessionState {
             confirmed_at: None,
             cancelled_at: None,
             renewal: None,
-            by_id: HashMap::new(),
-            by_payment: HashMap::new(),
+            by_id: IdIndex::default(),
+            by_payment: IdIndex::default(),
             totals,
         }
     }
@@ -297,8 +297,9 @@ impl SessionState {
     /// Validates a loaded state and rebuilds its indexes and aggregates.
     fn restore(r: StateRepr) -> Result<SessionState, SessionError> {
         r.config.validate()?;
-        let mut by_id = HashMap::with_capacity(r.participants.len());
-        let mut by_payment = HashMap::with_capacity(r.participants.len());
+        let mut by_id = IdIndex::with_capacity_and_hasher(r.participants.len(), Default::default());
+        let mut by_payment =
+            IdIndex::with_capacity_and_hasher(r.participants.len(), Default::default());
         for (i, p) in r.participants.iter().enumerate() {
             if by_id.insert(p.id, i).is_some() {
                 return Err(SessionError::DuplicateParticipant { participant: p.id });
