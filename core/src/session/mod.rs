@@ -27,7 +27,6 @@ mod derive;
 mod effect;
 mod error;
 mod event;
-mod index;
 mod input;
 mod join;
 mod leave;

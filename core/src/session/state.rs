@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use crate::grosir::Availability;
 use crate::ids::{ParticipantId, PaymentId, SessionId, VariantId};
+use crate::ledger::hashing::IdMap;
 use crate::money::Money;
 use crate::session::config::SessionConfig;
 use crate::session::error::SessionError;
 use crate::session::event::{Failure, Renewal, Success};
-use crate::session::index::IdIndex;
 use crate::session::participant::Participant;
 use crate::session::totals::Totals;
 use crate::tier::Preview;
@@ -84,8 +84,8 @@ pub struct SessionState {
     pub(crate) confirmed_at: Option<DateTime<Utc>>,
     pub(crate) cancelled_at: Option<DateTime<Utc>>,
     pub(crate) renewal: Option<Renewal>,
-    pub(crate) by_id: IdIndex<ParticipantId>,
-    pub(crate) by_payment: IdIndex<PaymentId>,
+    pub(crate) by_id: IdMap<ParticipantId>,
+    pub(crate) by_payment: IdMap<PaymentId>,
     pub(crate) totals: Totals,
 }
 
@@ -105,8 +105,8 @@ impl SessionState {
             confirmed_at: None,
             cancelled_at: None,
             renewal: None,
-            by_id: IdIndex::default(),
-            by_payment: IdIndex::default(),
+            by_id: IdMap::default(),
+            by_payment: IdMap::default(),
             totals,
         }
     }
@@ -297,9 +297,9 @@ impl SessionState {
     /// Validates a loaded state and rebuilds its indexes and aggregates.
     fn restore(r: StateRepr) -> Result<SessionState, SessionError> {
         r.config.validate()?;
-        let mut by_id = IdIndex::with_capacity_and_hasher(r.participants.len(), Default::default());
+        let mut by_id = IdMap::with_capacity_and_hasher(r.participants.len(), Default::default());
         let mut by_payment =
-            IdIndex::with_capacity_and_hasher(r.participants.len(), Default::default());
+            IdMap::with_capacity_and_hasher(r.participants.len(), Default::default());
         for (i, p) in r.participants.iter().enumerate() {
             if by_id.insert(p.id, i).is_some() {
                 return Err(SessionError::DuplicateParticipant { participant: p.id });
