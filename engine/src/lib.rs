@@ -1,9 +1,17 @@
 //! # patungan-engine
 //!
-//! The async driver a Rust service links around `patungan-core`: ports (traits)
-//! for the store, the payment gateway, the disburser and the shipping provider;
-//! a transactional outbox and an effect runner; in-memory adapters that are the
-//! embedded default.
+//! The async driver a Rust service links around `patungan-core`:
+//!
+//! - ports (traits) for the [`store`](store::Store), the payment
+//!   [gateway](ports::PaymentGateway), the [disburser](ports::Disburser) and the
+//!   [shipping provider](ports::ShippingProvider);
+//! - the [`Engine`]: session operations, notifications (deduplicated in an inbox),
+//!   [`Engine::tick`] for deadlines and [`Engine::run_effects`], the effect runner;
+//! - a transactional outbox: an operation's events, ledger postings, records and
+//!   external effects commit in one store transaction, and effects are performed
+//!   only after that commit, with idempotency keys;
+//! - in-memory adapters ([`store::MemoryStore`], [`memory`]) that are the embedded
+//!   default.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(
@@ -16,8 +24,20 @@
     )
 )]
 
+mod engine;
+pub mod error;
+mod ledger_ws;
 pub mod memory;
 pub mod notification;
 pub mod ports;
 pub mod retry;
 mod seeded;
+pub mod store;
+pub mod task;
+
+pub use engine::{
+    order_id, renewal_id, Engine, EngineConfig, Handled, InvoiceRecord, OrderRecord, Ports,
+    PurchaseOrderRecord, PurchaseOrderStatus, RefundRecord, RefundStatus, RunReport, SessionView,
+    StockRecord, TickReport, MAX_REFUND_ATTEMPTS,
+};
+pub use error::EngineError;

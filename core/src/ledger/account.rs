@@ -188,6 +188,13 @@ impl Account {
         }
     }
 
+    /// An account as a store kept it: its definition and its balances. Only
+    /// [`Ledger::restore`](super::Ledger::restore) and
+    /// [`Ledger::working_set`](super::Ledger::working_set) should see such accounts.
+    pub const fn from_parts(spec: AccountSpec, balances: Balances) -> Self {
+        Account { spec, balances }
+    }
+
     pub(crate) fn set_balances(&mut self, balances: Balances) {
         self.balances = balances;
     }

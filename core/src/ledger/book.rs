@@ -419,6 +419,44 @@ impl Ledger {
         Ok(ledger)
     }
 
+    /// A working set: some accounts with their stored balances and some transfer
+    /// records, for a store that keeps the ledger in rows and runs one posting on
+    /// the part it locked. Unlike [`Ledger::restore`] the journal is not replayed
+    /// (it is partial); only duplicates and records naming absent accounts are
+    /// refused. Compare [`Ledger::accounts`] and [`Ledger::transfers`] before and
+    /// after to learn what to write back.
+    pub fn working_set(
+        accounts: Vec<Account>,
+        transfers: Vec<TransferRecord>,
+    ) -> Result<Self, LedgerError> {
+        let mut ledger = Ledger::with_capacity(accounts.len(), transfers.len());
+        for account in accounts {
+            if ledger
+                .account_index
+                .insert(account.id(), ledger.accounts.len())
+                .is_some()
+            {
+                return Err(LedgerError::Corrupt {
+                    reason: format!("account {} appears twice", account.id()),
+                });
+            }
+            ledger.accounts.push(account);
+        }
+        for record in transfers {
+            if ledger
+                .transfer_index
+                .insert(record.id(), ledger.journal.len())
+                .is_some()
+            {
+                return Err(LedgerError::Corrupt {
+                    reason: format!("transfer {} appears twice", record.id()),
+                });
+            }
+            ledger.journal.push(record);
+        }
+        Ok(ledger)
+    }
+
     fn index_of(&self, account: AccountId, transfer: TransferId) -> Result<usize, LedgerError> {
         self.account_index
             .get(&account)

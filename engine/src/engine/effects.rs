@@ -1,0 +1,350 @@
+//! The core's effects, carried out inside the operation's transaction: ledger
+//! postings and records are written at once; calls to providers go to the outbox.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use patungan_core::ledger::{derive_uuid, Refund, RefundDestination, SuccessSplit};
+use patungan_core::session::{Effect, OrderRequest, RefundReason, Session};
+use patungan_core::{CostBreakdown, Money, OrderId, PaymentId, SessionId, UserId};
+use serde::{Deserialize, Serialize};
+
+use super::records::{self, InvoiceRecord, OrderRecord, RefundRecord, RefundStatus};
+use super::Engine;
+use crate::error::EngineError;
+use crate::ledger_ws;
+use crate::ports::{
+    InvoiceItem, InvoiceRequest, Payer, RefundReason as GatewayReason, RefundRequest,
+};
+use crate::store::{EffectId, OutboxEntry, RecordKind, StoreTx};
+use crate::task::Task;
+
+const EFFECT: u64 = 0xE001 << 48;
+const ORDER: u64 = 0xE002 << 48;
+const RENEWAL: u64 = 0xE003 << 48;
+
+/// The outbox id of effect `index` of the operation that brought `session` to `version`.
+fn effect_id(session: SessionId, version: u64, index: usize) -> EffectId {
+    let purpose = EFFECT | (version & 0xFFFF_FFFF) << 16 | (index as u64 & 0xFFFF);
+    EffectId(derive_uuid(*session.as_uuid(), purpose))
+}
+
+/// The order id of a participant's order.
+pub fn order_id(participant: patungan_core::ParticipantId) -> OrderId {
+    OrderId::from_uuid(derive_uuid(*participant.as_uuid(), ORDER))
+}
+
+/// The id of the session that renews `previous`.
+pub fn renewal_id(previous: SessionId) -> SessionId {
+    SessionId::from_uuid(derive_uuid(*previous.as_uuid(), RENEWAL))
+}
+
+/// A purchase order issued for a session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurchaseOrderRecord {
+    /// The session.
+    pub session: SessionId,
+    /// The order to the factory.
+    pub purchase_order: patungan_core::grosir::PurchaseOrder,
+    /// Where it stands.
+    pub status: PurchaseOrderStatus,
+}
+
+/// Where a purchase order stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PurchaseOrderStatus {
+    /// Sent to the factory.
+    Issued,
+    /// The units arrived at the warehouse.
+    Received,
+    /// Cancelled with its session.
+    Cancelled,
+}
+
+/// Units reserved per variant for a product (key: product id).
+pub type StockRecord = BTreeMap<String, u64>;
+
+impl Engine {
+    pub(crate) async fn apply_effects(
+        &self,
+        tx: &mut dyn StoreTx,
+        session: &Session,
+        version: u64,
+        effects: Vec<Effect>,
+        now: DateTime<Utc>,
+    ) -> Result<(), EngineError> {
+        let id = session.id();
+        for (index, effect) in effects.into_iter().enumerate() {
+            let effect_id = effect_id(id, version, index);
+            match effect {
+                Effect::CreateInvoice(invoice) => {
+                    let patungan_core::session::InvoiceRequest {
+                        participant,
+                        payment,
+                        user,
+                        amount,
+                        cost,
+                        expires_at,
+                    } = *invoice;
+                    let record = InvoiceRecord {
+                        session: id,
+                        participant,
+                        payment,
+                        user,
+                        amount,
+                        expires_at,
+                        provider_invoice_id: None,
+                        url: None,
+                    };
+                    records::put(tx, RecordKind::Invoice, &payment.to_string(), &record).await?;
+                    let request = invoice_request(session, &record, &cost);
+                    let task = Task::CreateInvoice {
+                        session: id,
+                        participant,
+                        request,
+                    };
+                    tx.enqueue(&[OutboxEntry::new(effect_id, task, now)])
+                        .await?;
+                }
+                Effect::ExpireInvoice { payment, .. } => {
+                    let task = Task::ExpireInvoice {
+                        session: id,
+                        payment,
+                    };
+                    tx.enqueue(&[OutboxEntry::new(effect_id, task, now)])
+                        .await?;
+                }
+                Effect::RefundPayment {
+                    payment,
+                    user,
+                    amount,
+                    reason,
+                    ..
+                } => {
+                    self.start_refund(
+                        tx,
+                        id,
+                        payment,
+                        user,
+                        amount,
+                        1,
+                        gateway_reason(reason),
+                        now,
+                    )
+                    .await?;
+                }
+                Effect::CreateOrder(order) => {
+                    self.create_order(tx, session, &order).await?;
+                }
+                Effect::CreditCashback { .. } | Effect::ReleaseEscrow(_) => {
+                    // Both are postings of each order's success split (create_order):
+                    // the split moves the escrow to the warehouse, the courier payable,
+                    // fee revenue and the buyer's wallet (cashback) in one linked batch.
+                }
+                Effect::ReserveStock { lines } => {
+                    let key = session.state().config().product.to_string();
+                    let mut stock: StockRecord = records::get(tx, RecordKind::Stock, &key)
+                        .await?
+                        .unwrap_or_default();
+                    for line in lines {
+                        let variant = line.variant.map_or_else(String::new, |v| v.to_string());
+                        let held = stock.entry(format!("reserved:{variant}")).or_insert(0);
+                        *held = held.saturating_add(line.units);
+                    }
+                    records::put(tx, RecordKind::Stock, &key, &stock).await?;
+                }
+                Effect::IssuePurchaseOrder { purchase_order } => {
+                    let record = PurchaseOrderRecord {
+                        session: id,
+                        purchase_order: *purchase_order,
+                        status: PurchaseOrderStatus::Issued,
+                    };
+                    records::put(tx, RecordKind::PurchaseOrder, &id.to_string(), &record).await?;
+                }
+                Effect::CancelPurchaseOrder { purchase_order } => {
+                    let record = PurchaseOrderRecord {
+                        session: id,
+                        purchase_order: *purchase_order,
+                        status: PurchaseOrderStatus::Cancelled,
+                    };
+                    records::put(tx, RecordKind::PurchaseOrder, &id.to_string(), &record).await?;
+                }
+                Effect::Notify { notification } => {
+                    records::put(
+                        tx,
+                        RecordKind::Notification,
+                        &effect_id.to_string(),
+                        &notification,
+                    )
+                    .await?;
+                }
+                Effect::RenewSession(renewal) => {
+                    let next = renewal_id(renewal.previous);
+                    if tx.lock_session(next).await?.is_none() {
+                        self.create_in(tx, next, renewal.config, now).await?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn create_order(
+        &self,
+        tx: &mut dyn StoreTx,
+        session: &Session,
+        order: &OrderRequest,
+    ) -> Result<(), EngineError> {
+        let id = session.id();
+        let participant = session
+            .state()
+            .participant(order.participant)
+            .ok_or_else(|| {
+                EngineError::Inconsistent(format!(
+                    "order for unknown participant {}",
+                    order.participant
+                ))
+            })?;
+        let split = SuccessSplit::from_cost(
+            order.participant,
+            id,
+            order.user,
+            &participant.cost,
+            order.final_unit_price,
+        )
+        .map_err(|e| EngineError::Inconsistent(e.to_string()))?;
+        ledger_ws::execute(tx, &self.chart.success_split(&split), &[]).await?;
+        let record = OrderRecord {
+            order: order_id(order.participant),
+            session: id,
+            request: order.clone(),
+            shipment: None,
+        };
+        records::put(
+            tx,
+            RecordKind::Order,
+            &order.participant.to_string(),
+            &record,
+        )
+        .await
+    }
+
+    /// Posts refund `attempt` of a payment out of escrow and, for the original
+    /// method, queues the gateway call.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn start_refund(
+        &self,
+        tx: &mut dyn StoreTx,
+        session: SessionId,
+        payment: PaymentId,
+        user: UserId,
+        amount: Money,
+        attempt: u32,
+        reason: GatewayReason,
+        now: DateTime<Utc>,
+    ) -> Result<(), EngineError> {
+        let destination = self.config.refund_destination;
+        let refund = Refund {
+            payment,
+            attempt,
+            session,
+            user,
+            amount,
+            destination,
+        };
+        ledger_ws::execute(tx, &self.chart.refund(&refund), &[]).await?;
+        let reference = self.chart.refund_transfer_id(payment, attempt).to_string();
+        let record = RefundRecord {
+            reference: reference.clone(),
+            session,
+            payment,
+            user,
+            amount,
+            attempt,
+            destination,
+            status: match destination {
+                RefundDestination::Wallet => RefundStatus::Completed,
+                RefundDestination::OriginalMethod => RefundStatus::Pending,
+            },
+            provider_refund_id: None,
+            failure_code: None,
+        };
+        records::put(tx, RecordKind::Refund, &reference, &record).await?;
+        if destination == RefundDestination::OriginalMethod {
+            let invoice: Option<InvoiceRecord> =
+                records::get(tx, RecordKind::Invoice, &payment.to_string()).await?;
+            let task = Task::Refund {
+                session,
+                attempt,
+                request: RefundRequest {
+                    reference: reference.clone(),
+                    payment_id: payment,
+                    provider_invoice_id: invoice.and_then(|i| i.provider_invoice_id),
+                    amount,
+                    reason,
+                },
+            };
+            let id = EffectId(derive_uuid(
+                *self.chart.refund_transfer_id(payment, attempt).as_uuid(),
+                EFFECT,
+            ));
+            tx.enqueue(&[OutboxEntry::new(id, task, now)]).await?;
+        }
+        Ok(())
+    }
+}
+
+fn gateway_reason(reason: RefundReason) -> GatewayReason {
+    match reason {
+        RefundReason::SessionFailed | RefundReason::SessionCancelled => GatewayReason::Cancellation,
+        RefundReason::Left => GatewayReason::RequestedByCustomer,
+        RefundReason::LatePayment => GatewayReason::Others,
+    }
+}
+
+fn invoice_request(
+    session: &Session,
+    record: &InvoiceRecord,
+    cost: &CostBreakdown,
+) -> InvoiceRequest {
+    let config = session.state().config();
+    let mut items = vec![InvoiceItem {
+        name: format!("Group buy {}", config.product),
+        quantity: cost.quantity,
+        unit_price: config.group_price(),
+    }];
+    for (name, amount) in [
+        ("Shipping to warehouse (leg 1)", cost.leg1),
+        ("Courier to you (leg 2)", cost.leg2),
+        ("Payment fee", cost.gateway_fee),
+    ] {
+        if !amount.is_zero() {
+            items.push(InvoiceItem {
+                name: name.to_owned(),
+                quantity: 1,
+                unit_price: amount,
+            });
+        }
+    }
+    InvoiceRequest {
+        payment_id: record.payment,
+        amount: record.amount,
+        description: format!(
+            "Patungan session {}: {} unit(s)",
+            session.id(),
+            cost.quantity
+        ),
+        expires_at: record.expires_at,
+        payer: Payer {
+            user_id: record.user,
+            email: None,
+            name: None,
+        },
+        items,
+        metadata: BTreeMap::from([
+            ("session".to_owned(), session.id().to_string()),
+            ("participant".to_owned(), record.participant.to_string()),
+        ]),
+    }
+}

@@ -1,0 +1,168 @@
+//! The engine: drives core sessions, the ledger and withdrawals through a [`Store`]
+//! and performs external effects through the ports.
+
+mod effects;
+mod notifications;
+mod records;
+mod runner;
+mod sessions;
+mod tick;
+mod wallets;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex as StdMutex, PoisonError};
+
+use patungan_core::ledger::{Chart, RefundDestination};
+use patungan_core::wallet::{BatchLimits, WithdrawalPolicy, WithdrawalSchedule};
+use patungan_core::{Currency, SessionId};
+use tokio::sync::Mutex;
+
+use crate::ports::{Disburser, PaymentGateway, ShippingProvider};
+use crate::retry::RetryPolicy;
+use crate::store::Store;
+
+pub use effects::{order_id, renewal_id, PurchaseOrderRecord, PurchaseOrderStatus, StockRecord};
+pub use notifications::{Handled, MAX_REFUND_ATTEMPTS};
+pub use records::{InvoiceRecord, OrderRecord, RefundRecord, RefundStatus};
+pub use runner::RunReport;
+pub use sessions::SessionView;
+pub use tick::TickReport;
+
+/// How the engine behaves.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// The currency of the ledger and wallets.
+    pub currency: Currency,
+    /// Where refunds go: the original payment method (default) or the wallet.
+    pub refund_destination: RefundDestination,
+    /// Withdrawal rules (minimum, fee …).
+    pub withdrawal_policy: WithdrawalPolicy,
+    /// When withdrawal batches run.
+    pub withdrawal_schedule: WithdrawalSchedule,
+    /// Batch size limits.
+    pub batch_limits: BatchLimits,
+    /// Backoff for retryable port failures.
+    pub retry: RetryPolicy,
+    /// A session snapshot is stored every this many events (and at terminal states).
+    pub snapshot_every: u64,
+    /// Outbox entries performed per runner pass.
+    pub runner_batch: usize,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            currency: Currency::IDR,
+            refund_destination: RefundDestination::OriginalMethod,
+            withdrawal_policy: WithdrawalPolicy::default(),
+            withdrawal_schedule: WithdrawalSchedule::default(),
+            batch_limits: BatchLimits::default(),
+            retry: RetryPolicy::default(),
+            snapshot_every: 512,
+            runner_batch: 256,
+        }
+    }
+}
+
+/// The outside world the engine talks to.
+#[derive(Clone)]
+pub struct Ports {
+    /// Invoices and refunds.
+    pub gateway: Arc<dyn PaymentGateway>,
+    /// Withdrawal payouts.
+    pub disburser: Arc<dyn Disburser>,
+    /// Courier rates and shipments.
+    pub shipping: Arc<dyn ShippingProvider>,
+}
+
+impl std::fmt::Debug for Ports {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ports").finish_non_exhaustive()
+    }
+}
+
+/// A session held in memory between operations, at a known version.
+#[derive(Debug)]
+pub(crate) struct Cached {
+    pub(crate) version: u64,
+    pub(crate) session: patungan_core::session::Session,
+}
+
+type Slot = Arc<Mutex<Option<Cached>>>;
+
+/// The async driver of the core. Cheap to share behind an `Arc`; every method
+/// takes `&self`. Operations on one session queue behind each other in-process
+/// (and behind the store's row lock across processes); different sessions proceed
+/// in parallel as far as the store allows.
+///
+/// ```
+/// use patungan_engine::{Engine, EngineConfig};
+/// let engine = Engine::in_memory(EngineConfig::default());
+/// # let _ = engine;
+/// ```
+pub struct Engine {
+    store: Arc<dyn Store>,
+    ports: Ports,
+    config: EngineConfig,
+    chart: Chart,
+    slots: StdMutex<HashMap<SessionId, Slot>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// An engine over `store` and `ports`.
+    pub fn new(store: Arc<dyn Store>, ports: Ports, config: EngineConfig) -> Self {
+        Engine {
+            store,
+            ports,
+            chart: Chart::new(config.currency),
+            config,
+            slots: StdMutex::new(HashMap::new()),
+        }
+    }
+
+    /// The embedded default: an in-memory store and simulated providers.
+    pub fn in_memory(config: EngineConfig) -> Self {
+        Engine::new(
+            Arc::new(crate::store::MemoryStore::new()),
+            Ports {
+                gateway: Arc::new(crate::memory::MemoryGateway::default()),
+                disburser: Arc::new(crate::memory::MemoryDisburser::default()),
+                shipping: Arc::new(crate::memory::MemoryShipping::default()),
+            },
+            config,
+        )
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// The ports.
+    pub fn ports(&self) -> &Ports {
+        &self.ports
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    /// The chart of accounts.
+    pub fn chart(&self) -> &Chart {
+        &self.chart
+    }
+
+    fn slot(&self, id: SessionId) -> Slot {
+        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        slots.entry(id).or_default().clone()
+    }
+}

@@ -1,0 +1,205 @@
+//! The effect runner: performs due outbox entries through the ports, after the
+//! commit that queued them, and stores each result in a transaction of its own.
+//!
+//! A crash between the port call and the result's commit leaves the entry pending:
+//! the next runner calls the port again with the same idempotency key, so the
+//! provider performs it once.
+
+use chrono::{DateTime, Utc};
+use tracing::{debug, warn};
+
+use super::records::{self, InvoiceRecord, RefundRecord, RefundStatus};
+use super::Engine;
+use crate::error::EngineError;
+use crate::ports::{PortError, RefundState};
+use crate::store::{OutboxEntry, OutboxState, RecordKind, StoreTx};
+use crate::task::Task;
+
+/// What a runner pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunReport {
+    /// Entries performed and stored as done.
+    pub done: usize,
+    /// Entries that failed retryably and were rescheduled.
+    pub retried: usize,
+    /// Entries given up (permanent failure or retries spent).
+    pub failed: usize,
+}
+
+enum Performed {
+    Invoice(crate::ports::Invoice),
+    Expired,
+    Refund(crate::ports::RefundAccepted),
+    Payouts,
+}
+
+impl Engine {
+    /// Performs every outbox entry due at `now` (up to the configured batch size).
+    pub async fn run_effects(&self, now: DateTime<Utc>) -> Result<RunReport, EngineError> {
+        let mut report = RunReport::default();
+        let due = self.store.due_outbox(now, self.config.runner_batch).await?;
+        for entry in due {
+            let result = self.perform(&entry.task).await;
+            let mut invoice_failed = None;
+            let mut tx = self.store.begin().await?;
+            let Some(current) = tx.outbox_entry(entry.id).await? else {
+                continue;
+            };
+            if current.state != OutboxState::Pending || current.attempts != entry.attempts {
+                // Another runner stored a result meanwhile.
+                continue;
+            }
+            match result {
+                Ok(performed) => {
+                    self.store_result(&mut *tx, &current, performed, now)
+                        .await?;
+                    let done = OutboxEntry {
+                        state: OutboxState::Done,
+                        attempts: current.attempts + 1,
+                        ..current
+                    };
+                    tx.update_outbox(&done).await?;
+                    report.done += 1;
+                }
+                Err(error) => {
+                    let attempts = current.attempts + 1;
+                    let delay = self
+                        .config
+                        .retry
+                        .delay(attempts, entry.id.0.as_u64_pair().0);
+                    match (error.is_retryable(), delay) {
+                        (true, Some(delay)) => {
+                            debug!(task = current.task.kind(), %error, attempts, "retrying");
+                            tx.update_outbox(&current.retry_after(now, delay)).await?;
+                            report.retried += 1;
+                        }
+                        _ => {
+                            warn!(task = current.task.kind(), %error, attempts, "giving up");
+                            if let Task::CreateInvoice {
+                                session, request, ..
+                            } = &current.task
+                            {
+                                invoice_failed = Some((*session, request.payment_id));
+                            }
+                            self.store_failure(&mut *tx, &current, &error, now).await?;
+                            let failed = OutboxEntry {
+                                state: OutboxState::Failed {
+                                    error: error.to_string(),
+                                },
+                                attempts,
+                                ..current
+                            };
+                            tx.update_outbox(&failed).await?;
+                            report.failed += 1;
+                        }
+                    }
+                }
+            }
+            tx.commit().await?;
+            if let Some((session, payment)) = invoice_failed {
+                // No invoice can be paid: the participant stops holding availability.
+                // (Idempotent; a refusal means the payment already moved on.)
+                match self
+                    .session_input(session, now, |s| s.payment_failed(payment, now))
+                    .await
+                {
+                    Ok(_) | Err(EngineError::Session(_)) => {}
+                    Err(other) => return Err(other),
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    async fn perform(&self, task: &Task) -> Result<Performed, PortError> {
+        match task {
+            Task::CreateInvoice { request, .. } => self
+                .ports
+                .gateway
+                .create_invoice(request)
+                .await
+                .map(Performed::Invoice),
+            Task::ExpireInvoice { payment, .. } => self
+                .ports
+                .gateway
+                .expire_invoice(*payment, None)
+                .await
+                .map(|()| Performed::Expired),
+            Task::Refund { request, .. } => self
+                .ports
+                .gateway
+                .refund(request)
+                .await
+                .map(Performed::Refund),
+            Task::SubmitPayouts { batch } => self
+                .ports
+                .disburser
+                .submit_batch(batch)
+                .await
+                .map(|_| Performed::Payouts),
+        }
+    }
+
+    async fn store_result(
+        &self,
+        tx: &mut dyn StoreTx,
+        entry: &OutboxEntry,
+        performed: Performed,
+        now: DateTime<Utc>,
+    ) -> Result<(), EngineError> {
+        match (&entry.task, performed) {
+            (Task::CreateInvoice { request, .. }, Performed::Invoice(invoice)) => {
+                let key = request.payment_id.to_string();
+                if let Some(mut record) =
+                    records::get::<InvoiceRecord>(tx, RecordKind::Invoice, &key).await?
+                {
+                    record.provider_invoice_id = Some(invoice.provider_invoice_id);
+                    record.url = Some(invoice.url);
+                    records::put(tx, RecordKind::Invoice, &key, &record).await?;
+                }
+            }
+            (Task::Refund { request, .. }, Performed::Refund(accepted)) => {
+                if let Some(mut record) =
+                    records::get::<RefundRecord>(tx, RecordKind::Refund, &request.reference).await?
+                {
+                    if record.status == RefundStatus::Pending {
+                        record.status = RefundStatus::Processing;
+                        record.provider_refund_id = Some(accepted.provider_refund_id.clone());
+                        records::put(tx, RecordKind::Refund, &request.reference, &record).await?;
+                    }
+                    if accepted.state != RefundState::Pending {
+                        debug!(reference = %request.reference, state = ?accepted.state, at = %now,
+                            "refund settled synchronously; waiting for its webhook");
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    async fn store_failure(
+        &self,
+        tx: &mut dyn StoreTx,
+        entry: &OutboxEntry,
+        error: &PortError,
+        now: DateTime<Utc>,
+    ) -> Result<(), EngineError> {
+        match &entry.task {
+            Task::Refund { request, .. } => {
+                if let Some(mut record) =
+                    records::get::<RefundRecord>(tx, RecordKind::Refund, &request.reference).await?
+                {
+                    record.failure_code = Some(error.code.clone());
+                    records::put(tx, RecordKind::Refund, &request.reference, &record).await?;
+                }
+            }
+            Task::CreateInvoice { .. }
+            | Task::ExpireInvoice { .. }
+            | Task::SubmitPayouts { .. } => {
+                debug!(at = %now, "no record to update");
+            }
+        }
+        Ok(())
+    }
+}

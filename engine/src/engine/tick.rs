@@ -1,0 +1,180 @@
+//! Deadlines: session timers (bot window, expiry) and withdrawal batch instants.
+
+use chrono::{DateTime, Utc};
+use patungan_core::grosir::StockLevel;
+use patungan_core::ledger::derive_uuid;
+use patungan_core::session::Session;
+
+use super::effects::StockRecord;
+use super::records;
+use super::Engine;
+use crate::error::EngineError;
+use crate::ports::{BankAccount, PayoutBatch, PayoutItem};
+use crate::store::{EffectId, OutboxEntry, RecordKind, StoreTx};
+use crate::task::Task;
+
+const PAYOUT_BATCH: u64 = 0xE101 << 48;
+
+/// What a tick did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TickReport {
+    /// Session timers handled.
+    pub timers: usize,
+    /// Payout batches queued.
+    pub payout_batches: usize,
+    /// Sessions whose timer failed (kept for the next tick), with the error code.
+    pub errors: Vec<(patungan_core::SessionId, String)>,
+}
+
+/// Stock on hand of a product's variants, from its stock record.
+pub(crate) fn on_hand(session: &Session, stock: &StockRecord) -> Vec<StockLevel> {
+    let Some(bundle) = session.state().config().bundle() else {
+        return Vec::new();
+    };
+    bundle
+        .variants()
+        .iter()
+        .map(|v| {
+            StockLevel::new(
+                v.variant,
+                stock
+                    .get(&format!("onhand:{}", v.variant))
+                    .copied()
+                    .unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+impl Engine {
+    /// Runs every deadline due at `now`: session timers, then the withdrawal batch of
+    /// the latest scheduled instant (a run twice for the same instant adds nothing).
+    pub async fn tick(&self, now: DateTime<Utc>) -> Result<TickReport, EngineError> {
+        let mut report = TickReport::default();
+        loop {
+            let due = self.store.due_sessions(now, 256).await?;
+            if due.is_empty() {
+                break;
+            }
+            let mut progressed = false;
+            for id in due {
+                match self.session_timer(id, now).await {
+                    Ok(()) => {
+                        report.timers += 1;
+                        progressed = true;
+                    }
+                    Err(e) => report.errors.push((id, e.code().to_owned())),
+                }
+            }
+            if !progressed {
+                break;
+            }
+        }
+        report.payout_batches = self.plan_payouts(now).await?;
+        Ok(report)
+    }
+
+    async fn session_timer(
+        &self,
+        id: patungan_core::SessionId,
+        now: DateTime<Utc>,
+    ) -> Result<(), EngineError> {
+        let mut work = self.open_session(id).await?;
+        let key = work.cached.session.state().config().product.to_string();
+        let stock: StockRecord = records::get(&mut *work.tx, RecordKind::Stock, &key)
+            .await?
+            .unwrap_or_default();
+        let levels = on_hand(&work.cached.session, &stock);
+        match work.session().handle_timeout(now, &levels) {
+            Ok(_) => self.commit_session(work, now).await,
+            Err(e) => {
+                work.keep();
+                Err(e.into())
+            }
+        }
+    }
+
+    async fn plan_payouts(&self, now: DateTime<Utc>) -> Result<usize, EngineError> {
+        let mut tx = self.store.begin().await?;
+        let mut book = self.withdrawal_book(&mut *tx).await?;
+        let batches = book.plan(
+            now,
+            &self.config.withdrawal_schedule,
+            self.config.batch_limits,
+        );
+        if batches.is_empty() {
+            return Ok(0);
+        }
+        for batch in &batches {
+            let reference = batch.key.to_string();
+            let payout = PayoutBatch {
+                reference: reference.clone(),
+                items: batch
+                    .items
+                    .iter()
+                    .map(|item| PayoutItem {
+                        external_id: item.key.to_string(),
+                        amount: item.net,
+                        bank_account: BankAccount {
+                            bank_code: item.destination.bank_code.to_string(),
+                            account_number: item.destination.account_number.to_string(),
+                            holder_name: item.destination.holder_name.to_string(),
+                        },
+                        description: "Patungan wallet withdrawal".to_owned(),
+                    })
+                    .collect(),
+            };
+            let id = EffectId(derive_uuid(
+                uuid::Uuid::from_u128(hash(&reference)),
+                PAYOUT_BATCH,
+            ));
+            tx.enqueue(&[OutboxEntry::new(
+                id,
+                Task::SubmitPayouts { batch: payout },
+                now,
+            )])
+            .await?;
+        }
+        self.save_withdrawal_book(&mut *tx, &book).await?;
+        tx.commit().await?;
+        Ok(batches.len())
+    }
+
+    /// Adds units to a product's stock on hand (an admin or warehouse input).
+    pub async fn add_stock(
+        &self,
+        product: patungan_core::ProductId,
+        levels: &[StockLevel],
+    ) -> Result<(), EngineError> {
+        let mut tx = self.store.begin().await?;
+        add_on_hand(&mut *tx, product, levels).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+pub(crate) async fn add_on_hand(
+    tx: &mut dyn StoreTx,
+    product: patungan_core::ProductId,
+    levels: &[StockLevel],
+) -> Result<(), EngineError> {
+    let key = product.to_string();
+    let mut stock: StockRecord = records::get(tx, RecordKind::Stock, &key)
+        .await?
+        .unwrap_or_default();
+    for level in levels {
+        let units = stock
+            .entry(format!("onhand:{}", level.variant))
+            .or_insert(0);
+        *units = units.saturating_add(level.units);
+    }
+    records::put(tx, RecordKind::Stock, &key, &stock).await
+}
+
+/// FNV-1a over the bytes: a fixed mapping of a batch key to 128 bits.
+fn hash(text: &str) -> u128 {
+    text.bytes()
+        .fold(0x6c62_272e_07bb_0142_62b8_2175_6295_c58d, |h, b| {
+            (h ^ u128::from(b)).wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013B)
+        })
+}

@@ -1,0 +1,64 @@
+//! Engine errors: a refused input, a store failure, or a bug-class inconsistency.
+
+use patungan_core::ledger::LedgerError;
+use patungan_core::session::SessionError;
+use patungan_core::wallet::WalletError;
+use patungan_core::{SessionId, WithdrawalId};
+
+use crate::store::StoreError;
+
+/// Why an engine operation did not happen. A refused input changes nothing.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// No session has this id.
+    #[error("no session {0}")]
+    UnknownSession(SessionId),
+    /// No withdrawal has this id.
+    #[error("no withdrawal {0}")]
+    UnknownWithdrawal(WithdrawalId),
+    /// The session refused the input.
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    /// The ledger refused a posting.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    /// The wallet or withdrawal rules refused the input.
+    #[error(transparent)]
+    Wallet(#[from] WalletError),
+    /// The store failed; the operation may be retried.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A notification refers to something the engine does not know.
+    #[error("notification for unknown {what} {id}")]
+    UnknownReference {
+        /// What kind of object.
+        what: &'static str,
+        /// Its id or key.
+        id: String,
+    },
+    /// Stored data contradicts itself (a bug or a corrupted database).
+    #[error("inconsistent state: {0}")]
+    Inconsistent(String),
+}
+
+impl EngineError {
+    /// A stable machine-readable code, e.g. `"session.not_open"` or `"engine.unknown_session"`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EngineError::UnknownSession(_) => "engine.unknown_session",
+            EngineError::UnknownWithdrawal(_) => "engine.unknown_withdrawal",
+            EngineError::Session(e) => e.code(),
+            EngineError::Ledger(e) => e.code(),
+            EngineError::Wallet(e) => e.code(),
+            EngineError::Store(e) => e.code(),
+            EngineError::UnknownReference { .. } => "engine.unknown_reference",
+            EngineError::Inconsistent(_) => "engine.inconsistent",
+        }
+    }
+
+    /// Whether repeating the same call may succeed (store conflicts and outages).
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, EngineError::Store(e) if e.is_retryable())
+    }
+}

@@ -1,0 +1,112 @@
+//! The store port: everything the engine keeps, written in transactions.
+//!
+//! One engine operation is one [`StoreTx`]: it locks what it changes (a session's
+//! head row, ledger accounts in sorted id order, the withdrawal book), reads, writes
+//! and commits — or is dropped and changes nothing. Session events, the new session
+//! head, ledger postings, records and the outbox entries of external effects are
+//! committed together (the transactional outbox); an effect is performed only after
+//! that commit.
+
+mod memory;
+mod types;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use patungan_core::ledger::{Account, AccountSpec, Ledger, TransferRecord};
+use patungan_core::session::SessionStatus;
+use patungan_core::{SessionId, TransferId};
+
+pub use memory::MemoryStore;
+pub use types::{
+    EffectId, LedgerDiff, OutboxEntry, OutboxState, RecordKind, SessionHead, SessionLoad,
+    SessionWrite, StoreError,
+};
+
+/// Where the engine keeps its state (PostgreSQL, or [`MemoryStore`]).
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Starts a transaction.
+    async fn begin(&self) -> Result<Box<dyn StoreTx>, StoreError>;
+
+    /// Sessions whose next deadline is at or before `now`, soonest first.
+    async fn due_sessions(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<SessionId>, StoreError>;
+
+    /// Outbox entries waiting to be performed whose next attempt is due at `now`, oldest first.
+    async fn due_outbox(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<OutboxEntry>, StoreError>;
+
+    /// Every ledger account and transfer record (for reconciliation and audits).
+    async fn ledger_dump(&self) -> Result<(Vec<Account>, Vec<TransferRecord>), StoreError>;
+
+    /// Every session id with its status.
+    async fn sessions(&self) -> Result<Vec<(SessionId, SessionStatus)>, StoreError>;
+}
+
+/// One transaction. Dropping it without [`StoreTx::commit`] rolls everything back.
+#[async_trait]
+pub trait StoreTx: Send {
+    /// Locks a session's head row until commit; `None` if there is no such session.
+    async fn lock_session(&mut self, id: SessionId) -> Result<Option<SessionHead>, StoreError>;
+
+    /// Loads a session: the latest snapshot at or after `after_version` (if any is
+    /// newer than what the caller holds) and the events after it. With
+    /// `after_version = None` the whole session is loaded.
+    async fn load_session(
+        &mut self,
+        id: SessionId,
+        after_version: Option<u64>,
+    ) -> Result<SessionLoad, StoreError>;
+
+    /// Appends a session's new events and moves its head (creating it for version
+    /// `events.len()` when `expected_version` is 0).
+    async fn save_session(&mut self, write: &SessionWrite) -> Result<(), StoreError>;
+
+    /// Opens the accounts of `specs` that do not exist yet, locks every account
+    /// named (in sorted id order), and returns a working-set ledger holding those
+    /// accounts and the transfer records of `transfers` that exist.
+    async fn ledger(
+        &mut self,
+        specs: &[AccountSpec],
+        transfers: &[TransferId],
+    ) -> Result<Ledger, StoreError>;
+
+    /// Writes what changed in a working set returned by [`StoreTx::ledger`].
+    async fn put_ledger(&mut self, diff: &LedgerDiff) -> Result<(), StoreError>;
+
+    /// Locks and reads a keyed JSON record.
+    async fn record(
+        &mut self,
+        kind: RecordKind,
+        key: &str,
+    ) -> Result<Option<serde_json::Value>, StoreError>;
+
+    /// Inserts or replaces a keyed JSON record.
+    async fn put_record(
+        &mut self,
+        kind: RecordKind,
+        key: &str,
+        body: &serde_json::Value,
+    ) -> Result<(), StoreError>;
+
+    /// Adds outbox entries; an entry whose id exists already is left as it is.
+    async fn enqueue(&mut self, entries: &[OutboxEntry]) -> Result<(), StoreError>;
+
+    /// Locks and reads one outbox entry.
+    async fn outbox_entry(&mut self, id: EffectId) -> Result<Option<OutboxEntry>, StoreError>;
+
+    /// Replaces an outbox entry's state, attempts and next attempt time.
+    async fn update_outbox(&mut self, entry: &OutboxEntry) -> Result<(), StoreError>;
+
+    /// Records a notification's dedup key; `false` if it was seen before.
+    async fn inbox_insert(&mut self, key: &str, at: DateTime<Utc>) -> Result<bool, StoreError>;
+
+    /// Makes every write of the transaction durable at once.
+    async fn commit(self: Box<Self>) -> Result<(), StoreError>;
+}

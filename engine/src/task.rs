@@ -1,0 +1,54 @@
+//! External effects the engine performs through its ports after commit.
+
+use patungan_core::{ParticipantId, PaymentId, SessionId};
+use serde::{Deserialize, Serialize};
+
+use crate::ports::{InvoiceRequest, PayoutBatch, RefundRequest};
+
+/// One external call, kept in the outbox until its result is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Task {
+    /// Create a participant's invoice.
+    CreateInvoice {
+        /// The session.
+        session: SessionId,
+        /// The participant.
+        participant: ParticipantId,
+        /// The request (its payment id is the idempotency key).
+        request: InvoiceRequest,
+    },
+    /// Expire an unpaid invoice.
+    ExpireInvoice {
+        /// The session.
+        session: SessionId,
+        /// The invoice's payment id.
+        payment: PaymentId,
+    },
+    /// Refund a payment to its original method.
+    Refund {
+        /// The session.
+        session: SessionId,
+        /// The attempt number (a failed refund is retried under the next one).
+        attempt: u32,
+        /// The request (its reference is the idempotency key).
+        request: RefundRequest,
+    },
+    /// Submit a batch of withdrawal payouts.
+    SubmitPayouts {
+        /// The batch (its reference is the idempotency key).
+        batch: PayoutBatch,
+    },
+}
+
+impl Task {
+    /// A short name for logs.
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Task::CreateInvoice { .. } => "create_invoice",
+            Task::ExpireInvoice { .. } => "expire_invoice",
+            Task::Refund { .. } => "refund",
+            Task::SubmitPayouts { .. } => "submit_payouts",
+        }
+    }
+}
