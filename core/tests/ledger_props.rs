@@ -73,7 +73,7 @@ fn posted_sum(l: &Ledger, currency: Currency) -> Decimal {
 
 proptest! {
     #[test]
-    fn any_sequence_conserves_money_and_refusals_change_nothing(batches in proptest::collection::vec(batch(), 1..40)) {
+    fn any_sequence_conserves_money_and_refusals_change_nothing(batches in proptest::collection::vec(batch(), 1..30)) {
         let mut l = ledger();
         // Fund the guarded IDR accounts so that spending paths are exercised.
         l.apply_one(&Transfer::posted(TransferId::from_u128(1_000), AccountId::from_u128(0), AccountId::from_u128(1), Money::idr(5_000))).unwrap();

@@ -159,7 +159,7 @@ impl Sim {
 
 proptest! {
     #[test]
-    fn withdrawals_keep_every_invariant(ops in proptest::collection::vec(op(), 1..60)) {
+    fn withdrawals_keep_every_invariant(ops in proptest::collection::vec(op(), 1..50)) {
         let chart = Chart::new(Currency::IDR);
         let mut sim = Sim {
             chart,
