@@ -5,6 +5,7 @@
 //! Each property runs `PATUNGAN_FUZZ_CASES` cases (default 100 000), the count CI runs.
 //! For a quick local run: `PATUNGAN_FUZZ_CASES=2000 cargo test -p patungan-biteship --test fuzz`.
 
+use patungan_biteship::IdrAmount;
 use patungan_biteship::{
     parse_amount_literal, parse_idr_amount, parse_status, parse_webhook, signature_hex,
     BiteshipWebhook, Secret,
@@ -234,6 +235,21 @@ proptest! {
         };
         if let Err(e) = parse_status(&text) {
             prop_assert_eq!(e.code(), "biteship.unknown_status");
+        }
+    }
+
+    #[test]
+    fn idr_wire_amounts_never_panic(mantissa in any::<i64>(), scale in 0u32..8, currency in 0usize..7) {
+        let currency = patungan_core::Currency::ALL[currency];
+        let amount = rust_decimal::Decimal::new(mantissa, scale);
+        if let Ok(money) = patungan_core::Money::new(amount, currency) {
+            match IdrAmount::from_money(&money) {
+                Ok(wire) => {
+                    prop_assert_eq!(currency, patungan_core::Currency::IDR);
+                    prop_assert_eq!(wire.to_money(), money);
+                }
+                Err(e) => prop_assert!(e.code().starts_with("amount.")),
+            }
         }
     }
 

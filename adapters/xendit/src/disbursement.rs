@@ -146,20 +146,26 @@ impl XenditClient {
         }
     }
 
-    /// `GET /disbursements?external_id=…`: the disbursements created under our id.
+    /// `GET /disbursements?external_id=…`: the disbursements created under our id (none when Xendit
+    /// answers 404).
     pub async fn find_disbursements(
         &self,
         external_id: &str,
     ) -> Result<Vec<XenditDisbursement>, XenditError> {
-        self.call::<(), _>(
-            "find_disbursements",
-            Method::GET,
-            "/disbursements",
-            &[("external_id", external_id)],
-            None,
-            None,
-        )
-        .await
+        let found = self
+            .call::<(), _>(
+                "find_disbursements",
+                Method::GET,
+                "/disbursements",
+                &[("external_id", external_id)],
+                None,
+                None,
+            )
+            .await;
+        match found {
+            Err(XenditError::Api { status: 404, .. }) => Ok(Vec::new()),
+            other => other,
+        }
     }
 
     /// `POST /batch_disbursements` with `X-IDEMPOTENCY-KEY`.

@@ -154,20 +154,26 @@ impl XenditClient {
         .await
     }
 
-    /// `GET /v2/invoices?external_id=…`: every invoice created under our id.
+    /// `GET /v2/invoices?external_id=…`: every invoice created under our id (none when Xendit
+    /// answers 404).
     pub async fn find_invoices(
         &self,
         external_id: &str,
     ) -> Result<Vec<XenditInvoice>, XenditError> {
-        self.call::<(), _>(
-            "find_invoices",
-            Method::GET,
-            "/v2/invoices",
-            &[("external_id", external_id)],
-            None,
-            None,
-        )
-        .await
+        let found = self
+            .call::<(), _>(
+                "find_invoices",
+                Method::GET,
+                "/v2/invoices",
+                &[("external_id", external_id)],
+                None,
+                None,
+            )
+            .await;
+        match found {
+            Err(XenditError::Api { status: 404, .. }) => Ok(Vec::new()),
+            other => other,
+        }
     }
 
     /// `POST /invoices/{id}/expire!`.

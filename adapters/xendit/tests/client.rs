@@ -162,6 +162,25 @@ async fn create_invoice_sends_basic_auth_idempotency_key_and_integer_amounts() {
 }
 
 #[tokio::test]
+async fn lookup_404_means_no_invoice_yet() {
+    let (server, gateway) = setup().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/invoices"))
+        .and(query_param("external_id", PAYMENT))
+        .respond_with(json(404, "error_not_found.json"))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/invoices"))
+        .respond_with(json(200, "invoice_created.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let invoice = gateway.create_invoice(&invoice_request()).await.unwrap();
+    assert_eq!(invoice.provider_invoice_id, INVOICE_ID);
+}
+
+#[tokio::test]
 async fn create_invoice_retry_returns_the_invoice_already_created() {
     let (server, gateway) = setup().await;
     Mock::given(method("GET"))

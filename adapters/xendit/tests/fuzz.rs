@@ -4,6 +4,7 @@
 //! Each property runs `PATUNGAN_FUZZ_CASES` cases (default 100 000), the count CI runs.
 //! For a quick local run: `PATUNGAN_FUZZ_CASES=2000 cargo test -p patungan-xendit --test fuzz`.
 
+use patungan_xendit::IdrAmount;
 use patungan_xendit::{
     parse_amount_literal, parse_batch_disbursement_callback, parse_disbursement_callback,
     parse_idr_amount, parse_invoice_callback, parse_refund_callback, CallbackVerifier, Secret,
@@ -224,6 +225,21 @@ proptest! {
         match parse_batch_disbursement_callback(&body) {
             Ok(items) => prop_assert!(items.iter().all(|n| !n.external_id.is_empty())),
             Err(e) => prop_assert!(e.code().starts_with("xendit.webhook.")),
+        }
+    }
+
+    #[test]
+    fn idr_wire_amounts_never_panic(mantissa in any::<i64>(), scale in 0u32..8, currency in 0usize..7) {
+        let currency = patungan_core::Currency::ALL[currency];
+        let amount = rust_decimal::Decimal::new(mantissa, scale);
+        if let Ok(money) = patungan_core::Money::new(amount, currency) {
+            match IdrAmount::from_money(&money) {
+                Ok(wire) => {
+                    prop_assert_eq!(currency, patungan_core::Currency::IDR);
+                    prop_assert_eq!(wire.to_money(), money);
+                }
+                Err(e) => prop_assert!(e.code().starts_with("amount.")),
+            }
         }
     }
 
