@@ -699,3 +699,50 @@ async fn expire_by_payment_id_looks_the_invoice_up() {
         .await;
     gateway.expire_invoice(payment, None).await.unwrap();
 }
+
+#[tokio::test]
+async fn invoice_and_refund_retries_reuse_their_idempotency_keys() {
+    let (server, gateway) = setup().await;
+    no_invoices_yet(&server).await;
+    for (route, fixture_name) in [
+        ("/v2/invoices", "invoice_created.json"),
+        ("/refunds", "refund_created.json"),
+    ] {
+        Mock::given(method("POST"))
+            .and(path(route))
+            .respond_with(json(502, "error_server.json"))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path(route))
+            .respond_with(json(200, fixture_name))
+            .mount(&server)
+            .await;
+    }
+    assert!(gateway
+        .create_invoice(&invoice_request())
+        .await
+        .unwrap_err()
+        .is_retryable());
+    gateway.create_invoice(&invoice_request()).await.unwrap();
+    let refund = refund_request(Some(INVOICE_ID));
+    assert!(gateway.refund(&refund).await.unwrap_err().is_retryable());
+    gateway.refund(&refund).await.unwrap();
+
+    let posts: Vec<_> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.method.as_str() == "POST")
+        .collect();
+    assert_eq!(posts.len(), 4);
+    let keys: Vec<_> = posts.iter().map(idempotency_key).collect();
+    assert_eq!(keys[0].as_deref(), Some(PAYMENT));
+    assert_eq!(keys[0], keys[1]);
+    assert_eq!(keys[2].as_deref(), Some("refund-9b1deb4d-1"));
+    assert_eq!(keys[2], keys[3]);
+    assert_eq!(body_of(&posts[0]), body_of(&posts[1]));
+    assert_eq!(body_of(&posts[2]), body_of(&posts[3]));
+}
