@@ -422,8 +422,8 @@ impl Ledger {
     /// A working set: some accounts with their stored balances and some transfer
     /// records, for a store that keeps the ledger in rows and runs one posting on
     /// the part it locked. Unlike [`Ledger::restore`] the journal is not replayed
-    /// (it is partial); only duplicates and records naming absent accounts are
-    /// refused. Compare [`Ledger::accounts`] and [`Ledger::transfers`] before and
+    /// (it is partial); only duplicate accounts or records are refused. Compare
+    /// [`Ledger::accounts`] and [`Ledger::transfers`] before and
     /// after to learn what to write back.
     pub fn working_set(
         accounts: Vec<Account>,
