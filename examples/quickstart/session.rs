@@ -15,10 +15,9 @@ use patungan_engine::notification::Notification;
 use patungan_engine::store::MemoryStore;
 use patungan_engine::{Engine, EngineConfig, Ports};
 
-/// The engine with handles on the simulated providers, to play payer and bank.
+/// The engine with a handle on the simulated disburser, to play the bank.
 pub struct World {
     pub engine: Engine,
-    pub gateway: Arc<MemoryGateway>,
     pub disburser: Arc<MemoryDisburser>,
     pub buyers: Vec<(String, UserId)>,
 }
@@ -277,7 +276,6 @@ pub async fn run() -> Result<World, Box<dyn Error>> {
     );
     Ok(World {
         engine,
-        gateway,
         disburser,
         buyers,
     })
