@@ -123,10 +123,11 @@ impl Notification {
             Notification::Refund(n) => format!("refund:{}:{:?}", n.provider_event_id, n.outcome),
             Notification::Payout(n) => format!("payout:{}:{:?}", n.provider_event_id, n.outcome),
             Notification::Shipment(n) => format!(
-                "shipment:{}:{:?}:{}",
+                "shipment:{}:{:?}:{}:{}",
                 n.provider_order_id,
                 n.status,
-                n.waybill_id.as_deref().unwrap_or("")
+                n.waybill_id.as_deref().unwrap_or(""),
+                n.price.map(|p| p.to_string()).unwrap_or_default()
             ),
         }
     }
