@@ -115,3 +115,29 @@ pub(crate) async fn put<T: Serialize>(
     tx.put_record(kind, key, &body).await?;
     Ok(())
 }
+
+impl super::Engine {
+    /// The invoice of a payment: its gateway id and payment URL once the runner created it.
+    pub async fn invoice(
+        &self,
+        payment: PaymentId,
+    ) -> Result<Option<InvoiceRecord>, EngineError> {
+        let mut tx = self.store.begin().await?;
+        get(&mut *tx, RecordKind::Invoice, &payment.to_string()).await
+    }
+
+    /// A refund attempt by its reference.
+    pub async fn refund(&self, reference: &str) -> Result<Option<RefundRecord>, EngineError> {
+        let mut tx = self.store.begin().await?;
+        get(&mut *tx, RecordKind::Refund, reference).await
+    }
+
+    /// The order of a participant of a confirmed session.
+    pub async fn order(
+        &self,
+        participant: ParticipantId,
+    ) -> Result<Option<OrderRecord>, EngineError> {
+        let mut tx = self.store.begin().await?;
+        get(&mut *tx, RecordKind::Order, &participant.to_string()).await
+    }
+}
