@@ -1,8 +1,16 @@
 //! # patungan-core
 //!
-//! The pure, deterministic heart of Patungan, a group-buying engine: tier pricing,
-//! the bot top-up, join costs and (in later modules) grosir allocation, the session
-//! lifecycle, the escrow ledger and wallets.
+//! The pure, deterministic heart of Patungan, a group-buying engine:
+//!
+//! - pricing: [`Money`], [`TierLadder`] and its [`Preview`], the [`BotPolicy`] top-up,
+//!   the [`CostBreakdown`] of a join;
+//! - [`grosir`]: factory bundles, variant [`Availability`](grosir::Availability) and the
+//!   [`WarehousePlan`](grosir::WarehousePlan);
+//! - [`session`]: the sans-IO [`Session`] state machine (inputs in; events, effects and
+//!   the next deadline out; event-sourced);
+//! - [`ledger`]: the double-entry escrow [`Ledger`] with TigerBeetle semantics, the
+//!   chart of accounts and the posting recipes of every money flow;
+//! - [`wallet`]: wallets, the withdrawal state machine and batch planning.
 //!
 //! Nothing here reads a clock, a random source, a network or a disk: time, ids
 //! and entropy are inputs, so the same inputs give the same outputs on every
@@ -56,7 +64,13 @@ pub use ids::{
 };
 pub use money::{Currency, Money, MoneyError, Rounding};
 pub use moq::{Moq, MoqError};
+pub use grosir::{Availability, GrosirConfig, GrosirError, VariantBundle, WarehousePlan};
+pub use ledger::{Chart, Ledger, LedgerError, Posting, Transfer};
+pub use session::{Effect, Event, Input, Session, SessionConfig, SessionError, SessionStatus};
 pub use tier::{Preview, Rung, RungView, TierError, TierLadder};
+pub use wallet::{
+    WalletError, Wallets, WithdrawalPolicy, WithdrawalRequest, WithdrawalSchedule, Withdrawals,
+};
 
 /// The README's Rust example, compiled and run as a doc-test.
 #[doc = include_str!("../../README.md")]
