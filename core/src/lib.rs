@@ -4,8 +4,8 @@
 //!
 //! - pricing: [`Money`], [`TierLadder`] and its [`Preview`], the [`BotPolicy`] top-up,
 //!   the [`CostBreakdown`] of a join;
-//! - [`grosir`]: factory bundles, variant [`Availability`](grosir::Availability) and the
-//!   [`WarehousePlan`](grosir::WarehousePlan);
+//! - [`grosir`]: factory bundles, variant [`Availability`] and the
+//!   [`WarehousePlan`];
 //! - [`session`]: the sans-IO [`Session`] state machine (inputs in; events, effects and
 //!   the next deadline out; event-sourced);
 //! - [`ledger`]: the double-entry escrow [`Ledger`] with TigerBeetle semantics, the
