@@ -64,9 +64,14 @@ pub use ids::{
 };
 pub use money::{Currency, Money, MoneyError, Rounding};
 pub use moq::{Moq, MoqError};
-pub use grosir::{Availability, GrosirConfig, GrosirError, VariantBundle, WarehousePlan};
+pub use grosir::{
+    Availability, GrosirConfig, GrosirError, StockLevel, VariantBundle, WarehousePlan,
+};
 pub use ledger::{Chart, Ledger, LedgerError, Posting, Transfer};
-pub use session::{Effect, Event, Input, Session, SessionConfig, SessionError, SessionStatus};
+pub use session::{
+    Effect, Event, Input, JoinReceipt, JoinRequest, Session, SessionConfig, SessionError,
+    SessionGrosir, SessionStatus,
+};
 pub use tier::{Preview, Rung, RungView, TierError, TierLadder};
 pub use wallet::{
     WalletError, Wallets, WithdrawalPolicy, WithdrawalRequest, WithdrawalSchedule, Withdrawals,
