@@ -58,16 +58,16 @@ pub mod wallet;
 pub use bot::{BotPolicy, BotPolicyError};
 pub use bp::BasisPoints;
 pub use cost::{CostBreakdown, CostError, JoinCostInput};
+pub use grosir::{
+    Availability, GrosirConfig, GrosirError, StockLevel, VariantBundle, WarehousePlan,
+};
 pub use ids::{
     AccountId, OrderId, ParticipantId, PaymentId, ProductId, SessionId, TransferId, UserId,
     VariantId, WithdrawalId,
 };
+pub use ledger::{Chart, Ledger, LedgerError, Posting, Transfer};
 pub use money::{Currency, Money, MoneyError, Rounding};
 pub use moq::{Moq, MoqError};
-pub use grosir::{
-    Availability, GrosirConfig, GrosirError, StockLevel, VariantBundle, WarehousePlan,
-};
-pub use ledger::{Chart, Ledger, LedgerError, Posting, Transfer};
 pub use session::{
     Effect, Event, Input, JoinReceipt, JoinRequest, Session, SessionConfig, SessionError,
     SessionGrosir, SessionStatus,
