@@ -52,6 +52,42 @@ export declare class BotPolicy {
   topUp(moq: number, paidReal: number, existingBot?: number | undefined | null): number
 }
 
+/**
+ * Where a session stands and what a buyer would pay (DESIGN §3).
+ *
+ * A class whose getters convert on access, so that a preview on every keystroke
+ * costs one small allocation; `toJSON()` gives every field at once (absent values
+ * are `null`).
+ */
+export declare class Preview {
+  /** The session's MOQ. */
+  get moq(): number
+  /** Units already counted toward fill (paid real participants + bot). */
+  get filledQuantity(): number
+  /** The extra units considered. */
+  get extraQuantity(): number
+  /** Fill now, in basis points of the MOQ. */
+  get fillBp(): number
+  /** The highest rung reached now, or `null`. */
+  get currentRung(): RungView | null
+  /** The unit price if the session closed now, without the extra units. */
+  get currentUnitPrice(): Money
+  /** Group price minus the current unit price. */
+  get savingPerUnitNow(): Money
+  /** Fill with the extra units, in basis points. */
+  get projectedFillBp(): number
+  /** The unit price if the session closed now with the extra units. */
+  get priceIfClosedNow(): Money
+  /** The lowest rung not reached even with the extra units, or `null`. */
+  get nextRung(): RungView | null
+  /** Units still needed, beyond the extra units, to reach the next rung, or `null`. */
+  get unitsToNextRung(): number | null
+  /** Group price minus the next rung's unit price, or `null`. */
+  get savingPerUnitAtNextRung(): Money | null
+  /** Every field as a plain object (what `JSON.stringify` and `console.log` show). */
+  toJSON(): PreviewObject
+}
+
 /** A validated tier ladder with its group price. */
 export declare class TierLadder {
   /** Validates and builds a ladder (`TierError` / `MoneyError` if invalid). */
@@ -169,11 +205,11 @@ export declare function moneyPercentOf(m: Money, bp: number, rounding: Rounding)
 /** `a − b` (same currency); a `MoneyError` if it would go below zero. */
 export declare function moneySub(a: Money, b: Money): Money
 
-/** Where a session stands and what a buyer would pay (DESIGN §3). Absent values are `null`. */
-export interface Preview {
+/** Every field of a [`Preview`] at once (camelCase keys, absent values `null`). */
+export interface PreviewObject {
   /** The session's MOQ. */
   moq: number
-  /** Units already counted toward fill (paid real participants + bot). */
+  /** Units already counted toward fill. */
   filledQuantity: number
   /** The extra units considered. */
   extraQuantity: number

@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.BotPolicy = nativeBinding.BotPolicy
+module.exports.Preview = nativeBinding.Preview
 module.exports.TierLadder = nativeBinding.TierLadder
 module.exports.costBreakdown = nativeBinding.costBreakdown
 module.exports.currencies = nativeBinding.currencies

@@ -63,17 +63,121 @@ impl From<core::RungView> for RungView {
     }
 }
 
-/// `Some(v)` → `v`, `None` → `null`: output objects keep every key (a stable shape).
+/// `Some(v)` → `v`, `None` → `null`: outputs keep every key (a stable shape).
 pub fn nullable<T>(value: Option<T>) -> Either<T, Null> {
     value.map_or(Either::B(Null), Either::A)
 }
 
-/// Where a session stands and what a buyer would pay (DESIGN §3). Absent values are `null`.
-#[napi(object)]
+/// Where a session stands and what a buyer would pay (DESIGN §3).
+///
+/// A class whose getters convert on access, so that a preview on every keystroke
+/// costs one small allocation; `toJSON()` gives every field at once (absent values
+/// are `null`).
+#[napi]
 pub struct Preview {
+    inner: core::Preview,
+}
+
+#[napi]
+impl Preview {
+    /// The session's MOQ.
+    #[napi(getter)]
+    pub fn moq(&self) -> f64 {
+        number(self.inner.moq)
+    }
+
+    /// Units already counted toward fill (paid real participants + bot).
+    #[napi(getter)]
+    pub fn filled_quantity(&self) -> f64 {
+        number(self.inner.filled_quantity)
+    }
+
+    /// The extra units considered.
+    #[napi(getter)]
+    pub fn extra_quantity(&self) -> f64 {
+        number(self.inner.extra_quantity)
+    }
+
+    /// Fill now, in basis points of the MOQ.
+    #[napi(getter)]
+    pub fn fill_bp(&self) -> u32 {
+        self.inner.fill_bp.get()
+    }
+
+    /// The highest rung reached now, or `null`.
+    #[napi(getter)]
+    pub fn current_rung(&self) -> Either<RungView, Null> {
+        nullable(self.inner.current_rung.map(RungView::from))
+    }
+
+    /// The unit price if the session closed now, without the extra units.
+    #[napi(getter)]
+    pub fn current_unit_price(&self) -> Money {
+        self.inner.current_unit_price.into()
+    }
+
+    /// Group price minus the current unit price.
+    #[napi(getter)]
+    pub fn saving_per_unit_now(&self) -> Money {
+        self.inner.saving_per_unit_now.into()
+    }
+
+    /// Fill with the extra units, in basis points.
+    #[napi(getter)]
+    pub fn projected_fill_bp(&self) -> u32 {
+        self.inner.projected_fill_bp.get()
+    }
+
+    /// The unit price if the session closed now with the extra units.
+    #[napi(getter)]
+    pub fn price_if_closed_now(&self) -> Money {
+        self.inner.price_if_closed_now.into()
+    }
+
+    /// The lowest rung not reached even with the extra units, or `null`.
+    #[napi(getter)]
+    pub fn next_rung(&self) -> Either<RungView, Null> {
+        nullable(self.inner.next_rung.map(RungView::from))
+    }
+
+    /// Units still needed, beyond the extra units, to reach the next rung, or `null`.
+    #[napi(getter)]
+    pub fn units_to_next_rung(&self) -> Either<f64, Null> {
+        nullable(self.inner.units_to_next_rung.map(number))
+    }
+
+    /// Group price minus the next rung's unit price, or `null`.
+    #[napi(getter)]
+    pub fn saving_per_unit_at_next_rung(&self) -> Either<Money, Null> {
+        nullable(self.inner.saving_per_unit_at_next_rung.map(Money::from))
+    }
+
+    /// Every field as a plain object (what `JSON.stringify` and `console.log` show).
+    #[napi(js_name = "toJSON")]
+    pub fn to_json_object(&self) -> PreviewObject {
+        PreviewObject {
+            moq: self.moq(),
+            filled_quantity: self.filled_quantity(),
+            extra_quantity: self.extra_quantity(),
+            fill_bp: self.fill_bp(),
+            current_rung: self.current_rung(),
+            current_unit_price: self.current_unit_price(),
+            saving_per_unit_now: self.saving_per_unit_now(),
+            projected_fill_bp: self.projected_fill_bp(),
+            price_if_closed_now: self.price_if_closed_now(),
+            next_rung: self.next_rung(),
+            units_to_next_rung: self.units_to_next_rung(),
+            saving_per_unit_at_next_rung: self.saving_per_unit_at_next_rung(),
+        }
+    }
+}
+
+/// Every field of a [`Preview`] at once (camelCase keys, absent values `null`).
+#[napi(object)]
+pub struct PreviewObject {
     /// The session's MOQ.
     pub moq: f64,
-    /// Units already counted toward fill (paid real participants + bot).
+    /// Units already counted toward fill.
     pub filled_quantity: f64,
     /// The extra units considered.
     pub extra_quantity: f64,
@@ -95,25 +199,6 @@ pub struct Preview {
     pub units_to_next_rung: Either<f64, Null>,
     /// Group price minus the next rung's unit price.
     pub saving_per_unit_at_next_rung: Either<Money, Null>,
-}
-
-impl From<core::Preview> for Preview {
-    fn from(p: core::Preview) -> Self {
-        Preview {
-            moq: number(p.moq),
-            filled_quantity: number(p.filled_quantity),
-            extra_quantity: number(p.extra_quantity),
-            fill_bp: p.fill_bp.get(),
-            current_rung: nullable(p.current_rung.map(RungView::from)),
-            current_unit_price: p.current_unit_price.into(),
-            saving_per_unit_now: p.saving_per_unit_now.into(),
-            projected_fill_bp: p.projected_fill_bp.get(),
-            price_if_closed_now: p.price_if_closed_now.into(),
-            next_rung: nullable(p.next_rung.map(RungView::from)),
-            units_to_next_rung: nullable(p.units_to_next_rung.map(number)),
-            saving_per_unit_at_next_rung: nullable(p.saving_per_unit_at_next_rung.map(Money::from)),
-        }
-    }
 }
 
 /// A validated tier ladder with its group price.
@@ -214,10 +299,8 @@ impl TierLadder {
         let moq = self::moq(moq)?;
         let filled = quantity("filled", filled)?;
         let extra = quantity("extra", extra.unwrap_or(0.0))?;
-        self.inner
-            .preview(moq, filled, extra)
-            .js()
-            .map(Preview::from)
+        let inner = self.inner.preview(moq, filled, extra).js()?;
+        Ok(Preview { inner })
     }
 }
 

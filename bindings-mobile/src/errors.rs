@@ -1,0 +1,176 @@
+//! Core errors → [`PatunganError`], one variant per code prefix.
+//!
+//! Supporting a new core error type is one line in the `core_error!` list; a new
+//! module (session, ledger, wallet) adds a variant and a line in [`PatunganError::new`].
+
+/// Why a call was refused. `code` is the core's stable code (e.g. `"money.negative"`),
+/// `reason` the core's message. Kotlin: `PatunganException.Money` …; Swift: `PatunganError.Money` ….
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum PatunganError {
+    /// A money rule failed (`money.*`).
+    #[error("{reason}")]
+    Money {
+        /// The core's stable code.
+        code: String,
+        /// The core's message.
+        reason: String,
+    },
+    /// The MOQ is not usable (`moq.*`).
+    #[error("{reason}")]
+    Moq {
+        /// The core's stable code.
+        code: String,
+        /// The core's message.
+        reason: String,
+    },
+    /// A tier ladder is invalid or a pricing question cannot be answered (`tier.*`).
+    #[error("{reason}")]
+    Tier {
+        /// The core's stable code.
+        code: String,
+        /// The core's message.
+        reason: String,
+    },
+    /// A bot policy is invalid (`bot.*`).
+    #[error("{reason}")]
+    BotPolicy {
+        /// The core's stable code.
+        code: String,
+        /// The core's message.
+        reason: String,
+    },
+    /// A join's cost breakdown was refused (`cost.*`).
+    #[error("{reason}")]
+    Cost {
+        /// The core's stable code.
+        code: String,
+        /// The core's message.
+        reason: String,
+    },
+    /// Any other code: `json.invalid`, `argument.invalid`, or a prefix this build
+    /// does not know yet.
+    #[error("{reason}")]
+    Other {
+        /// The stable code.
+        code: String,
+        /// The message.
+        reason: String,
+    },
+}
+
+impl PatunganError {
+    /// The error for `code`, its variant chosen by the code's prefix.
+    pub fn new(code: &str, reason: String) -> Self {
+        let code_owned = code.to_owned();
+        match code.split('.').next().unwrap_or_default() {
+            "money" => PatunganError::Money {
+                code: code_owned,
+                reason,
+            },
+            "moq" => PatunganError::Moq {
+                code: code_owned,
+                reason,
+            },
+            "tier" => PatunganError::Tier {
+                code: code_owned,
+                reason,
+            },
+            "bot" => PatunganError::BotPolicy {
+                code: code_owned,
+                reason,
+            },
+            "cost" => PatunganError::Cost {
+                code: code_owned,
+                reason,
+            },
+            _ => PatunganError::Other {
+                code: code_owned,
+                reason,
+            },
+        }
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> &str {
+        match self {
+            PatunganError::Money { code, .. }
+            | PatunganError::Moq { code, .. }
+            | PatunganError::Tier { code, .. }
+            | PatunganError::BotPolicy { code, .. }
+            | PatunganError::Cost { code, .. }
+            | PatunganError::Other { code, .. } => code,
+        }
+    }
+
+    /// JSON that does not describe a valid value (code `json.invalid`).
+    pub fn from_json(error: serde_json::Error) -> Self {
+        PatunganError::new("json.invalid", error.to_string())
+    }
+
+    /// An argument outside what the call accepts (code `argument.invalid`).
+    pub fn invalid_argument(reason: String) -> Self {
+        PatunganError::new("argument.invalid", reason)
+    }
+}
+
+/// A core error: a stable code and a human message.
+pub trait CoreError: std::fmt::Display {
+    /// The core's stable machine-readable code.
+    fn code(&self) -> &'static str;
+}
+
+macro_rules! core_error {
+    ($($ty:ty),* $(,)?) => {
+        $(impl CoreError for $ty {
+            fn code(&self) -> &'static str {
+                <$ty>::code(self)
+            }
+        })*
+    };
+}
+
+core_error!(
+    patungan_core::MoneyError,
+    patungan_core::MoqError,
+    patungan_core::TierError,
+    patungan_core::BotPolicyError,
+    patungan_core::CostError,
+);
+
+impl<E: CoreError> From<E> for PatunganError {
+    fn from(error: E) -> Self {
+        PatunganError::new(error.code(), error.to_string())
+    }
+}
+
+/// Extension for `Result`s of core calls: `.ffi()?` maps the error.
+pub trait IntoFfiResult<T> {
+    /// Maps a core error into a [`PatunganError`].
+    fn ffi(self) -> Result<T, PatunganError>;
+}
+
+impl<T, E: CoreError> IntoFfiResult<T> for Result<T, E> {
+    fn ffi(self) -> Result<T, PatunganError> {
+        self.map_err(PatunganError::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use patungan_core::{Money, Moq, TierLadder};
+
+    #[test]
+    fn variant_follows_the_code_prefix_and_keeps_code_and_message() {
+        let err: PatunganError = Moq::new(1).unwrap_err().into();
+        assert_eq!(err.code(), "moq.too_small");
+        assert!(
+            matches!(err, PatunganError::Moq { ref reason, .. } if reason.contains("at least 2"))
+        );
+        let err: PatunganError = TierLadder::new(Money::idr(1), vec![]).unwrap_err().into();
+        assert!(matches!(err, PatunganError::Tier { .. }));
+        let err = PatunganError::new("someday.new_rule", "x".into());
+        assert!(matches!(err, PatunganError::Other { .. }));
+        assert_eq!(err.to_string(), "x");
+    }
+}

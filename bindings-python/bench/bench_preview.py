@@ -1,0 +1,39 @@
+"""Times a tier preview called from Python (target: <= 2 us per call).
+
+Run against a release build (``./scripts/test-bindings.sh python`` installs one into
+``target/bindings/venv``)::
+
+    target/bindings/venv/bin/python bindings-python/bench/bench_preview.py
+
+Prints the median of several timeit repeats, per call. The settle benchmark (a
+100 000-participant session against a pure-Python implementation) joins this
+directory once the session module is bound.
+"""
+
+from __future__ import annotations
+
+import statistics
+import timeit
+
+from patungan import Money, TierLadder
+
+LADDER = TierLadder.with_default_thresholds(
+    Money.idr(200_000),
+    (Money.idr(150_000), Money.idr(135_000), Money.idr(120_000), Money.idr(105_000)),
+)
+
+
+def per_call_us(stmt: str, number: int = 200_000, repeat: int = 7) -> float:
+    runs = timeit.repeat(stmt, globals={"L": LADDER}, number=number, repeat=repeat)
+    return statistics.median(runs) / number * 1e6
+
+
+def main() -> None:
+    preview = per_call_us("L.preview(100, 87, 5)")
+    with_read = per_call_us("L.preview(100, 87, 5).price_if_closed_now.amount")
+    print(f"preview (object only):                 {preview:.3f} us/call (target <= 2 us)")
+    print(f"preview + read price_if_closed_now:    {with_read:.3f} us/call")
+
+
+if __name__ == "__main__":
+    main()
