@@ -26,22 +26,21 @@ pub struct TickReport {
     pub errors: Vec<(patungan_core::SessionId, String)>,
 }
 
-/// Stock on hand of a product's variants, from its stock record.
+/// Free stock of a product's variants, from its stock record: units on hand minus
+/// units already reserved for confirmed sessions' orders (which must not be planned
+/// a second time).
 pub(crate) fn on_hand(session: &Session, stock: &StockRecord) -> Vec<StockLevel> {
     let Some(bundle) = session.state().config().bundle() else {
         return Vec::new();
     };
+    let units = |key: String| stock.get(&key).copied().unwrap_or(0);
     bundle
         .variants()
         .iter()
         .map(|v| {
-            StockLevel::new(
-                v.variant,
-                stock
-                    .get(&format!("onhand:{}", v.variant))
-                    .copied()
-                    .unwrap_or(0),
-            )
+            let on_hand = units(format!("onhand:{}", v.variant));
+            let reserved = units(format!("reserved:{}", v.variant));
+            StockLevel::new(v.variant, on_hand.saturating_sub(reserved))
         })
         .collect()
 }
