@@ -90,3 +90,65 @@ async fn stock_reserved_by_one_session_is_not_planned_again_for_the_next() {
         "{reserved} reserved, {on_hand} on hand"
     );
 }
+
+/// Simulation seed 175: two sessions awaiting their purchase orders both counted
+/// on the same units on hand; once both orders arrived, more units were reserved
+/// than the warehouse held.
+#[tokio::test]
+async fn stock_counted_on_by_a_session_awaiting_its_order_is_not_planned_twice() {
+    let w = World::new();
+    w.engine
+        .add_stock(PRODUCT, &[StockLevel::new(SIZE, 4)])
+        .await
+        .unwrap();
+    two_settled_sessions(&w).await;
+    assert_eq!(status(&w, 1).await, SessionStatus::AwaitingStock);
+    assert_eq!(status(&w, 2).await, SessionStatus::AwaitingStock);
+    for n in [1u128, 2] {
+        w.engine
+            .stock_received(SessionId::from_u128(n), at(13, 0))
+            .await
+            .unwrap();
+        assert_eq!(status(&w, n).await, SessionStatus::Confirmed);
+    }
+    let stock = stock(&w).await;
+    let (on_hand, reserved) = (
+        stock[&format!("onhand:{SIZE}")],
+        stock[&format!("reserved:{SIZE}")],
+    );
+    assert_eq!(reserved, 12);
+    assert!(
+        reserved <= on_hand,
+        "{reserved} reserved, {on_hand} on hand"
+    );
+    assert_eq!(
+        stock.get(&format!("pledged:{SIZE}")).copied().unwrap_or(0),
+        0
+    );
+}
+
+/// A session cancelled while awaiting its purchase order gives back the units its
+/// plan counted on.
+#[tokio::test]
+async fn cancelling_a_session_awaiting_stock_frees_the_units_it_counted_on() {
+    let w = World::new();
+    w.engine
+        .add_stock(PRODUCT, &[StockLevel::new(SIZE, 4)])
+        .await
+        .unwrap();
+    let first = SessionId::from_u128(1);
+    w.engine
+        .create_session(first, grosir_config(), at(0, 0))
+        .await
+        .unwrap();
+    let mut request = join(1, 6);
+    request.variant = Some(SIZE);
+    w.engine.join(first, &request, at(1, 0)).await.unwrap();
+    w.engine.run_effects(at(1, 0)).await.unwrap();
+    w.pay_all(at(2, 0)).await;
+    w.engine.tick(at(12, 0)).await.unwrap();
+    assert_eq!(status(&w, 1).await, SessionStatus::AwaitingStock);
+    assert_eq!(stock(&w).await[&format!("pledged:{SIZE}")], 4);
+    w.engine.cancel(first, at(13, 0)).await.unwrap();
+    assert_eq!(stock(&w).await[&format!("pledged:{SIZE}")], 0);
+}

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use patungan_core::ledger::{derive_uuid, Refund, RefundDestination, SuccessSplit};
-use patungan_core::session::{Effect, OrderRequest, RefundReason, Session};
+use patungan_core::session::{Effect, OrderRequest, RefundReason, Session, Settlement};
 use patungan_core::{CostBreakdown, Money, OrderId, PaymentId, SessionId, UserId};
 use serde::{Deserialize, Serialize};
 
@@ -152,6 +152,8 @@ impl Engine {
                         let held = stock.entry(format!("reserved:{variant}")).or_insert(0);
                         *held = held.saturating_add(line.units);
                     }
+                    // The reservation now covers the units pledged at settlement.
+                    unpledge(&mut stock, session);
                     records::put(tx, RecordKind::Stock, &key, &stock).await?;
                 }
                 Effect::IssuePurchaseOrder { purchase_order } => {
@@ -161,6 +163,17 @@ impl Engine {
                         status: PurchaseOrderStatus::Issued,
                     };
                     records::put(tx, RecordKind::PurchaseOrder, &id.to_string(), &record).await?;
+                    // While the order is on its way, the stock on hand the plan counted
+                    // on is pledged to this session: no other session may plan with it.
+                    let key = session.state().config().product.to_string();
+                    let mut stock: StockRecord = records::get(tx, RecordKind::Stock, &key)
+                        .await?
+                        .unwrap_or_default();
+                    for (variant, units) in stock_used(session) {
+                        let pledged = stock.entry(format!("pledged:{variant}")).or_insert(0);
+                        *pledged = pledged.saturating_add(units);
+                    }
+                    records::put(tx, RecordKind::Stock, &key, &stock).await?;
                 }
                 Effect::CancelPurchaseOrder { purchase_order } => {
                     let record = PurchaseOrderRecord {
@@ -169,6 +182,12 @@ impl Engine {
                         status: PurchaseOrderStatus::Cancelled,
                     };
                     records::put(tx, RecordKind::PurchaseOrder, &id.to_string(), &record).await?;
+                    let key = session.state().config().product.to_string();
+                    let mut stock: StockRecord = records::get(tx, RecordKind::Stock, &key)
+                        .await?
+                        .unwrap_or_default();
+                    unpledge(&mut stock, session);
+                    records::put(tx, RecordKind::Stock, &key, &stock).await?;
                 }
                 Effect::Notify { notification } => {
                     records::put(
@@ -292,6 +311,31 @@ impl Engine {
             tx.enqueue(&[OutboxEntry::new(id, task, now)]).await?;
         }
         Ok(())
+    }
+}
+
+/// Units of stock on hand that the plan of a session awaiting its purchase order
+/// counted on, per variant (nothing for a session that confirmed from stock).
+fn stock_used(session: &Session) -> Vec<(String, u64)> {
+    match session.state().settlement() {
+        Some(Settlement::Succeeded(success)) => success
+            .plan
+            .iter()
+            .filter(|plan| plan.needs_purchase())
+            .flat_map(|plan| &plan.lines)
+            .filter(|line| line.stock_used > 0)
+            .map(|line| (line.variant.to_string(), line.stock_used))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Releases a session's pledge (its order arrived and was reserved, or it was cancelled).
+fn unpledge(stock: &mut StockRecord, session: &Session) {
+    for (variant, units) in stock_used(session) {
+        if let Some(pledged) = stock.get_mut(&format!("pledged:{variant}")) {
+            *pledged = pledged.saturating_sub(units);
+        }
     }
 }
 

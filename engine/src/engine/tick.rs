@@ -27,8 +27,8 @@ pub struct TickReport {
 }
 
 /// Free stock of a product's variants, from its stock record: units on hand minus
-/// units already reserved for confirmed sessions' orders (which must not be planned
-/// a second time).
+/// units already reserved for confirmed sessions' orders and units pledged to
+/// sessions awaiting their purchase orders (which must not be planned a second time).
 pub(crate) fn on_hand(session: &Session, stock: &StockRecord) -> Vec<StockLevel> {
     let Some(bundle) = session.state().config().bundle() else {
         return Vec::new();
@@ -40,7 +40,11 @@ pub(crate) fn on_hand(session: &Session, stock: &StockRecord) -> Vec<StockLevel>
         .map(|v| {
             let on_hand = units(format!("onhand:{}", v.variant));
             let reserved = units(format!("reserved:{}", v.variant));
-            StockLevel::new(v.variant, on_hand.saturating_sub(reserved))
+            let pledged = units(format!("pledged:{}", v.variant));
+            StockLevel::new(
+                v.variant,
+                on_hand.saturating_sub(reserved).saturating_sub(pledged),
+            )
         })
         .collect()
 }
