@@ -8,7 +8,7 @@
 # Installs: maturin, pytest and mypy into a virtualenv under the cargo target dir;
 # the npm packages of bindings-node (npm ci); the Kotlin compiler (npm package
 # kotlin-compiler, via npm ci in bindings-mobile); JNA (Debian libjna-java) and a
-# JDK when missing. Builds release artifacts once and tests those: the Python
+# Java runtime when missing. Builds release artifacts once and tests those: the Python
 # wheel (also installed into a fresh virtualenv), the Node addon (also checked in
 # `npm pack`), and the uniffi library with its generated Kotlin and Swift sources.
 set -euo pipefail
@@ -97,7 +97,7 @@ fi
 
 # ---------------------------------------------------------------- Kotlin / Swift
 if want mobile; then
-  command -v javac >/dev/null 2>&1 || apt_install default-jdk-headless
+  command -v java >/dev/null 2>&1 || apt_install default-jre-headless
   [ -f /usr/share/java/jna.jar ] || apt_install libjna-java
   JNA=/usr/share/java/jna.jar
 
