@@ -1,5 +1,10 @@
 #!/usr/bin/env bash
-# Runs every check and test of the project on a fresh machine.
+# Runs every check and test of the project on a fresh machine: Rust (formatting,
+# clippy and rustdoc with warnings denied, unit, golden-vector, property, simulation
+# and PostgreSQL tests), the quickstart, and the Python, Node and Kotlin bindings.
+# Installs what it needs (PostgreSQL, Python and npm packages, the Kotlin compiler,
+# JNA) and starts a throwaway PostgreSQL on 127.0.0.1.
+#
 # Usage: ./scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,9 +20,17 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo doc (warnings denied)"
 RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps --locked
 
+step "PostgreSQL for the integration tests"
+eval "$(./scripts/pg.sh start)"
+export DATABASE_URL
+export PATUNGAN_REQUIRE_PG=1
+
 step "cargo test"
 cargo test --workspace --locked
 
 step "quickstart"
-cargo run --release --locked --example quickstart >/dev/null
+cargo run --locked --example quickstart >/dev/null
 echo "quickstart ran"
+
+step "bindings (Python, Node, Kotlin, Swift)"
+./scripts/test-bindings.sh
