@@ -152,3 +152,175 @@ async fn cancelling_a_session_awaiting_stock_frees_the_units_it_counted_on() {
     w.engine.cancel(first, at(13, 0)).await.unwrap();
     assert_eq!(stock(&w).await[&format!("pledged:{SIZE}")], 0);
 }
+
+/// A gateway and disburser whose refund and payout calls can be switched to fail
+/// retryably (an outage), in front of the in-memory ones.
+mod outage {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    use async_trait::async_trait;
+    use patungan_core::PaymentId;
+    use patungan_engine::memory::{MemoryDisburser, MemoryGateway, MemoryShipping};
+    use patungan_engine::ports::{
+        Disburser, Invoice, InvoiceRequest, PaymentGateway, PayoutBatch, PayoutBatchAccepted,
+        PortError, RefundAccepted, RefundRequest,
+    };
+    use patungan_engine::store::MemoryStore;
+    use patungan_engine::{Engine, EngineConfig, Ports};
+
+    #[derive(Default)]
+    pub struct Flaky {
+        pub gateway: MemoryGateway,
+        pub disburser: MemoryDisburser,
+        pub down: AtomicBool,
+    }
+
+    impl Flaky {
+        fn outage(&self, operation: &'static str) -> Result<(), PortError> {
+            if self.down.load(Ordering::SeqCst) {
+                return Err(PortError::retryable(
+                    "test",
+                    operation,
+                    "SERVER_ERROR",
+                    "outage",
+                ));
+            }
+            Ok(())
+        }
+    }
+
+    #[async_trait]
+    impl PaymentGateway for Flaky {
+        async fn create_invoice(&self, request: &InvoiceRequest) -> Result<Invoice, PortError> {
+            self.gateway.create_invoice(request).await
+        }
+        async fn expire_invoice(
+            &self,
+            payment_id: PaymentId,
+            provider_invoice_id: Option<&str>,
+        ) -> Result<(), PortError> {
+            self.gateway
+                .expire_invoice(payment_id, provider_invoice_id)
+                .await
+        }
+        async fn refund(&self, request: &RefundRequest) -> Result<RefundAccepted, PortError> {
+            self.outage("refund")?;
+            self.gateway.refund(request).await
+        }
+    }
+
+    pub struct Payouts(pub Arc<Flaky>);
+
+    #[async_trait]
+    impl Disburser for Payouts {
+        async fn submit_batch(
+            &self,
+            batch: &PayoutBatch,
+        ) -> Result<PayoutBatchAccepted, PortError> {
+            self.0.outage("submit_batch")?;
+            self.0.disburser.submit_batch(batch).await
+        }
+    }
+
+    pub fn engine(flaky: &Arc<Flaky>) -> Engine {
+        Engine::new(
+            Arc::new(MemoryStore::new()),
+            Ports {
+                gateway: flaky.clone(),
+                disburser: Arc::new(Payouts(flaky.clone())),
+                shipping: Arc::new(MemoryShipping::default()),
+            },
+            EngineConfig::default(),
+        )
+    }
+}
+
+/// Runs the effect runner through an outage much longer than the retry budget.
+async fn through_an_outage(engine: &patungan_engine::Engine, flaky: &outage::Flaky, from: u32) {
+    use std::sync::atomic::Ordering;
+    flaky.down.store(true, Ordering::SeqCst);
+    for minute in 0..30 {
+        engine.run_effects(at(from, minute * 2)).await.unwrap();
+    }
+    flaky.down.store(false, Ordering::SeqCst);
+    engine.run_effects(at(from + 1, 0)).await.unwrap();
+}
+
+/// Simulation seed 1236 (with gateway error rates above 50%): the runner gave up on
+/// a refund after its retry budget; the refund stayed posted as pending out of the
+/// session's escrow and was never sent, so the buyer's money was stranded.
+#[tokio::test]
+async fn a_refund_is_retried_through_an_outage_until_the_gateway_takes_it() {
+    let flaky = std::sync::Arc::new(outage::Flaky::default());
+    let engine = outage::engine(&flaky);
+    let session = SessionId::from_u128(1);
+    engine
+        .create_session(session, config(BotPolicy::disabled()), at(0, 0))
+        .await
+        .unwrap();
+    engine.join(session, &join(1, 10), at(1, 0)).await.unwrap();
+    engine.run_effects(at(1, 0)).await.unwrap();
+    let invoice = flaky.gateway.invoices()[0].request.payment_id;
+    let paid = flaky.gateway.pay(invoice, at(2, 0)).unwrap();
+    engine
+        .handle_notification(
+            &patungan_engine::notification::Notification::Payment(paid),
+            at(2, 0),
+        )
+        .await
+        .unwrap();
+    engine.tick(at(12, 0)).await.unwrap(); // fails (10 of 100): a full refund is due
+    through_an_outage(&engine, &flaky, 12).await;
+    assert_eq!(
+        flaky.gateway.refunds().len(),
+        1,
+        "the refund reached the gateway"
+    );
+    for n in flaky.gateway.settle_refunds() {
+        engine
+            .handle_notification(
+                &patungan_engine::notification::Notification::Refund(n),
+                at(14, 0),
+            )
+            .await
+            .unwrap();
+    }
+    assert!(engine.reconcile().await.unwrap().is_clean());
+}
+
+/// Simulation seed 2848 (with disburser error rates above 50%): the runner gave up
+/// on a payout batch; its withdrawals stayed in the batch with their holds open,
+/// never paid out and never returned to the wallet.
+#[tokio::test]
+async fn a_payout_batch_is_retried_through_an_outage_until_the_disburser_takes_it() {
+    use patungan_core::wallet::{BankAccount, WithdrawalRequest};
+    let flaky = std::sync::Arc::new(outage::Flaky::default());
+    let engine = outage::engine(&flaky);
+    let user = patungan_core::UserId::from_u128(9);
+    engine
+        .deposit(user, Money::idr(100_000), uuid::Uuid::from_u128(1))
+        .await
+        .unwrap();
+    engine
+        .request_withdrawal(WithdrawalRequest {
+            id: patungan_core::WithdrawalId::from_u128(5),
+            user,
+            amount: Money::idr(50_000),
+            destination: BankAccount {
+                bank_code: "BCA".into(),
+                account_number: "1234567890".into(),
+                holder_name: "Siti Aminah".into(),
+            },
+            requested_at: at(1, 0), // Tuesday 24 Nov 2026, 08:00 WIB
+        })
+        .await
+        .unwrap();
+    assert_eq!(engine.tick(at(3, 0)).await.unwrap().payout_batches, 1);
+    through_an_outage(&engine, &flaky, 3).await;
+    assert_eq!(
+        flaky.disburser.payouts().len(),
+        1,
+        "the batch reached the disburser"
+    );
+}

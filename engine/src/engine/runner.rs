@@ -66,7 +66,10 @@ impl Engine {
                     let delay = self
                         .config
                         .retry
-                        .delay(attempts, entry.id.0.as_u64_pair().0);
+                        .delay(attempts, entry.id.0.as_u64_pair().0)
+                        .or_else(|| {
+                            must_complete(&current.task).then_some(self.config.retry.max_delay)
+                        });
                     match (error.is_retryable(), delay) {
                         (true, Some(delay)) => {
                             debug!(task = current.task.kind(), %error, attempts, "retrying");
@@ -202,4 +205,13 @@ impl Engine {
         }
         Ok(())
     }
+}
+
+/// Tasks whose money has already moved in the ledger (a refund posted as pending out
+/// of escrow, withdrawals held in their wallets): giving up on a retryable failure
+/// would strand it, and a new attempt under a new key could pay twice, so they are
+/// retried under the same idempotency key at the longest delay until the provider
+/// answers.
+fn must_complete(task: &Task) -> bool {
+    matches!(task, Task::Refund { .. } | Task::SubmitPayouts { .. })
 }
