@@ -1,0 +1,181 @@
+//! Every SQL statement the store runs, prepared once per connection.
+//!
+//! Parameters carry explicit casts so that their types never depend on inference.
+//! Batch writes bind one array per column and `unnest` them.
+
+use patungan_engine::store::StoreError;
+use tokio_postgres::{Client, Statement};
+
+use crate::error::store_error;
+use crate::pipeline::{in_order, Step};
+
+/// The columns of an account row, in the order [`crate::codec`] reads them.
+const ACCOUNT_COLUMNS: &str =
+    "id, entity, entity_user, kind, currency, balance_limit, session_id, \
+     debits_pending, debits_posted, credits_pending, credits_posted";
+
+/// The columns of a transfer row, in the order [`crate::codec`] reads them.
+const TRANSFER_COLUMNS: &str = "id, op, code, pending_id, requested_amount, debit_account, \
+     credit_account, amount, currency, pending_status, resolved_by, posted_amount";
+
+/// The columns of an outbox row, in the order [`crate::codec`] reads them.
+const OUTBOX_COLUMNS: &str = "id, task, state, error, attempts, next_attempt_at, created_at";
+
+macro_rules! statements {
+    ($($(#[doc = $doc:literal])* $name:ident => $sql:expr;)*) => {
+        /// The prepared statements of one connection.
+        #[derive(Debug, Clone)]
+        pub(crate) struct Statements {
+            $($(#[doc = $doc])* pub(crate) $name: Statement,)*
+        }
+
+        impl Statements {
+            /// Prepares every statement, pipelined (one round trip).
+            pub(crate) async fn prepare(client: &Client) -> Result<Self, StoreError> {
+                let texts: Vec<String> = vec![$($sql.to_string(),)*];
+                let steps: Vec<Step<'_, Result<Statement, tokio_postgres::Error>>> = texts
+                    .iter()
+                    .map(|sql| Box::pin(client.prepare(sql)) as Step<'_, _>)
+                    .collect();
+                let mut prepared = Vec::with_capacity(texts.len());
+                for result in in_order(steps).await {
+                    prepared.push(result.map_err(|e| store_error(&e))?);
+                }
+                let mut prepared = prepared.into_iter();
+                let mut next = || {
+                    prepared.next().ok_or_else(|| {
+                        StoreError::Unavailable("a statement was not prepared".to_owned())
+                    })
+                };
+                Ok(Statements {
+                    $($name: next()?,)*
+                })
+            }
+        }
+    };
+}
+
+statements! {
+    /// `$1` session: its head, locked.
+    lock_session => "SELECT version, status FROM sessions WHERE id = $1::uuid FOR UPDATE";
+    /// `$1` session, `$2` the version the caller holds (-1: none): a newer snapshot
+    /// (first row, if any) and the events after it, in order.
+    load_session => "WITH snap AS ( \
+            SELECT snapshot_version AS v, snapshot FROM sessions \
+            WHERE id = $1::uuid AND snapshot_version > $2::bigint) \
+        SELECT true AS is_snapshot, v AS seq, snapshot AS body FROM snap \
+        UNION ALL \
+        SELECT false, e.seq, e.event FROM session_events e \
+        WHERE e.session_id = $1::uuid \
+          AND e.seq > GREATEST($2::bigint, COALESCE((SELECT v FROM snap), $2::bigint)) \
+        ORDER BY is_snapshot DESC, seq";
+    /// Creates a head and its first events.
+    create_session => "WITH head AS ( \
+            INSERT INTO sessions (id, version, status, next_deadline, snapshot_version, snapshot) \
+            VALUES ($1::uuid, $2::bigint, $3::text, $4::timestamptz, \
+                    CASE WHEN $5::jsonb IS NULL THEN NULL ELSE $2::bigint END, $5::jsonb) \
+            RETURNING id), \
+        log AS ( \
+            INSERT INTO session_events (session_id, seq, event) \
+            SELECT head.id, e.ord, e.event \
+            FROM head, unnest($6::jsonb[]) WITH ORDINALITY AS e(event, ord)) \
+        SELECT count(*) FROM head";
+    /// Appends events after version `$2` and moves the head, or aborts the
+    /// transaction with a serialization failure if the head is not at `$2`.
+    save_session => "WITH head AS ( \
+            UPDATE sessions SET version = $3::bigint, status = $4::text, \
+                next_deadline = $5::timestamptz, \
+                snapshot_version = CASE WHEN $6::jsonb IS NULL THEN snapshot_version ELSE $3::bigint END, \
+                snapshot = COALESCE($6::jsonb, snapshot) \
+            WHERE id = $1::uuid AND version = $2::bigint \
+            RETURNING id), \
+        log AS ( \
+            INSERT INTO session_events (session_id, seq, event) \
+            SELECT head.id, $2::bigint + e.ord, e.event \
+            FROM head, unnest($7::jsonb[]) WITH ORDINALITY AS e(event, ord)) \
+        SELECT patungan_expect((SELECT count(*) FROM head), 1, '40001', \
+            'session ' || $1::uuid::text || ' is not at version ' || $2::bigint::text)";
+    /// `$1` account ids: the existing ones, locked in ascending id order.
+    lock_accounts => format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE"
+    );
+    /// `$1` transfer ids: the existing records, locked, in commit order.
+    lock_transfers => format!(
+        "SELECT {TRANSFER_COLUMNS} FROM transfers WHERE id = ANY($1::uuid[]) ORDER BY seq FOR UPDATE"
+    );
+    /// New balances of locked accounts (aborts if one is missing).
+    update_accounts => "WITH changed AS ( \
+            UPDATE accounts AS a SET debits_pending = v.dp, debits_posted = v.dpo, \
+                credits_pending = v.cp, credits_posted = v.cpo \
+            FROM unnest($1::uuid[], $2::numeric[], $3::numeric[], $4::numeric[], $5::numeric[]) \
+                AS v(id, dp, dpo, cp, cpo) \
+            WHERE a.id = v.id \
+            RETURNING 1) \
+        SELECT patungan_expect((SELECT count(*) FROM changed), cardinality($1::uuid[]), 'XX001', \
+            'a locked ledger account is missing')";
+    /// Accounts opened in this transaction (a unique violation if another opened one first).
+    insert_accounts => format!(
+        "INSERT INTO accounts ({ACCOUNT_COLUMNS}) \
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], \
+             $6::text[], $7::uuid[], $8::numeric[], $9::numeric[], $10::numeric[], $11::numeric[])"
+    );
+    /// New transfer records, in commit order.
+    insert_transfers => format!(
+        "INSERT INTO transfers ({TRANSFER_COLUMNS}) \
+         SELECT {TRANSFER_COLUMNS} FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], \
+             $5::numeric[], $6::uuid[], $7::uuid[], $8::numeric[], $9::text[], $10::text[], \
+             $11::uuid[], $12::numeric[]) \
+         WITH ORDINALITY AS t({TRANSFER_COLUMNS}, ord) ORDER BY ord"
+    );
+    /// The new pending status of existing records (aborts if one is missing).
+    update_transfers => "WITH changed AS ( \
+            UPDATE transfers AS t SET pending_status = v.status, resolved_by = v.resolved, \
+                posted_amount = v.amount \
+            FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::numeric[]) \
+                AS v(id, status, resolved, amount) \
+            WHERE t.id = v.id \
+            RETURNING 1) \
+        SELECT patungan_expect((SELECT count(*) FROM changed), cardinality($1::uuid[]), 'XX001', \
+            'an updated transfer record does not exist')";
+    /// `$1` kind, `$2` key: the record, locked.
+    lock_record => "SELECT body FROM records WHERE kind = $1::text AND key = $2::text FOR UPDATE";
+    /// A record this transaction saw missing (a unique violation if another wrote it first).
+    insert_record => "INSERT INTO records (kind, key, body) VALUES ($1::text, $2::text, $3::jsonb)";
+    /// Inserts or replaces a record.
+    upsert_record => "INSERT INTO records (kind, key, body) VALUES ($1::text, $2::text, $3::jsonb) \
+        ON CONFLICT (kind, key) DO UPDATE SET body = EXCLUDED.body";
+    /// New outbox entries; existing ids are left as they are.
+    enqueue => format!(
+        "INSERT INTO outbox ({OUTBOX_COLUMNS}) \
+         SELECT * FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::text[], $5::int4[], \
+             $6::timestamptz[], $7::timestamptz[]) \
+         ON CONFLICT (id) DO NOTHING"
+    );
+    /// `$1` effect id: the entry, locked.
+    lock_outbox => format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE id = $1::uuid FOR UPDATE");
+    /// Replaces an entry's state, attempts and next attempt (inserting it if missing).
+    upsert_outbox => format!(
+        "INSERT INTO outbox ({OUTBOX_COLUMNS}) \
+         VALUES ($1::uuid, $2::jsonb, $3::text, $4::text, $5::int4, $6::timestamptz, $7::timestamptz) \
+         ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, error = EXCLUDED.error, \
+             attempts = EXCLUDED.attempts, next_attempt_at = EXCLUDED.next_attempt_at"
+    );
+    /// Records a dedup key: one row back if it is new, none if it was seen.
+    inbox_insert => "INSERT INTO inbox (key, at) VALUES ($1::text, $2::timestamptz) \
+        ON CONFLICT (key) DO NOTHING RETURNING true";
+    /// Sessions due at `$1`, soonest first, at most `$2`.
+    due_sessions => "SELECT id FROM sessions WHERE next_deadline <= $1::timestamptz \
+        ORDER BY next_deadline, id LIMIT $2::bigint";
+    /// Pending outbox entries due at `$1`, oldest first, at most `$2`.
+    due_outbox => format!(
+        "SELECT {OUTBOX_COLUMNS} FROM outbox \
+         WHERE state = 'pending' AND next_attempt_at <= $1::timestamptz \
+         ORDER BY next_attempt_at, created_at, id LIMIT $2::bigint"
+    );
+    /// Every account, by id.
+    dump_accounts => format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY id");
+    /// Every transfer record, in commit order.
+    dump_transfers => format!("SELECT {TRANSFER_COLUMNS} FROM transfers ORDER BY seq");
+    /// Every session with its status, by id.
+    list_sessions => "SELECT id, status FROM sessions ORDER BY id";
+}

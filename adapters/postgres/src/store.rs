@@ -1,0 +1,149 @@
+//! [`PostgresStore`]: the engine's store port on PostgreSQL.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use patungan_core::ledger::{Account, TransferRecord};
+use patungan_core::session::SessionStatus;
+use patungan_core::SessionId;
+use patungan_engine::store::{OutboxEntry, Store, StoreError, StoreTx};
+use tokio_postgres::types::ToSql;
+use tokio_postgres::Row;
+use uuid::Uuid;
+
+use crate::codec::{self, from_name, get};
+use crate::error::{store_error, ConnectError};
+use crate::options::PostgresOptions;
+use crate::pipeline::{in_order, Step};
+use crate::pool::{self, Pool};
+use crate::tx::PgTx;
+
+/// The PostgreSQL [`Store`]. Cheap to clone: clones share the connection pool, and
+/// several stores (processes, engine instances) may share one database.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: Pool,
+    schema: Option<String>,
+}
+
+impl PostgresStore {
+    /// Connects to `url` with default [`PostgresOptions`] and applies the embedded
+    /// migrations.
+    pub async fn connect(url: &str) -> Result<Self, ConnectError> {
+        PostgresStore::connect_with(PostgresOptions::new(url)).await
+    }
+
+    /// Connects with `options`, creating the schema (if one is named) and applying
+    /// the embedded migrations. Must run inside a tokio runtime.
+    pub async fn connect_with(options: PostgresOptions) -> Result<Self, ConnectError> {
+        let config = options.driver_config()?;
+        let schema = options.schema_name().map(str::to_owned);
+        let client = pool::connect(&config)
+            .await
+            .map_err(|e| ConnectError::Unavailable(e.to_string()))?;
+        crate::migrate::run(&client, schema.as_deref()).await?;
+        Ok(PostgresStore {
+            pool: Pool::new(config, options.max_connections_value()),
+            schema,
+        })
+    }
+
+    /// The schema this store keeps its tables in, if not the default search path.
+    pub fn schema(&self) -> Option<&str> {
+        self.schema.as_deref()
+    }
+
+    async fn query(
+        &self,
+        pick: impl FnOnce(&crate::statements::Statements) -> &tokio_postgres::Statement,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, StoreError> {
+        let conn = self.pool.get().await?;
+        let c = conn.conn()?;
+        c.client
+            .query(pick(&c.statements), params)
+            .await
+            .map_err(|e| store_error(&e))
+    }
+}
+
+fn limit(limit: usize) -> i64 {
+    i64::try_from(limit).unwrap_or(i64::MAX)
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn begin(&self) -> Result<Box<dyn StoreTx>, StoreError> {
+        Ok(Box::new(PgTx::new(self.pool.get().await?)?))
+    }
+
+    async fn due_sessions(
+        &self,
+        now: DateTime<Utc>,
+        max: usize,
+    ) -> Result<Vec<SessionId>, StoreError> {
+        let rows = self
+            .query(|s| &s.due_sessions, &[&now, &limit(max)])
+            .await?;
+        rows.iter()
+            .map(|row| get::<Uuid>(row, 0, "session id").map(SessionId::from_uuid))
+            .collect()
+    }
+
+    async fn due_outbox(
+        &self,
+        now: DateTime<Utc>,
+        max: usize,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        let rows = self.query(|s| &s.due_outbox, &[&now, &limit(max)]).await?;
+        rows.iter().map(codec::outbox_entry).collect()
+    }
+
+    async fn ledger_dump(&self) -> Result<(Vec<Account>, Vec<TransferRecord>), StoreError> {
+        let conn = self.pool.get().await?;
+        let c = conn.conn()?;
+        let client = &c.client;
+        // One snapshot for both tables, so the dump balances.
+        let steps: Vec<Step<'_, Result<Vec<Row>, tokio_postgres::Error>>> = vec![
+            Box::pin(async move {
+                client
+                    .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await
+                    .map(|()| Vec::new())
+            }),
+            Box::pin(client.query(&c.statements.dump_accounts, &[])),
+            Box::pin(client.query(&c.statements.dump_transfers, &[])),
+            Box::pin(async move { client.batch_execute("COMMIT").await.map(|()| Vec::new()) }),
+        ];
+        let mut results = Vec::with_capacity(4);
+        for result in in_order(steps).await {
+            results.push(result.map_err(|e| store_error(&e))?);
+        }
+        let mut results = results.into_iter().skip(1);
+        let accounts = results.next().unwrap_or_default();
+        let transfers = results.next().unwrap_or_default();
+        Ok((
+            accounts
+                .iter()
+                .map(codec::account)
+                .collect::<Result<_, _>>()?,
+            transfers
+                .iter()
+                .map(codec::transfer)
+                .collect::<Result<_, _>>()?,
+        ))
+    }
+
+    async fn sessions(&self) -> Result<Vec<(SessionId, SessionStatus)>, StoreError> {
+        let rows = self.query(|s| &s.list_sessions, &[]).await?;
+        rows.iter()
+            .map(|row| {
+                let id: Uuid = get(row, 0, "session")?;
+                let status: &str = get(row, 1, "session")?;
+                Ok((
+                    SessionId::from_uuid(id),
+                    from_name(status, "session status")?,
+                ))
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,259 @@
+//! The engine's whole flows (engine/tests/flow.rs) on PostgreSQL.
+
+mod common;
+
+use common::{at, config, join, World, SESSION};
+use patungan_core::session::SessionStatus;
+use patungan_core::wallet::{BankAccount, WithdrawalRequest, WithdrawalStatus};
+use patungan_core::{BotPolicy, Money, UserId, WithdrawalId};
+use patungan_engine::memory::FaultConfig;
+use patungan_engine::notification::{Notification, PayoutOutcome};
+use patungan_engine::{renewal_id, Handled};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn success_settles_escrow_credits_cashback_and_renews() {
+    let Some(w) = World::new("success_settles_escrow_credits_cashback_and_renews").await else {
+        return;
+    };
+    w.engine
+        .create_session(SESSION, config(BotPolicy::default()), at(0, 0))
+        .await
+        .unwrap();
+    for (n, qty) in [(1, 10), (2, 15), (3, 20)] {
+        let receipt = w
+            .engine
+            .join(SESSION, &join(n, qty), at(1, 0))
+            .await
+            .unwrap();
+        assert_eq!(receipt.cost.quantity, qty);
+    }
+    let run = w.engine.run_effects(at(1, 0)).await.unwrap();
+    assert_eq!(run.done, 3);
+    assert_eq!(w.gateway.invoices().len(), 3);
+    assert_eq!(w.pay_all(at(2, 0)).await, 3);
+
+    // The same webhook again changes nothing.
+    let invoice = &w.gateway.invoices()[0];
+    let replay = patungan_engine::notification::PaymentNotification {
+        provider_event_id: format!("inv_{}", invoice.request.payment_id.as_uuid().simple()),
+        payment_id: invoice.request.payment_id,
+        status: patungan_engine::notification::PaymentStatus::Paid,
+        paid_amount: Some(invoice.request.amount),
+        paid_at: Some(at(2, 0)),
+        payment_method: Some("BANK_TRANSFER".into()),
+        payment_channel: Some("BCA".into()),
+    };
+    let again = w
+        .engine
+        .handle_notification(&Notification::Payment(replay), at(2, 5))
+        .await;
+    assert_eq!(again.unwrap(), Handled::Duplicate);
+
+    let tick = w.engine.tick(at(12, 0)).await.unwrap();
+    assert!(tick.timers >= 1, "{tick:?}");
+    let view = w.engine.session(SESSION).await.unwrap();
+    assert_eq!(view.session.status(), SessionStatus::Confirmed);
+
+    for (n, cashback) in [(1u128, 500_000u64), (2, 750_000), (3, 1_000_000)] {
+        let balance = w.engine.wallet_balance(UserId::from_u128(n)).await.unwrap();
+        assert_eq!(balance.available, Money::idr(cashback), "user {n}");
+    }
+    let report = w.engine.reconcile().await.unwrap();
+    assert!(report.is_clean(), "{report}");
+    let renewed = w.engine.session(renewal_id(SESSION)).await.unwrap();
+    assert_eq!(renewed.session.status(), SessionStatus::Open);
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failure_refunds_every_payer_once_through_the_gateway() {
+    let Some(w) = World::new("failure_refunds_every_payer_once_through_the_gateway").await else {
+        return;
+    };
+    w.engine
+        .create_session(SESSION, config(BotPolicy::disabled()), at(0, 0))
+        .await
+        .unwrap();
+    w.engine
+        .join(SESSION, &join(1, 10), at(1, 0))
+        .await
+        .unwrap();
+    w.engine.join(SESSION, &join(2, 5), at(1, 0)).await.unwrap();
+    w.engine.run_effects(at(1, 0)).await.unwrap();
+    w.pay_all(at(2, 0)).await;
+    w.engine.tick(at(12, 0)).await.unwrap();
+    assert_eq!(
+        w.engine.session(SESSION).await.unwrap().session.status(),
+        SessionStatus::Failed
+    );
+    // Run the refunds twice: the gateway still sees one refund per payment.
+    w.engine.run_effects(at(12, 0)).await.unwrap();
+    w.engine.run_effects(at(12, 1)).await.unwrap();
+    assert_eq!(w.gateway.refunds().len(), 2);
+    assert_eq!(w.settle_refunds(at(13, 0)).await, 2);
+    let report = w.engine.reconcile().await.unwrap();
+    assert!(report.is_clean(), "{report}");
+    assert!(w.engine.ledger().await.unwrap().verify().is_ok());
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_between_commit_and_effect_performs_the_effect_once() {
+    let Some(mut w) =
+        World::new("a_crash_between_commit_and_effect_performs_the_effect_once").await
+    else {
+        return;
+    };
+    w.engine
+        .create_session(SESSION, config(BotPolicy::default()), at(0, 0))
+        .await
+        .unwrap();
+    w.engine
+        .join(SESSION, &join(1, 10), at(1, 0))
+        .await
+        .unwrap();
+    w.restart().await; // the join committed; its invoice effect was never performed
+    assert_eq!(w.gateway.invoices().len(), 0);
+    w.engine.run_effects(at(1, 1)).await.unwrap();
+    w.engine.run_effects(at(1, 2)).await.unwrap();
+    let invoices = w.gateway.invoices();
+    assert_eq!(invoices.len(), 1);
+    assert_eq!(invoices[0].create_calls, 1);
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lost_responses_are_retried_under_the_same_idempotency_key() {
+    let Some(w) = World::with_faults(
+        "lost_responses_are_retried_under_the_same_idempotency_key",
+        FaultConfig {
+            seed: 3,
+            error_ppm: 0,
+            lost_response_ppm: 1_000_000,
+            latency: std::time::Duration::ZERO,
+        },
+    )
+    .await
+    else {
+        return;
+    };
+    w.engine
+        .create_session(SESSION, config(BotPolicy::default()), at(0, 0))
+        .await
+        .unwrap();
+    w.engine
+        .join(SESSION, &join(1, 10), at(1, 0))
+        .await
+        .unwrap();
+    let first = w.engine.run_effects(at(1, 0)).await.unwrap();
+    assert_eq!(first.retried, 1);
+    let invoices = w.gateway.invoices();
+    assert_eq!(invoices.len(), 1);
+    assert_eq!(invoices[0].create_calls, 1);
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn withdrawal_fails_with_invalid_destination_and_the_balance_returns() {
+    let Some(w) =
+        World::new("withdrawal_fails_with_invalid_destination_and_the_balance_returns").await
+    else {
+        return;
+    };
+    let user = UserId::from_u128(9);
+    w.engine
+        .deposit(user, Money::idr(500_000), uuid::Uuid::from_u128(1))
+        .await
+        .unwrap();
+    w.engine
+        .deposit(user, Money::idr(500_000), uuid::Uuid::from_u128(1))
+        .await
+        .unwrap();
+    let id = WithdrawalId::from_u128(5);
+    let request = WithdrawalRequest {
+        id,
+        user,
+        amount: Money::idr(200_000),
+        destination: BankAccount {
+            bank_code: "BCA".into(),
+            account_number: "1234567890".into(),
+            holder_name: "Siti Aminah".into(),
+        },
+        requested_at: at(1, 0), // Tuesday 24 Nov 2026, 08:00 WIB
+    };
+    w.engine.request_withdrawal(request.clone()).await.unwrap();
+    w.engine.request_withdrawal(request).await.unwrap();
+    assert_eq!(
+        w.engine.wallet_balance(user).await.unwrap().available,
+        Money::idr(300_000)
+    );
+    // Tuesday 10:00 WIB = 03:00 UTC.
+    let tick = w.engine.tick(at(3, 0)).await.unwrap();
+    assert_eq!(tick.payout_batches, 1);
+    assert_eq!(w.engine.tick(at(3, 5)).await.unwrap().payout_batches, 0);
+    w.engine.run_effects(at(3, 0)).await.unwrap();
+    let payouts = w.disburser.payouts();
+    assert_eq!(payouts.len(), 1);
+    assert_eq!(payouts[0].item.amount, Money::idr(197_500));
+    let note = w
+        .disburser
+        .resolve(
+            &payouts[0].item.external_id,
+            PayoutOutcome::Failed,
+            Some("INVALID_DESTINATION"),
+        )
+        .unwrap();
+    let n = Notification::Payout(note);
+    assert_eq!(
+        w.engine.handle_notification(&n, at(4, 0)).await.unwrap(),
+        Handled::Applied
+    );
+    assert_eq!(
+        w.engine.handle_notification(&n, at(4, 1)).await.unwrap(),
+        Handled::Duplicate
+    );
+    assert_eq!(
+        w.engine.withdrawal(id).await.unwrap().status(),
+        WithdrawalStatus::Failed
+    );
+    assert_eq!(
+        w.engine.wallet_balance(user).await.unwrap().available,
+        Money::idr(500_000)
+    );
+    assert!(w.engine.reconcile().await.unwrap().is_clean());
+    w.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_inputs_change_nothing() {
+    let Some(w) = World::new("refused_inputs_change_nothing").await else {
+        return;
+    };
+    w.engine
+        .create_session(SESSION, config(BotPolicy::default()), at(0, 0))
+        .await
+        .unwrap();
+    let mut stale = join(1, 10);
+    stale.expected_unit_price = Money::idr(199_000);
+    let err = w.engine.join(SESSION, &stale, at(1, 0)).await.unwrap_err();
+    assert_eq!(err.code(), "session.stale_price");
+    let late = w
+        .engine
+        .join(SESSION, &join(2, 1), at(12, 0))
+        .await
+        .unwrap_err();
+    assert!(late.code().starts_with("session."), "{}", late.code());
+    let view = w.engine.session(SESSION).await.unwrap();
+    assert_eq!(view.version, 1);
+    assert!(w.engine.run_effects(at(1, 0)).await.unwrap().done == 0);
+    let unknown = w
+        .engine
+        .join(
+            patungan_core::SessionId::from_u128(99),
+            &join(3, 1),
+            at(1, 0),
+        )
+        .await;
+    assert_eq!(unknown.unwrap_err().code(), "engine.unknown_session");
+    w.finish().await;
+}

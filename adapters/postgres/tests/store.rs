@@ -1,0 +1,572 @@
+//! The store port's contract on PostgreSQL: exact round trips, rollback on drop,
+//! conflicts instead of lost updates, lock order, and the same answers as the
+//! in-memory store.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use common::{at, config, join, post, TestDb, SESSION};
+use patungan_core::ledger::{
+    AccountKind, AccountSpec, BalanceLimit, Entity, Ledger, Transfer, TransferCode,
+};
+use patungan_core::session::{Session, SessionStatus};
+use patungan_core::{AccountId, BotPolicy, Currency, Money, SessionId, TransferId, UserId};
+use patungan_engine::store::{
+    EffectId, MemoryStore, OutboxEntry, OutboxState, RecordKind, SessionWrite, Store,
+};
+use patungan_engine::task::Task;
+use rust_decimal::Decimal;
+use serde_json::json;
+
+fn usd(amount: &str) -> Money {
+    Money::parse(amount, Currency::USD).unwrap()
+}
+
+fn accounts() -> [AccountSpec; 3] {
+    [
+        AccountSpec::new(
+            AccountId::from_u128(10),
+            Entity::External,
+            AccountKind::Clearing,
+            Currency::USD,
+        ),
+        AccountSpec::new(
+            AccountId::from_u128(11),
+            Entity::User(UserId::from_u128(5)),
+            AccountKind::Wallet,
+            Currency::USD,
+        )
+        .with_limit(BalanceLimit::DebitsMustNotExceedCredits),
+        AccountSpec {
+            session: Some(SESSION),
+            ..AccountSpec::new(
+                AccountId::from_u128(12),
+                Entity::Platform,
+                AccountKind::Escrow,
+                Currency::USD,
+            )
+        },
+    ]
+}
+
+fn t(n: u128) -> TransferId {
+    TransferId::from_u128(n)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ledger_rows_give_back_exactly_what_the_core_ledger_holds() {
+    let Some(db) = TestDb::new("ledger_round_trip").await else {
+        return;
+    };
+    let store = db.store(2).await;
+    let [clearing, wallet, escrow] = accounts();
+    let (c, w, e) = (clearing.id, wallet.id, escrow.id);
+    let first = [
+        Transfer::posted(t(1), c, w, usd("100.25")).with_code(TransferCode::Deposit),
+        Transfer::pending(t(2), w, e, usd("40.10")).with_code(TransferCode::Purchase),
+        Transfer::pending(t(3), w, e, usd("7.5")),
+        Transfer::pending(t(4), c, e, usd("3")),
+    ];
+    let second = [
+        Transfer::post(t(5), t(2), Some(usd("12.05"))).with_code(TransferCode::Purchase),
+        Transfer::void(t(6), t(3)),
+        Transfer::post(t(7), t(4), None),
+    ];
+    let mut expected = Ledger::new();
+    for spec in accounts() {
+        expected.open(spec).unwrap();
+    }
+    expected.apply(&first).unwrap();
+    expected.apply(&second).unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    post(&mut *tx, &accounts(), &first).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    post(&mut *tx, &accounts(), &second).await.unwrap();
+    // Submitting the same batch again is a no-op, as in the core ledger.
+    post(&mut *tx, &accounts(), &second).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let (stored_accounts, stored_transfers) = store.ledger_dump().await.unwrap();
+    let mut want_accounts = expected.accounts().to_vec();
+    want_accounts.sort_by_key(|a| a.id());
+    assert_eq!(stored_accounts, want_accounts);
+    assert_eq!(stored_transfers, expected.transfers());
+    // Amounts keep their exact decimals; the restored ledger verifies.
+    let wallet_row = stored_accounts.iter().find(|a| a.id() == w).unwrap();
+    assert_eq!(wallet_row.balances().credits_posted, Decimal::new(10025, 2));
+    Ledger::restore(stored_accounts, stored_transfers)
+        .unwrap()
+        .verify()
+        .unwrap();
+    let numeric = db
+        .count("SELECT count(*) FROM transfers WHERE amount = 12.05 AND op = 'post_pending'")
+        .await;
+    assert_eq!(numeric, 1);
+    db.drop_schema().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_transaction_writes_nothing_and_holds_no_lock() {
+    let Some(db) = TestDb::new("dropped_tx").await else {
+        return;
+    };
+    let store = db.store(2).await;
+    let mut session = Session::create(SESSION, config(BotPolicy::default()), at(0, 0)).unwrap();
+    let create = SessionWrite {
+        id: SESSION,
+        expected_version: 0,
+        events: session.drain_events(),
+        status: SessionStatus::Open,
+        next_deadline: None,
+        snapshot: None,
+    };
+    let mut tx = store.begin().await.unwrap();
+    tx.save_session(&create).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.lock_session(SESSION).await.unwrap().is_some());
+    session.join(&join(1, 3), at(1, 0)).unwrap();
+    tx.save_session(&SessionWrite {
+        id: SESSION,
+        expected_version: 1,
+        events: session.drain_events(),
+        status: SessionStatus::Open,
+        next_deadline: None,
+        snapshot: Some(session.clone()),
+    })
+    .await
+    .unwrap();
+    tx.put_record(RecordKind::Stock, "p", &json!({"a": 1}))
+        .await
+        .unwrap();
+    tx.enqueue(&[outbox(1, at(1, 0))]).await.unwrap();
+    assert!(tx.inbox_insert("k", at(1, 0)).await.unwrap());
+    post(
+        &mut *tx,
+        &accounts(),
+        &[Transfer::posted(
+            t(1),
+            AccountId::from_u128(10),
+            AccountId::from_u128(11),
+            usd("1"),
+        )],
+    )
+    .await
+    .unwrap();
+    // A read in the same transaction sees the queued writes.
+    assert_eq!(
+        tx.record(RecordKind::Stock, "p").await.unwrap(),
+        Some(json!({"a": 1}))
+    );
+    drop(tx);
+
+    // Locked rows are free again at once (the rollback went out on drop).
+    let mut tx = store.begin().await.unwrap();
+    let head = tokio::time::timeout(Duration::from_secs(5), tx.lock_session(SESSION))
+        .await
+        .expect("lock released")
+        .unwrap()
+        .unwrap();
+    assert_eq!(head.version, 1);
+    assert_eq!(tx.record(RecordKind::Stock, "p").await.unwrap(), None);
+    assert!(tx.inbox_insert("k", at(1, 0)).await.unwrap());
+    drop(tx);
+    for table in ["records", "outbox", "inbox", "accounts", "transfers"] {
+        assert_eq!(
+            db.count(&format!("SELECT count(*) FROM {table}")).await,
+            0,
+            "{table}"
+        );
+    }
+    assert_eq!(db.count("SELECT count(*) FROM session_events").await, 1);
+    db.drop_schema().await;
+}
+
+fn outbox(n: u128, due: chrono::DateTime<chrono::Utc>) -> OutboxEntry {
+    OutboxEntry::new(
+        EffectId(uuid::Uuid::from_u128(n)),
+        Task::ExpireInvoice {
+            session: SESSION,
+            payment: patungan_core::PaymentId::from_u128(n),
+        },
+        due,
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_head_that_moved_is_a_conflict_and_nothing_of_the_transaction_lands() {
+    let Some(db) = TestDb::new("moved_head").await else {
+        return;
+    };
+    let store = db.store(2).await;
+    let mut session = Session::create(SESSION, config(BotPolicy::default()), at(0, 0)).unwrap();
+    let mut tx = store.begin().await.unwrap();
+    tx.save_session(&SessionWrite {
+        id: SESSION,
+        expected_version: 0,
+        events: session.drain_events(),
+        status: SessionStatus::Open,
+        next_deadline: None,
+        snapshot: None,
+    })
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    session.join(&join(1, 3), at(1, 0)).unwrap();
+    let stale = SessionWrite {
+        id: SESSION,
+        expected_version: 4,
+        events: session.drain_events(),
+        status: SessionStatus::Open,
+        next_deadline: None,
+        snapshot: None,
+    };
+    let mut tx = store.begin().await.unwrap();
+    tx.put_record(RecordKind::Stock, "p", &json!(1))
+        .await
+        .unwrap();
+    tx.save_session(&stale).await.unwrap();
+    let err = tx.commit().await.unwrap_err();
+    assert_eq!(err.code(), "store.conflict", "{err}");
+    assert!(err.is_retryable());
+    assert_eq!(db.count("SELECT count(*) FROM records").await, 0);
+    assert_eq!(db.count("SELECT max(version) FROM sessions").await, 1);
+
+    // Creating a session that exists is a conflict too.
+    let mut tx = store.begin().await.unwrap();
+    tx.save_session(&SessionWrite {
+        expected_version: 0,
+        ..stale.clone()
+    })
+    .await
+    .unwrap();
+    assert_eq!(tx.commit().await.unwrap_err().code(), "store.conflict");
+
+    // A poisoned transaction keeps refusing.
+    let mut tx = store.begin().await.unwrap();
+    tx.save_session(&stale).await.unwrap();
+    assert!(tx.record(RecordKind::Stock, "p").await.is_err());
+    assert_eq!(tx.commit().await.unwrap_err().code(), "store.conflict");
+    db.drop_schema().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_transactions_that_both_saw_a_row_missing_cannot_both_write_it() {
+    let Some(db) = TestDb::new("missing_rows").await else {
+        return;
+    };
+    let store = db.store(4).await;
+    let [clearing, wallet, _] = accounts();
+    let deposit = |n: u128| [Transfer::posted(t(n), clearing.id, wallet.id, usd("10"))];
+    // Both open the same new accounts.
+    let mut a = store.begin().await.unwrap();
+    let mut b = store.begin().await.unwrap();
+    post(&mut *a, &[clearing, wallet], &deposit(1))
+        .await
+        .unwrap();
+    post(&mut *b, &[clearing, wallet], &deposit(2))
+        .await
+        .unwrap();
+    a.commit().await.unwrap();
+    let err = b.commit().await.unwrap_err();
+    assert_eq!(err.code(), "store.conflict", "{err}");
+
+    // Both create the same new record.
+    let mut a = store.begin().await.unwrap();
+    let mut b = store.begin().await.unwrap();
+    assert_eq!(
+        a.record(RecordKind::Withdrawals, "IDR").await.unwrap(),
+        None
+    );
+    assert_eq!(
+        b.record(RecordKind::Withdrawals, "IDR").await.unwrap(),
+        None
+    );
+    a.put_record(RecordKind::Withdrawals, "IDR", &json!("a"))
+        .await
+        .unwrap();
+    b.put_record(RecordKind::Withdrawals, "IDR", &json!("b"))
+        .await
+        .unwrap();
+    a.commit().await.unwrap();
+    let err = b.commit().await.unwrap_err();
+    assert_eq!(err.code(), "store.conflict", "{err}");
+
+    let (accounts, transfers) = store.ledger_dump().await.unwrap();
+    assert_eq!(transfers.len(), 1);
+    let wallet_row = accounts.iter().find(|a| a.id() == wallet.id).unwrap();
+    assert_eq!(wallet_row.balances().credits_posted, Decimal::from(10));
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(
+        tx.record(RecordKind::Withdrawals, "IDR").await.unwrap(),
+        Some(json!("a"))
+    );
+    drop(tx);
+    db.drop_schema().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postings_in_opposite_directions_serialise_without_deadlock() {
+    let Some(db) = TestDb::new("lock_order").await else {
+        return;
+    };
+    let store = db.store(16).await;
+    let [clearing, wallet, escrow] = accounts();
+    let open = [
+        Transfer::posted(t(1), clearing.id, wallet.id, usd("1000")),
+        Transfer::posted(t(2), clearing.id, escrow.id, usd("1000")),
+    ];
+    let mut tx = store.begin().await.unwrap();
+    post(&mut *tx, &accounts(), &open).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let store = Arc::new(store);
+    let mut tasks = Vec::new();
+    for n in 0..40u128 {
+        let store = Arc::clone(&store);
+        tasks.push(tokio::spawn(async move {
+            // Half move wallet → escrow, half escrow → wallet; specs in opposite orders.
+            let (from, to, specs) = if n % 2 == 0 {
+                (wallet.id, escrow.id, [wallet, escrow])
+            } else {
+                (escrow.id, wallet.id, [escrow, wallet])
+            };
+            let mut tx = store.begin().await.unwrap();
+            post(
+                &mut *tx,
+                &specs,
+                &[Transfer::posted(t(100 + n), from, to, usd("1.5"))],
+            )
+            .await
+            .unwrap();
+            tokio::task::yield_now().await;
+            tx.commit().await.unwrap();
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let (accounts, transfers) = store.ledger_dump().await.unwrap();
+    assert_eq!(transfers.len(), 42);
+    let ledger = Ledger::restore(accounts, transfers).unwrap();
+    ledger.verify().unwrap();
+    let w = ledger.account(wallet.id).unwrap().balances();
+    assert_eq!(w.credits_posted, Decimal::new(10300, 1)); // 1000 + 20 × 1.5
+    assert_eq!(w.debits_posted, Decimal::from(30));
+    db.drop_schema().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_load_exactly_as_from_the_memory_store() {
+    let Some(db) = TestDb::new("session_load").await else {
+        return;
+    };
+    let store = db.store(2).await;
+    let memory = MemoryStore::new();
+    let mut session = Session::create(SESSION, config(BotPolicy::default()), at(0, 0)).unwrap();
+    let mut version = 0;
+    for step in 0..6u128 {
+        if step > 0 {
+            session.join(&join(step, 2), at(1, 0)).unwrap();
+        }
+        session.drain_effects();
+        let events = session.drain_events();
+        let write = SessionWrite {
+            id: SESSION,
+            expected_version: version,
+            status: session.status(),
+            next_deadline: session.poll_timeout(),
+            snapshot: (step == 2 || step == 4).then(|| session.clone()),
+            events,
+        };
+        version = write.new_version();
+        for s in [&store as &dyn Store, &memory as &dyn Store] {
+            let mut tx = s.begin().await.unwrap();
+            tx.save_session(&write).await.unwrap();
+            tx.commit().await.unwrap();
+        }
+    }
+    let after: Vec<Option<u64>> = [None]
+        .into_iter()
+        .chain((0..=version + 1).map(Some))
+        .collect();
+    for after in after {
+        let mut pg = store.begin().await.unwrap();
+        let mut mem = memory.begin().await.unwrap();
+        assert_eq!(
+            pg.lock_session(SESSION).await.unwrap(),
+            mem.lock_session(SESSION).await.unwrap()
+        );
+        let a = pg.load_session(SESSION, after).await.unwrap();
+        let b = mem.load_session(SESSION, after).await.unwrap();
+        assert_eq!(a.snapshot, b.snapshot, "after {after:?}");
+        assert_eq!(a.events, b.events, "after {after:?}");
+    }
+    let mut tx = store.begin().await.unwrap();
+    let whole = tx.load_session(SESSION, None).await.unwrap();
+    let (v, snap) = whole.snapshot.unwrap();
+    assert_eq!(v, 5);
+    let mut rebuilt = snap;
+    for e in &whole.events {
+        rebuilt.apply(e).unwrap();
+    }
+    assert_eq!(rebuilt, session);
+    assert!(tx
+        .lock_session(SessionId::from_u128(99))
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        tx.load_session(SessionId::from_u128(99), None)
+            .await
+            .unwrap_err()
+            .code(),
+        "store.corrupt"
+    );
+    assert_eq!(
+        store.sessions().await.unwrap(),
+        memory.sessions().await.unwrap()
+    );
+    drop(tx);
+    db.drop_schema().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deadlines_outbox_and_inbox_behave_like_the_memory_store() {
+    let Some(db) = TestDb::new("due_queries").await else {
+        return;
+    };
+    let store = db.store(2).await;
+    let memory = MemoryStore::new();
+    // A deadline with sub-microsecond precision is never due early.
+    let deadline = at(3, 0) + TimeDelta::nanoseconds(1_500);
+    let mut session = Session::create(SESSION, config(BotPolicy::default()), at(0, 0)).unwrap();
+    let write = SessionWrite {
+        id: SESSION,
+        expected_version: 0,
+        events: session.drain_events(),
+        status: SessionStatus::Open,
+        next_deadline: Some(deadline),
+        snapshot: None,
+    };
+    let entries = [
+        outbox(3, at(2, 0)),
+        outbox(1, at(1, 0)),
+        outbox(2, at(1, 0)),
+        outbox(4, at(5, 0)),
+    ];
+    for s in [&store as &dyn Store, &memory as &dyn Store] {
+        let mut tx = s.begin().await.unwrap();
+        tx.save_session(&write).await.unwrap();
+        tx.enqueue(&entries).await.unwrap();
+        tx.enqueue(&[OutboxEntry {
+            attempts: 9,
+            ..outbox(1, at(0, 0))
+        }])
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    for now in [at(3, 0), at(4, 0)] {
+        assert_eq!(
+            store.due_sessions(now, 10).await.unwrap(),
+            memory.due_sessions(now, 10).await.unwrap(),
+            "{now:?}"
+        );
+    }
+    // Stored to the microsecond, rounded up: due at most 1 µs late, never early.
+    let before = deadline - TimeDelta::nanoseconds(1);
+    assert!(store.due_sessions(before, 10).await.unwrap().is_empty());
+    let rounded = at(3, 0) + TimeDelta::microseconds(2);
+    assert_eq!(store.due_sessions(rounded, 10).await.unwrap(), [SESSION]);
+    for (now, limit) in [
+        (at(0, 30), 10),
+        (at(1, 0), 10),
+        (at(2, 0), 2),
+        (at(6, 0), 10),
+    ] {
+        assert_eq!(
+            store.due_outbox(now, limit).await.unwrap(),
+            memory.due_outbox(now, limit).await.unwrap()
+        );
+    }
+    for s in [&store as &dyn Store, &memory as &dyn Store] {
+        let mut tx = s.begin().await.unwrap();
+        let mut entry = tx
+            .outbox_entry(EffectId(uuid::Uuid::from_u128(1)))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(entry.attempts, 0, "the first enqueue wins");
+        entry.state = OutboxState::Failed {
+            error: "gave up".into(),
+        };
+        tx.update_outbox(&entry).await.unwrap();
+        let retry = outbox(2, at(1, 0)).retry_after(at(1, 0), Duration::from_secs(90));
+        tx.update_outbox(&retry).await.unwrap();
+        assert!(tx.inbox_insert("payment:x:paid", at(1, 0)).await.unwrap());
+        assert!(!tx.inbox_insert("payment:x:paid", at(1, 1)).await.unwrap());
+        tx.commit().await.unwrap();
+    }
+    for now in [at(1, 0), at(1, 2), at(9, 0)] {
+        assert_eq!(
+            store.due_outbox(now, 10).await.unwrap(),
+            memory.due_outbox(now, 10).await.unwrap()
+        );
+    }
+    let mut tx = store.begin().await.unwrap();
+    assert!(!tx.inbox_insert("payment:x:paid", at(2, 0)).await.unwrap());
+    assert_eq!(
+        tx.outbox_entry(EffectId(uuid::Uuid::from_u128(1)))
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
+        OutboxState::Failed {
+            error: "gave up".into()
+        }
+    );
+    drop(tx);
+    db.drop_schema().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrations_run_once_and_concurrently() {
+    let Some(db) = TestDb::new("migrations").await else {
+        return;
+    };
+    let connects: Vec<_> = (0..4)
+        .map(|_| {
+            let db = db.clone();
+            tokio::spawn(async move { db.store(1).await })
+        })
+        .collect();
+    for c in connects {
+        c.await.unwrap();
+    }
+    assert_eq!(
+        db.count("SELECT count(*) FROM patungan_migrations").await,
+        patungan_postgres::MIGRATIONS.len() as i64
+    );
+    let bad = patungan_postgres::PostgresStore::connect_with(
+        patungan_postgres::PostgresOptions::new(db.url.clone()).schema("Not-Valid"),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(bad.code(), "postgres.invalid_schema");
+    let down = patungan_postgres::PostgresStore::connect_with(
+        patungan_postgres::PostgresOptions::new("postgres://postgres@127.0.0.1:1/x")
+            .connect_timeout(Duration::from_secs(2)),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(down.code(), "postgres.unavailable");
+    db.drop_schema().await;
+}
