@@ -118,10 +118,7 @@ pub(crate) async fn put<T: Serialize>(
 
 impl super::Engine {
     /// The invoice of a payment: its gateway id and payment URL once the runner created it.
-    pub async fn invoice(
-        &self,
-        payment: PaymentId,
-    ) -> Result<Option<InvoiceRecord>, EngineError> {
+    pub async fn invoice(&self, payment: PaymentId) -> Result<Option<InvoiceRecord>, EngineError> {
         let mut tx = self.store.begin().await?;
         get(&mut *tx, RecordKind::Invoice, &payment.to_string()).await
     }
