@@ -1,0 +1,239 @@
+//! The service's configuration, read from environment variables.
+//!
+//! Every variable is optional: with none set the service listens on
+//! `127.0.0.1:8080` over the in-memory store and simulated providers.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use patungan_xendit::Secret;
+
+/// Where the service listens unless `PATUNGAN_LISTEN` says otherwise.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    /// Human-readable lines with key=value fields (default).
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Xendit credentials: the gateway and disburser switch from simulated to Xendit.
+#[derive(Debug, Clone)]
+pub struct XenditSettings {
+    /// `XENDIT_SECRET_KEY`.
+    pub secret_key: Secret,
+    /// `XENDIT_BASE_URL`, for a fake server in tests; Xendit's API otherwise.
+    pub base_url: Option<String>,
+}
+
+/// Biteship credentials: shipping switches from simulated to Biteship.
+#[derive(Debug, Clone)]
+pub struct BiteshipSettings {
+    /// `BITESHIP_API_KEY`.
+    pub api_key: Secret,
+    /// `BITESHIP_BASE_URL`, for a fake server in tests; Biteship's API otherwise.
+    pub base_url: Option<String>,
+}
+
+/// Everything the service reads at start. `Debug` never shows a secret or the
+/// database URL (it may carry a password).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `PATUNGAN_LISTEN`: the address to bind (default [`DEFAULT_LISTEN`]).
+    pub listen: SocketAddr,
+    /// `DATABASE_URL`: PostgreSQL instead of the in-memory store.
+    pub database_url: Option<Secret>,
+    /// `PATUNGAN_DB_SCHEMA`: the PostgreSQL schema to use (default: the store's own).
+    pub database_schema: Option<String>,
+    /// `XENDIT_SECRET_KEY` (+ `XENDIT_BASE_URL`): Xendit instead of the simulated gateway.
+    pub xendit: Option<XenditSettings>,
+    /// `XENDIT_CALLBACK_TOKEN`: the `x-callback-token` Xendit webhooks must carry.
+    /// Without it every Xendit webhook is refused with 401.
+    pub xendit_callback_token: Option<Secret>,
+    /// `BITESHIP_API_KEY` (+ `BITESHIP_BASE_URL`): Biteship instead of simulated shipping.
+    pub biteship: Option<BiteshipSettings>,
+    /// `BITESHIP_WEBHOOK_SECRET`: require an HMAC-SHA256 signature on Biteship webhooks.
+    pub biteship_webhook_secret: Option<Secret>,
+    /// `PATUNGAN_ADMIN_TOKEN`: the bearer token of the admin endpoints. Without it
+    /// they are open (fine on a laptop, never in production).
+    pub admin_token: Option<Secret>,
+    /// `PATUNGAN_TICK_MS`: how often the background loop runs deadlines and
+    /// effects (default 1 000 ms).
+    pub tick_interval: Duration,
+    /// `PATUNGAN_JOIN_WAIT_MS`: how long a join waits for its invoice URL before
+    /// answering without it (default 5 000 ms).
+    pub join_wait: Duration,
+    /// `PATUNGAN_LOG_FORMAT`: `text` (default) or `json`. The level comes from `RUST_LOG`.
+    pub log_format: LogFormat,
+}
+
+/// A variable has a value the service cannot use.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{variable}: {reason}")]
+pub struct ConfigError {
+    /// The variable.
+    pub variable: &'static str,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: None,
+            database_schema: None,
+            xendit: None,
+            xendit_callback_token: None,
+            biteship: None,
+            biteship_webhook_secret: None,
+            admin_token: None,
+            tick_interval: Duration::from_secs(1),
+            join_wait: Duration::from_secs(5),
+            log_format: LogFormat::Text,
+        }
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the variables through `lookup` (tests pass a map). Empty values count
+    /// as unset.
+    ///
+    /// ```
+    /// use patungan_service::config::Config;
+    ///
+    /// let config = Config::from_lookup(|name| match name {
+    ///     "PATUNGAN_LISTEN" => Some("127.0.0.1:9000".to_owned()),
+    ///     _ => None,
+    /// })?;
+    /// assert_eq!(config.listen.port(), 9000);
+    /// assert!(config.xendit.is_none());
+    /// # Ok::<(), patungan_service::config::ConfigError>(())
+    /// ```
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let mut config = Config::default();
+        if let Some(listen) = get("PATUNGAN_LISTEN") {
+            config.listen = listen.trim().parse().map_err(|_| ConfigError {
+                variable: "PATUNGAN_LISTEN",
+                reason: format!("`{listen}` is not an address like 127.0.0.1:8080"),
+            })?;
+        }
+        config.database_url = get("DATABASE_URL").map(Secret::new);
+        config.database_schema = get("PATUNGAN_DB_SCHEMA").map(|s| s.trim().to_owned());
+        config.xendit = get("XENDIT_SECRET_KEY").map(|key| XenditSettings {
+            secret_key: Secret::new(key),
+            base_url: get("XENDIT_BASE_URL"),
+        });
+        config.xendit_callback_token = get("XENDIT_CALLBACK_TOKEN").map(Secret::new);
+        config.biteship = get("BITESHIP_API_KEY").map(|key| BiteshipSettings {
+            api_key: Secret::new(key),
+            base_url: get("BITESHIP_BASE_URL"),
+        });
+        config.biteship_webhook_secret = get("BITESHIP_WEBHOOK_SECRET").map(Secret::new);
+        config.admin_token = get("PATUNGAN_ADMIN_TOKEN").map(Secret::new);
+        if let Some(ms) = get("PATUNGAN_TICK_MS") {
+            config.tick_interval = millis("PATUNGAN_TICK_MS", &ms)?;
+        }
+        if let Some(ms) = get("PATUNGAN_JOIN_WAIT_MS") {
+            config.join_wait = millis("PATUNGAN_JOIN_WAIT_MS", &ms)?;
+        }
+        if let Some(format) = get("PATUNGAN_LOG_FORMAT") {
+            config.log_format = match format.trim() {
+                "text" => LogFormat::Text,
+                "json" => LogFormat::Json,
+                other => {
+                    return Err(ConfigError {
+                        variable: "PATUNGAN_LOG_FORMAT",
+                        reason: format!("`{other}` is neither `text` nor `json`"),
+                    })
+                }
+            };
+        }
+        if config.xendit.is_some() && config.xendit_callback_token.is_none() {
+            return Err(ConfigError {
+                variable: "XENDIT_CALLBACK_TOKEN",
+                reason: "required with XENDIT_SECRET_KEY: without it no payment webhook \
+                         can be trusted, so no payment would ever be seen"
+                    .to_owned(),
+            });
+        }
+        Ok(config)
+    }
+}
+
+fn millis(variable: &'static str, text: &str) -> Result<Duration, ConfigError> {
+    match text.trim().parse::<u64>() {
+        Ok(ms) if (1..=3_600_000).contains(&ms) => Ok(Duration::from_millis(ms)),
+        _ => Err(ConfigError {
+            variable,
+            reason: format!("`{text}` is not a number of milliseconds between 1 and 3600000"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    #[test]
+    fn defaults_and_overrides() {
+        let config = read(&[]).unwrap();
+        assert_eq!(config.listen.to_string(), DEFAULT_LISTEN);
+        assert!(config.database_url.is_none() && config.xendit.is_none());
+        let config = read(&[
+            ("PATUNGAN_LISTEN", "0.0.0.0:9090"),
+            ("DATABASE_URL", "postgres://u:pw@h/db"),
+            ("XENDIT_SECRET_KEY", "xnd_key"),
+            ("XENDIT_CALLBACK_TOKEN", "tok"),
+            ("XENDIT_BASE_URL", "http://127.0.0.1:1"),
+            ("PATUNGAN_TICK_MS", "50"),
+            ("PATUNGAN_LOG_FORMAT", "json"),
+            ("BITESHIP_API_KEY", ""),
+        ])
+        .unwrap();
+        assert_eq!(config.listen.port(), 9090);
+        assert_eq!(config.tick_interval, Duration::from_millis(50));
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert!(config.biteship.is_none(), "empty counts as unset");
+        let shown = format!("{config:?}");
+        for secret in ["pw@", "xnd_key", "\"tok\""] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        assert_eq!(
+            read(&[("PATUNGAN_LISTEN", "localhost")])
+                .unwrap_err()
+                .variable,
+            "PATUNGAN_LISTEN"
+        );
+        assert_eq!(
+            read(&[("PATUNGAN_TICK_MS", "0")]).unwrap_err().variable,
+            "PATUNGAN_TICK_MS"
+        );
+        assert_eq!(
+            read(&[("XENDIT_SECRET_KEY", "k")]).unwrap_err().variable,
+            "XENDIT_CALLBACK_TOKEN"
+        );
+    }
+}

@@ -1,0 +1,292 @@
+//! Request and response bodies. Money is the core's serde form
+//! (`{"amount":"123","currency":"IDR"}`), ids are UUID strings, times RFC 3339 UTC.
+
+use chrono::{DateTime, Utc};
+use patungan_core::cost::CostBreakdown;
+use patungan_core::session::{
+    JoinReceipt, Outcome, Participant, SessionConfig, SessionStatus, Settlement,
+};
+use patungan_core::wallet::{PayoutAttempt, Withdrawal, WithdrawalStatus};
+use patungan_core::{
+    Money, ParticipantId, PaymentId, Preview, ProductId, SessionId, UserId, VariantId, WithdrawalId,
+};
+use patungan_engine::{Handled, InvoiceRecord, SessionView};
+use serde::{Deserialize, Serialize};
+
+/// `POST /admin/sessions`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSession {
+    /// The session id, chosen by the caller (creating it again is a no-op).
+    pub id: SessionId,
+    /// The session's configuration (core serde form).
+    pub config: SessionConfig,
+}
+
+/// `POST /sessions/{id}/join`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JoinBody {
+    /// The join's id, chosen by the client: retrying with it returns the same join.
+    pub participant: ParticipantId,
+    /// The shopper.
+    pub user: UserId,
+    /// The payment id; derived from the participant id when omitted.
+    #[serde(default)]
+    pub payment: Option<PaymentId>,
+    /// The variant, required when the product has a grosir bundle.
+    #[serde(default)]
+    pub variant: Option<VariantId>,
+    /// Units.
+    pub quantity: u64,
+    /// The group price the shopper saw (protects against stale screens).
+    pub expected_unit_price: Money,
+    /// The courier price the shopper chose (leg 2).
+    pub courier_price: Money,
+}
+
+/// `POST /wallets/{user}/withdrawals`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawalBody {
+    /// The withdrawal id, chosen by the client: retrying with it is a no-op.
+    pub id: WithdrawalId,
+    /// The amount taken from the wallet, fee included.
+    pub amount: Money,
+    /// The bank's code, e.g. `BCA`.
+    pub bank_code: String,
+    /// Digits only.
+    pub account_number: String,
+    /// The account holder's name.
+    pub holder_name: String,
+}
+
+/// `GET /sessions/{id}/preview?extra=N`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PreviewQuery {
+    /// Extra units the shopper considers (default 0).
+    #[serde(default)]
+    pub extra: Option<String>,
+}
+
+/// Where a payment can be made.
+#[derive(Debug, Clone, Serialize)]
+pub struct InvoiceView {
+    /// The payment id.
+    pub payment: PaymentId,
+    /// The amount due.
+    pub amount: Money,
+    /// When it expires.
+    pub expires_at: DateTime<Utc>,
+    /// The payment page, once the gateway created the invoice.
+    pub url: Option<String>,
+    /// The gateway's invoice id, once created.
+    pub provider_invoice_id: Option<String>,
+}
+
+impl From<InvoiceRecord> for InvoiceView {
+    fn from(record: InvoiceRecord) -> Self {
+        InvoiceView {
+            payment: record.payment,
+            amount: record.amount,
+            expires_at: record.expires_at,
+            url: record.url,
+            provider_invoice_id: record.provider_invoice_id,
+        }
+    }
+}
+
+/// The answer to a join.
+#[derive(Debug, Clone, Serialize)]
+pub struct JoinView {
+    /// The session.
+    pub session: SessionId,
+    /// The participant.
+    pub participant: ParticipantId,
+    /// The payment.
+    pub payment: PaymentId,
+    /// `applied`, or `unchanged` for a retried join.
+    pub outcome: Outcome,
+    /// The amount due, part by part (`cost.total` is the invoice amount).
+    pub cost: CostBreakdown,
+    /// When the invoice expires.
+    pub invoice_expires_at: DateTime<Utc>,
+    /// The invoice; its `url` is null if the gateway has not answered yet (poll
+    /// `GET /sessions/{id}/participants/{participant}`).
+    pub invoice: Option<InvoiceView>,
+}
+
+impl JoinView {
+    /// The view of a receipt and the invoice as far as it exists.
+    pub fn new(session: SessionId, receipt: JoinReceipt, invoice: Option<InvoiceRecord>) -> Self {
+        JoinView {
+            session,
+            participant: receipt.participant,
+            payment: receipt.payment,
+            outcome: receipt.outcome,
+            cost: receipt.cost,
+            invoice_expires_at: receipt.invoice_expires_at,
+            invoice: invoice.map(InvoiceView::from),
+        }
+    }
+}
+
+/// `GET /sessions/{id}/participants/{participant}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParticipantView {
+    /// The participant as the session keeps it.
+    pub participant: Participant,
+    /// Its invoice.
+    pub invoice: Option<InvoiceView>,
+}
+
+/// `GET /sessions/{id}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionStatusView {
+    /// The session.
+    pub id: SessionId,
+    /// Where it is in its lifecycle.
+    pub status: SessionStatus,
+    /// Events so far.
+    pub version: u64,
+    /// The product.
+    pub product: ProductId,
+    /// Minimum order quantity.
+    pub moq: u64,
+    /// Opening instant.
+    pub start: DateTime<Utc>,
+    /// Closing instant.
+    pub end: DateTime<Utc>,
+    /// The price every joiner pays per unit.
+    pub group_price: Money,
+    /// Participants in any state.
+    pub participants: usize,
+    /// Participants who paid.
+    pub paid_participants: u64,
+    /// Participants whose invoice is open.
+    pub pending_participants: u64,
+    /// Units paid by real participants.
+    pub paid_real_quantity: u64,
+    /// Bot units.
+    pub bot_quantity: u64,
+    /// The tier picture now.
+    pub preview: Preview,
+    /// How it settled, once it did.
+    pub settlement: Option<Settlement>,
+    /// The session that renews it, once due.
+    pub renewed_by: Option<SessionId>,
+}
+
+impl SessionStatusView {
+    /// The view of a committed session.
+    pub fn new(view: &SessionView, preview: Preview) -> Self {
+        let state = view.session.state();
+        let config = state.config();
+        SessionStatusView {
+            id: state.id(),
+            status: state.status(),
+            version: view.version,
+            product: config.product,
+            moq: config.moq.get(),
+            start: config.start,
+            end: config.end,
+            group_price: config.group_price(),
+            participants: state.participants().len(),
+            paid_participants: state.paid_count(),
+            pending_participants: state.pending_count(),
+            paid_real_quantity: state.paid_real_quantity(),
+            bot_quantity: state.bot_quantity(),
+            preview,
+            settlement: state.settlement().cloned(),
+            renewed_by: state
+                .renewal()
+                .map(|_| patungan_engine::renewal_id(state.id())),
+        }
+    }
+}
+
+/// A withdrawal as clients see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct WithdrawalView {
+    /// The withdrawal.
+    pub id: WithdrawalId,
+    /// The wallet owner.
+    pub user: UserId,
+    /// Taken from the wallet, fee included.
+    pub amount: Money,
+    /// The platform's fee.
+    pub fee: Money,
+    /// What the bank account receives.
+    pub net: Money,
+    /// Where it stands.
+    pub status: WithdrawalStatus,
+    /// The gateway's failure code, when it failed.
+    pub failure_code: Option<String>,
+    /// When it was requested.
+    pub requested_at: DateTime<Utc>,
+    /// Payout attempts so far.
+    pub attempts: Vec<PayoutAttempt>,
+}
+
+impl From<&Withdrawal> for WithdrawalView {
+    fn from(w: &Withdrawal) -> Self {
+        WithdrawalView {
+            id: w.id(),
+            user: w.user(),
+            amount: w.amount(),
+            fee: w.fee(),
+            net: w.net(),
+            status: w.status(),
+            failure_code: w.failure_code().map(str::to_owned),
+            requested_at: w.requested_at(),
+            attempts: w.attempts().to_vec(),
+        }
+    }
+}
+
+/// The answer to a webhook.
+#[derive(Debug, Clone, Serialize)]
+pub struct WebhookAck {
+    /// `applied`, `duplicate`, `ignored` or `probe`.
+    pub result: &'static str,
+    /// Why it was ignored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl WebhookAck {
+    /// The acknowledgement of one handled notification.
+    pub fn of(handled: Handled) -> Self {
+        match handled {
+            Handled::Applied => WebhookAck {
+                result: "applied",
+                reason: None,
+            },
+            Handled::Duplicate => WebhookAck {
+                result: "duplicate",
+                reason: None,
+            },
+            Handled::Ignored(reason) => WebhookAck {
+                result: "ignored",
+                reason: Some(reason),
+            },
+        }
+    }
+
+    /// The acknowledgement of several (a batch callback): the first applied one wins,
+    /// then duplicate, then ignored.
+    pub fn of_all(handled: Vec<Handled>) -> Self {
+        let rank = |h: &Handled| match h {
+            Handled::Applied => 0,
+            Handled::Duplicate => 1,
+            Handled::Ignored(_) => 2,
+        };
+        handled.into_iter().min_by_key(rank).map_or(
+            WebhookAck {
+                result: "ignored",
+                reason: Some("no items".to_owned()),
+            },
+            WebhookAck::of,
+        )
+    }
+}

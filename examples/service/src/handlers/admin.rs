@@ -1,0 +1,122 @@
+//! Admin endpoints (behind `Authorization: Bearer $PATUNGAN_ADMIN_TOKEN` when the
+//! token is configured): create and cancel sessions, receive stock, reconcile.
+
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::Json;
+use patungan_core::ledger::ReconciliationReport;
+use patungan_core::SessionId;
+use serde::Serialize;
+use subtle::ConstantTimeEq;
+
+use crate::dto::{CreateSession, SessionStatusView};
+use crate::error::ApiError;
+use crate::extract::{parse_id, JsonBody, PathParams};
+use crate::state::AppState;
+
+/// Middleware: refuses admin requests without the configured bearer token (the
+/// comparison is constant-time). Without a configured token everything passes.
+pub async fn require_admin(
+    State(app): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    if let Some(expected) = &app.admin_token {
+        let given = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.as_bytes().strip_prefix(b"Bearer "));
+        let ok = given.is_some_and(|g| bool::from(g.ct_eq(expected.expose().as_bytes())));
+        if !ok {
+            return Err(ApiError::unauthorized(
+                "admin.unauthorized",
+                "this endpoint needs `Authorization: Bearer <PATUNGAN_ADMIN_TOKEN>`",
+            ));
+        }
+    }
+    Ok(next.run(request).await)
+}
+
+async fn status_view(app: &AppState, id: SessionId) -> Result<SessionStatusView, ApiError> {
+    let view = app.engine.session(id).await?;
+    let preview = view
+        .session
+        .preview(0)
+        .map_err(patungan_engine::EngineError::from)?;
+    Ok(SessionStatusView::new(&view, preview))
+}
+
+/// `POST /admin/sessions`: creates a session (201); the same id and config again
+/// answers 200; the same id with another config 409 `session.exists`.
+pub async fn create_session(
+    State(app): State<AppState>,
+    JsonBody(body): JsonBody<CreateSession>,
+) -> Result<(StatusCode, Json<SessionStatusView>), ApiError> {
+    let existed = match app.engine.session(body.id).await {
+        Ok(view) if view.session.state().config() == &body.config => true,
+        Ok(_) => {
+            return Err(ApiError::conflict(
+                "session.exists",
+                format!("session {} exists with another config", body.id),
+            ))
+        }
+        Err(patungan_engine::EngineError::UnknownSession(_)) => false,
+        Err(other) => return Err(other.into()),
+    };
+    if !existed {
+        app.engine
+            .create_session(body.id, body.config, app.clock.now())
+            .await?;
+        tracing::info!(session = %body.id, "session created");
+    }
+    let code = if existed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((code, Json(status_view(&app, body.id).await?)))
+}
+
+/// `POST /admin/sessions/{id}/cancel`: everyone paid is refunded in full.
+pub async fn cancel_session(
+    State(app): State<AppState>,
+    PathParams(id): PathParams<String>,
+) -> Result<Json<SessionStatusView>, ApiError> {
+    let id: SessionId = parse_id("session", &id)?;
+    app.engine.cancel(id, app.clock.now()).await?;
+    tracing::info!(session = %id, "session cancelled");
+    app.kicker.kick();
+    Ok(Json(status_view(&app, id).await?))
+}
+
+/// `POST /admin/sessions/{id}/stock-received`: the purchase order arrived; a session
+/// awaiting stock confirms.
+pub async fn stock_received(
+    State(app): State<AppState>,
+    PathParams(id): PathParams<String>,
+) -> Result<Json<SessionStatusView>, ApiError> {
+    let id: SessionId = parse_id("session", &id)?;
+    app.engine.stock_received(id, app.clock.now()).await?;
+    app.kicker.kick();
+    Ok(Json(status_view(&app, id).await?))
+}
+
+/// The reconciliation answer.
+#[derive(Debug, Serialize)]
+pub struct Reconciliation {
+    /// Every currency balances and every terminal session's escrow is empty.
+    pub clean: bool,
+    /// The whole report.
+    pub report: ReconciliationReport,
+}
+
+/// `GET /admin/reconciliation`: rebuilds and verifies the ledger from the store.
+pub async fn reconciliation(State(app): State<AppState>) -> Result<Json<Reconciliation>, ApiError> {
+    let report = app.engine.reconcile().await?;
+    Ok(Json(Reconciliation {
+        clean: report.is_clean(),
+        report,
+    }))
+}

@@ -1,0 +1,8 @@
+//! Request handlers, one module per area.
+
+pub mod admin;
+pub mod health;
+pub mod sessions;
+pub mod simulator;
+pub mod wallets;
+pub mod webhooks;

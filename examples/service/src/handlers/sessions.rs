@@ -1,0 +1,149 @@
+//! Shopper-facing session endpoints: status, preview, join, leave, participant.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use patungan_core::ledger::derive_uuid;
+use patungan_core::session::{JoinRequest, Outcome};
+use patungan_core::{ParticipantId, PaymentId, SessionId};
+
+use crate::dto::{JoinBody, JoinView, ParticipantView, PreviewQuery, SessionStatusView};
+use crate::error::ApiError;
+use crate::extract::{parse_id, JsonBody, PathParams, QueryParams};
+use crate::state::AppState;
+
+/// Purpose tag of payment ids derived from participant ids.
+const PAYMENT_FROM_PARTICIPANT: u64 = 0x5E51_0001 << 32;
+
+/// The payment id a join gets when the client names none.
+pub fn derived_payment(participant: ParticipantId) -> PaymentId {
+    PaymentId::from_uuid(derive_uuid(
+        *participant.as_uuid(),
+        PAYMENT_FROM_PARTICIPANT,
+    ))
+}
+
+/// `GET /sessions/{id}`: where a session stands.
+pub async fn status(
+    State(app): State<AppState>,
+    PathParams(id): PathParams<String>,
+) -> Result<Json<SessionStatusView>, ApiError> {
+    let id: SessionId = parse_id("session", &id)?;
+    let view = app.engine.session(id).await?;
+    let preview = view
+        .session
+        .preview(0)
+        .map_err(patungan_engine::EngineError::from)?;
+    Ok(Json(SessionStatusView::new(&view, preview)))
+}
+
+/// `GET /sessions/{id}/preview?extra=N`: the tier picture with `N` more units.
+pub async fn preview(
+    State(app): State<AppState>,
+    PathParams(id): PathParams<String>,
+    QueryParams(query): QueryParams<PreviewQuery>,
+) -> Result<Json<patungan_core::Preview>, ApiError> {
+    let id: SessionId = parse_id("session", &id)?;
+    let extra = match query.extra.as_deref().map(str::trim) {
+        None | Some("") => 0,
+        Some(text) => text.parse::<u64>().map_err(|_| {
+            ApiError::bad_request(
+                "request.invalid_query",
+                format!(
+                    "extra must be a whole number of units ≥ 0, not `{}`",
+                    text.chars().take(32).collect::<String>()
+                ),
+            )
+        })?,
+    };
+    Ok(Json(app.engine.preview(id, extra).await?))
+}
+
+/// `POST /sessions/{id}/join`: the amount due part by part and the invoice URL.
+///
+/// The join commits first; the background loop is then woken to create the
+/// invoice and the answer waits for it (at most the configured join wait). A
+/// retried join (same participant id and details) answers 200 with the same
+/// receipt; a new one 201.
+pub async fn join(
+    State(app): State<AppState>,
+    PathParams(id): PathParams<String>,
+    JsonBody(body): JsonBody<JoinBody>,
+) -> Result<(StatusCode, Json<JoinView>), ApiError> {
+    let session: SessionId = parse_id("session", &id)?;
+    let request = JoinRequest {
+        participant: body.participant,
+        user: body.user,
+        payment: body
+            .payment
+            .unwrap_or_else(|| derived_payment(body.participant)),
+        variant: body.variant,
+        quantity: body.quantity,
+        expected_unit_price: body.expected_unit_price,
+        courier_price: body.courier_price,
+    };
+    let now = app.clock.now();
+    let receipt = app.engine.join(session, &request, now).await?;
+    tracing::info!(%session, participant = %receipt.participant, quantity = receipt.cost.quantity,
+        total = %receipt.cost.total, outcome = ?receipt.outcome, "join");
+    let mut invoice = app.engine.invoice(receipt.payment).await?;
+    if invoice.as_ref().is_none_or(|i| i.url.is_none()) {
+        if !app.kicker.kick_and_wait(app.join_wait).await {
+            tracing::warn!(payment = %receipt.payment, "invoice not created within the join wait");
+        }
+        invoice = app.engine.invoice(receipt.payment).await?;
+    }
+    let code = match receipt.outcome {
+        Outcome::Applied => StatusCode::CREATED,
+        Outcome::Unchanged => StatusCode::OK,
+    };
+    Ok((code, Json(JoinView::new(session, receipt, invoice))))
+}
+
+/// `POST /sessions/{id}/participants/{participant}/leave`: leaves an open session
+/// (refunded in full if paid).
+pub async fn leave(
+    State(app): State<AppState>,
+    PathParams((id, participant)): PathParams<(String, String)>,
+) -> Result<Json<ParticipantView>, ApiError> {
+    let session: SessionId = parse_id("session", &id)?;
+    let participant: ParticipantId = parse_id("participant", &participant)?;
+    app.engine
+        .leave(session, participant, app.clock.now())
+        .await?;
+    tracing::info!(%session, %participant, "left");
+    app.kicker.kick();
+    participant_view(&app, session, participant).await.map(Json)
+}
+
+/// `GET /sessions/{id}/participants/{participant}`: one participant and its invoice.
+pub async fn participant(
+    State(app): State<AppState>,
+    PathParams((id, participant)): PathParams<(String, String)>,
+) -> Result<Json<ParticipantView>, ApiError> {
+    let session: SessionId = parse_id("session", &id)?;
+    let participant: ParticipantId = parse_id("participant", &participant)?;
+    participant_view(&app, session, participant).await.map(Json)
+}
+
+async fn participant_view(
+    app: &AppState,
+    session: SessionId,
+    participant: ParticipantId,
+) -> Result<ParticipantView, ApiError> {
+    let found = app
+        .engine
+        .participant(session, participant)
+        .await?
+        .ok_or_else(|| {
+            ApiError::not_found(
+                "session.unknown_participant",
+                format!("session {session} has no participant {participant}"),
+            )
+        })?;
+    let invoice = app.engine.invoice(found.payment).await?;
+    Ok(ParticipantView {
+        participant: found,
+        invoice: invoice.map(Into::into),
+    })
+}

@@ -1,0 +1,39 @@
+//! # patungan-service
+//!
+//! The reference HTTP service of Patungan: [axum](https://docs.rs/axum) over the
+//! [`patungan_engine::Engine`], with a background loop that drives deadlines
+//! ([`Engine::tick`](patungan_engine::Engine::tick)) and the effect runner — no
+//! external cron.
+//!
+//! With no environment variables it runs on the in-memory store and simulated
+//! providers (`cargo run --release -p patungan-service`); `DATABASE_URL`,
+//! `XENDIT_SECRET_KEY` + `XENDIT_CALLBACK_TOKEN` and `BITESHIP_API_KEY` switch to
+//! PostgreSQL, Xendit and Biteship ([`config`]). The endpoints are listed in
+//! [`routes`]; errors are `{"error": {"code": "...", "message": "..."}}` with the
+//! core's and engine's codes ([`error`]). Time is read from a [`clock::Clock`], so
+//! tests can move it.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+pub mod clock;
+pub mod config;
+pub mod dto;
+pub mod error;
+pub mod extract;
+pub mod handlers;
+pub mod routes;
+pub mod runner;
+pub mod serve;
+pub mod state;
+
+pub use serve::{init_tracing, run, shutdown_signal, Service};
+pub use state::{AppState, StartError};

@@ -1,0 +1,200 @@
+//! What every handler shares: the engine over the configured store and ports, the
+//! clock, the loop's kicker and the webhook verifiers.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use patungan_biteship::{BiteshipClient, BiteshipConfig, BiteshipProvider, BiteshipWebhook};
+use patungan_engine::memory::{MemoryDisburser, MemoryGateway, MemoryShipping};
+use patungan_engine::store::{MemoryStore, Store};
+use patungan_engine::{Engine, EngineConfig, Ports};
+use patungan_postgres::{PostgresOptions, PostgresStore};
+use patungan_xendit::{CallbackVerifier, Secret, XenditClient, XenditConfig, XenditGateway};
+
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::runner::Kicker;
+
+/// The service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// A configuration value is unusable.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// The Xendit client could not be built.
+    #[error("Xendit: {0}")]
+    Xendit(String),
+    /// The Biteship client could not be built.
+    #[error("Biteship: {0}")]
+    Biteship(String),
+    /// The database could not be reached or migrated.
+    #[error("database: {0}")]
+    Database(String),
+    /// The listen address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// The simulated providers, kept when the service runs without real ones so the
+/// simulator endpoints can play the payer and the bank.
+#[derive(Debug, Clone)]
+pub struct Simulated {
+    /// The simulated gateway.
+    pub gateway: Arc<MemoryGateway>,
+    /// The simulated disburser.
+    pub disburser: Arc<MemoryDisburser>,
+}
+
+/// Which parts are real, for `/health` and the start-up log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Parts {
+    /// `memory` or `postgres`.
+    pub store: &'static str,
+    /// `simulated` or `xendit`.
+    pub gateway: &'static str,
+    /// `simulated` or `biteship`.
+    pub shipping: &'static str,
+}
+
+/// The handlers' shared state. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The engine.
+    pub engine: Arc<Engine>,
+    /// "Now".
+    pub clock: SharedClock,
+    /// Wakes the background loop.
+    pub kicker: Arc<Kicker>,
+    /// Checks `x-callback-token` (refuses everything without a configured token).
+    pub xendit_callbacks: CallbackVerifier,
+    /// Checks the optional Biteship signature.
+    pub biteship_webhooks: BiteshipWebhook,
+    /// The admin bearer token, if one is required.
+    pub admin_token: Option<Secret>,
+    /// The simulated providers, when they are in use.
+    pub simulated: Option<Simulated>,
+    /// Which parts are real.
+    pub parts: Parts,
+    /// How long a join waits for its invoice URL.
+    pub join_wait: Duration,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("parts", &self.parts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// Builds the engine over the store and ports `config` selects.
+    pub async fn build(config: &Config, clock: SharedClock) -> Result<AppState, StartError> {
+        let (store, store_kind) = open_store(config).await?;
+        let (gateway, disburser, simulated): (
+            Arc<dyn patungan_engine::ports::PaymentGateway>,
+            Arc<dyn patungan_engine::ports::Disburser>,
+            _,
+        ) = match &config.xendit {
+            Some(settings) => {
+                let mut xendit = XenditConfig::new(settings.secret_key.clone());
+                if let Some(url) = &settings.base_url {
+                    xendit = xendit.with_base_url(url.clone());
+                }
+                let client =
+                    XenditClient::new(xendit).map_err(|e| StartError::Xendit(e.to_string()))?;
+                let now = clock.clone();
+                let gateway = Arc::new(XenditGateway::new(client).with_clock(move || now.now()));
+                (gateway.clone(), gateway, None)
+            }
+            None => {
+                let gateway = Arc::new(MemoryGateway::default());
+                let disburser = Arc::new(MemoryDisburser::default());
+                let simulated = Simulated {
+                    gateway: gateway.clone(),
+                    disburser: disburser.clone(),
+                };
+                (gateway, disburser, Some(simulated))
+            }
+        };
+        let shipping: Arc<dyn patungan_engine::ports::ShippingProvider> = match &config.biteship {
+            Some(settings) => {
+                let mut biteship =
+                    BiteshipConfig::new(patungan_biteship::Secret::new(settings.api_key.expose()));
+                if let Some(url) = &settings.base_url {
+                    biteship = biteship.with_base_url(url.clone());
+                }
+                let client = BiteshipClient::new(biteship)
+                    .map_err(|e| StartError::Biteship(e.to_string()))?;
+                Arc::new(BiteshipProvider::new(client))
+            }
+            None => Arc::new(MemoryShipping::default()),
+        };
+        let parts = Parts {
+            store: store_kind,
+            gateway: if simulated.is_some() {
+                "simulated"
+            } else {
+                "xendit"
+            },
+            shipping: if config.biteship.is_some() {
+                "biteship"
+            } else {
+                "simulated"
+            },
+        };
+        let engine = Engine::new(
+            store,
+            Ports {
+                gateway,
+                disburser,
+                shipping,
+            },
+            EngineConfig::default(),
+        );
+        Ok(AppState {
+            engine: Arc::new(engine),
+            clock,
+            kicker: Arc::new(Kicker::default()),
+            xendit_callbacks: CallbackVerifier::new(
+                config
+                    .xendit_callback_token
+                    .clone()
+                    .unwrap_or_else(|| Secret::new("")),
+            ),
+            biteship_webhooks: BiteshipWebhook::new(
+                config
+                    .biteship_webhook_secret
+                    .as_ref()
+                    .map(|s| patungan_biteship::Secret::new(s.expose())),
+            ),
+            admin_token: config.admin_token.clone(),
+            simulated,
+            parts,
+            join_wait: config.join_wait,
+        })
+    }
+}
+
+/// The store `DATABASE_URL` selects: PostgreSQL (migrated, in `PATUNGAN_DB_SCHEMA`
+/// when set) or memory.
+async fn open_store(config: &Config) -> Result<(Arc<dyn Store>, &'static str), StartError> {
+    match &config.database_url {
+        None => Ok((Arc::new(MemoryStore::new()), "memory")),
+        Some(url) => {
+            let mut options = PostgresOptions::new(url.expose());
+            if let Some(schema) = &config.database_schema {
+                options = options.schema(schema.clone());
+            }
+            let store = PostgresStore::connect_with(options)
+                .await
+                .map_err(|e| StartError::Database(e.to_string()))?;
+            Ok((Arc::new(store), "postgres"))
+        }
+    }
+}

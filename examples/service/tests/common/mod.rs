@@ -1,0 +1,180 @@
+//! The end-to-end harness: the service on 127.0.0.1 (random port) with a manual
+//! clock, a fake Xendit, and PostgreSQL when `DATABASE_URL` is set.
+#![allow(dead_code)]
+
+pub mod db;
+pub mod fake_xendit;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use patungan_service::clock::ManualClock;
+use patungan_service::config::Config;
+use patungan_service::Service;
+use reqwest::StatusCode;
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use db::TestDb;
+use fake_xendit::{FakeXendit, SECRET_KEY};
+
+pub const CALLBACK_TOKEN: &str = "e2e-callback-token-0123456789";
+
+pub struct Harness {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub clock: Arc<ManualClock>,
+    pub xendit: FakeXendit,
+    pub store: &'static str,
+    db: Option<TestDb>,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl Harness {
+    /// Starts the fake Xendit and the service (its clock at `at`).
+    pub async fn start(test: &str, at: DateTime<Utc>) -> Harness {
+        // Warnings only unless RUST_LOG says otherwise, through the test harness' capture.
+        let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_test_writer()
+            .try_init();
+        let clock = Arc::new(ManualClock::new(at));
+        let xendit = FakeXendit::start(clock.clone()).await;
+        let db = TestDb::new(test).await;
+        let mut config = Config::from_lookup(|name| match name {
+            "XENDIT_SECRET_KEY" => Some(SECRET_KEY.to_owned()),
+            "XENDIT_BASE_URL" => Some(xendit.uri()),
+            "XENDIT_CALLBACK_TOKEN" => Some(CALLBACK_TOKEN.to_owned()),
+            "DATABASE_URL" => db.as_ref().map(|d| d.url.clone()),
+            "PATUNGAN_DB_SCHEMA" => db.as_ref().map(|d| d.schema.clone()),
+            "PATUNGAN_ADMIN_TOKEN" => Some("e2e-admin".to_owned()),
+            _ => None,
+        })
+        .unwrap();
+        config.listen = "127.0.0.1:0".parse().unwrap();
+        config.tick_interval = Duration::from_millis(25);
+        config.join_wait = Duration::from_secs(10);
+        let service = Service::new(&config, clock.clone()).await.unwrap();
+        let store = service.state().parts.store;
+        assert_eq!(service.state().parts.gateway, "xendit");
+        let listener = TcpListener::bind(config.listen).await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = oneshot::channel::<()>();
+        let server = tokio::spawn(service.serve(listener, async {
+            let _ = rx.await;
+        }));
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap();
+        Harness {
+            base,
+            http,
+            clock,
+            xendit,
+            store,
+            db,
+            shutdown: Some(tx),
+            server: Some(server),
+        }
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> (StatusCode, Value) {
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let bytes = response.bytes().await.unwrap();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+                panic!(
+                    "{status}: not JSON ({e}): {}",
+                    String::from_utf8_lossy(&bytes)
+                )
+            })
+        };
+        (status, body)
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.send(
+            self.http
+                .get(format!("{}{path}", self.base))
+                .bearer_auth("e2e-admin"),
+        )
+        .await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.send(
+            self.http
+                .post(format!("{}{path}", self.base))
+                .bearer_auth("e2e-admin")
+                .json(body),
+        )
+        .await
+    }
+
+    pub async fn post_raw(&self, path: &str, body: &str) -> (StatusCode, Value) {
+        self.send(
+            self.http
+                .post(format!("{}{path}", self.base))
+                .header("content-type", "application/json")
+                .body(body.to_owned()),
+        )
+        .await
+    }
+
+    /// Posts a webhook the way Xendit does: the JSON body and the static token.
+    pub async fn callback(
+        &self,
+        path: &str,
+        body: &Value,
+        token: Option<&str>,
+    ) -> (StatusCode, Value) {
+        let mut request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/json")
+            .body(serde_json::to_vec(body).unwrap());
+        if let Some(token) = token {
+            request = request.header("x-callback-token", token);
+        }
+        self.send(request).await
+    }
+
+    /// Polls `check` until it holds (at most 20 s).
+    pub async fn wait_for<F, Fut>(&self, what: &str, mut check: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = bool>,
+    {
+        let started = Instant::now();
+        while !check().await {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {what}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.unwrap().unwrap();
+        }
+        if let Some(db) = self.db.take() {
+            db.drop_schema().await;
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! The one-command default: memory store and simulated providers, driven over HTTP
+//! through the simulator endpoints; and the Biteship webhook with a signature.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use patungan_core::session::SessionConfig;
+use patungan_core::{Money, Moq, ProductId, SessionId, TierLadder};
+use patungan_service::clock::ManualClock;
+use patungan_service::config::Config;
+use patungan_service::Service;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+const SESSION: SessionId = SessionId::from_u128(0x51);
+const HOOK_SECRET: &str = "biteship-hook-secret";
+
+fn at(h: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, h, 0, 0).unwrap()
+}
+
+struct Client {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Client {
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap())
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.call(reqwest::Method::GET, path, None).await
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(reqwest::Method::POST, path, Some(body)).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_default_service_runs_a_session_with_the_simulator() {
+    let clock = Arc::new(ManualClock::new(at(1)));
+    let mut config = Config::from_lookup(|name| {
+        (name == "BITESHIP_WEBHOOK_SECRET").then(|| HOOK_SECRET.to_owned())
+    })
+    .unwrap();
+    config.listen = "127.0.0.1:0".parse().unwrap();
+    config.tick_interval = Duration::from_millis(20);
+    let service = Service::new(&config, clock.clone()).await.unwrap();
+    let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
+    let c = Client {
+        base: format!("http://{}", listener.local_addr().unwrap()),
+        http: reqwest::Client::new(),
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(service.serve(listener, async {
+        let _ = stopped.await;
+    }));
+
+    let (code, health) = c.get("/health").await;
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(
+        health["parts"],
+        json!({"store": "memory", "gateway": "simulated", "shipping": "simulated"})
+    );
+
+    let ladder = TierLadder::with_default_thresholds(
+        Money::idr(100_000),
+        [
+            Money::idr(90_000),
+            Money::idr(80_000),
+            Money::idr(70_000),
+            Money::idr(60_000),
+        ],
+    )
+    .unwrap();
+    let session = SessionConfig::new(
+        ProductId::from_u128(1),
+        Moq::new(10).unwrap(),
+        ladder,
+        at(0),
+        at(12),
+        Money::idr(100_000),
+    );
+    let (code, body) = c
+        .post("/admin/sessions", json!({"id": SESSION, "config": session}))
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{body}");
+    let mut other = session.clone();
+    other.moq = Moq::new(20).unwrap();
+    let (code, body) = c
+        .post("/admin/sessions", json!({"id": SESSION, "config": other}))
+        .await;
+    assert_eq!(code, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["code"], "session.exists");
+
+    // 5 units of MOQ 10: the 50 % rung (80 000) is reached.
+    let (code, joined) = c
+        .post(
+            &format!("/sessions/{SESSION}/join"),
+            json!({
+                "participant": "00000000-0000-0000-0000-000000000101",
+                "user": "00000000-0000-0000-0000-000000000001",
+                "quantity": 5,
+                "expected_unit_price": {"amount": "100000", "currency": "IDR"},
+                "courier_price": {"amount": "12000", "currency": "IDR"},
+            }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{joined}");
+    // 500 000 + 5 × 10 000 + 12 000 + 15 000.
+    assert_eq!(joined["cost"]["total"]["amount"], "577000");
+    assert!(joined["invoice"]["url"].as_str().is_some(), "{joined}");
+    let payment = joined["payment"].as_str().unwrap();
+    let (code, paid) = c
+        .post(&format!("/simulator/payments/{payment}/pay"), json!({}))
+        .await;
+    assert_eq!(code, StatusCode::OK, "{paid}");
+    assert_eq!(paid["result"], "applied");
+    let (code, again) = c
+        .post(&format!("/simulator/payments/{payment}/pay"), json!({}))
+        .await;
+    assert_eq!(code, StatusCode::CONFLICT, "{again}");
+
+    // Xendit webhooks are refused: no callback token is configured.
+    let (code, body) = c.post("/webhooks/xendit/invoice", json!({"id": "x"})).await;
+    assert_eq!(code, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(body["error"]["code"], "xendit.webhook.token_not_configured");
+
+    clock.set(at(12));
+    let mut confirmed = false;
+    for _ in 0..500 {
+        let (_, status) = c.get(&format!("/sessions/{SESSION}")).await;
+        if status["status"] == "confirmed" {
+            confirmed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        confirmed,
+        "the session confirms once the clock reaches its end"
+    );
+    let (_, wallet) = c.get("/wallets/00000000-0000-0000-0000-000000000001").await;
+    assert_eq!(
+        wallet["available"]["amount"], "100000",
+        "5 × (100 000 − 80 000)"
+    );
+    let (_, reconciliation) = c.get("/admin/reconciliation").await;
+    assert_eq!(reconciliation["clean"], true, "{reconciliation}");
+
+    // Biteship: the installation probe passes; a webhook needs its signature.
+    let (code, probe) = c.post("/webhooks/biteship", json!({})).await;
+    assert_eq!(
+        (code, probe["result"].clone()),
+        (StatusCode::OK, json!("probe"))
+    );
+    let hook =
+        br#"{"event":"order.status","order_id":"5dd599ebdefcd4158eb8470b","status":"picked"}"#;
+    let signature =
+        patungan_biteship::signature_hex(&patungan_biteship::Secret::new(HOOK_SECRET), hook);
+    for (sig, expected) in [
+        ("0".repeat(64), StatusCode::UNAUTHORIZED),
+        (signature.clone(), StatusCode::OK),
+    ] {
+        let response = c
+            .http
+            .post(format!("{}/webhooks/biteship", c.base))
+            .header("content-type", "application/json")
+            .header("x-biteship-signature", sig)
+            .body(hook.to_vec())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), expected);
+    }
+    let response = c
+        .http
+        .post(format!("{}/webhooks/biteship", c.base))
+        .header("x-biteship-signature", signature)
+        .body(hook.to_vec())
+        .send()
+        .await
+        .unwrap();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["result"], "duplicate");
+
+    // Unknown routes and methods answer JSON errors too.
+    let (code, body) = c.get("/nope").await;
+    assert_eq!(
+        (code, body["error"]["code"].clone()),
+        (StatusCode::NOT_FOUND, json!("request.no_route"))
+    );
+    let (code, body) = c.get(&format!("/sessions/{SESSION}/join")).await;
+    assert_eq!(code, StatusCode::METHOD_NOT_ALLOWED, "{body}");
+
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}
