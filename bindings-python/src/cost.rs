@@ -137,6 +137,14 @@ impl CostBreakdown {
         serde_json::to_string(&self.0).map_err(json_error)
     }
 
+    /// Reads a breakdown from its JSON form (as carried by events and effects).
+    #[staticmethod]
+    fn from_json(json: &str) -> PyResult<Self> {
+        serde_json::from_str(json)
+            .map(CostBreakdown)
+            .map_err(json_error)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "CostBreakdown(quantity={}, total={})",

@@ -73,6 +73,17 @@ impl RungView {
         Money(self.0.unit_price)
     }
 
+    /// Reads a rung view from its JSON form (`{"index", "threshold", "unit_price"}`).
+    #[staticmethod]
+    fn from_json(json: &str) -> PyResult<Self> {
+        serde_json::from_str(json).map(RungView).map_err(json_error)
+    }
+
+    /// The core's JSON form.
+    fn to_json(&self) -> PyResult<String> {
+        serde_json::to_string(&self.0).map_err(json_error)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "RungView(index={}, threshold_bp={}, unit_price={})",

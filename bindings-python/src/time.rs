@@ -19,3 +19,12 @@ pub fn utc_datetime(value: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
     let utc = Utc.into_pyobject(py)?;
     dt.call_method1("astimezone", (utc,))?.extract()
 }
+
+/// Parses an RFC 3339 instant (the core's JSON form of time) into an aware
+/// `datetime` in UTC (microsecond precision: Python's `datetime` has no nanoseconds).
+#[pyfunction]
+pub fn parse_instant(text: &str) -> PyResult<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|dt| dt.with_timezone(&Utc))
+        .map_err(|e| PyValueError::new_err(format!("{text:?} is not an RFC 3339 instant: {e}")))
+}

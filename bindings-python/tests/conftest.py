@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
+
+import pytest
 
 from patungan import CostBreakdown, Money, Preview, RungView
 
@@ -64,3 +66,48 @@ def cost_json(c: CostBreakdown) -> Dict[str, Any]:
         "gateway_fee": money_json(c.gateway_fee),
         "total": money_json(c.total),
     }
+
+
+# ---------------------------------------------------------------- parity dump
+#
+# Every vector runner records what the binding computed for each case or step
+# (the full result in the core's JSON form, or {"error": code}). With
+# PATUNGAN_PARITY_OUT set, the records are written as canonical JSON to
+# $PATUNGAN_PARITY_OUT/python.json; bindings-python/tests/parity.py then checks that
+# the Python, Node and Kotlin runs computed exactly the same values.
+
+PARITY: Dict[str, Any] = {}
+
+
+def record(key: str, value: Any) -> None:
+    """Remembers what the binding computed for one vector case or step."""
+    assert key not in PARITY, f"duplicate parity key {key}"
+    PARITY[key] = value
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _write_parity() -> Iterator[None]:
+    yield
+    out = os.environ.get("PATUNGAN_PARITY_OUT")
+    if out:
+        Path(out).mkdir(parents=True, exist_ok=True)
+        (Path(out) / "python.json").write_text(
+            json.dumps(PARITY, sort_keys=True, indent=1), "utf-8"
+        )
+
+
+def subset(expected: Any, actual: Any, path: str = "$") -> None:
+    """``expected`` is a subset of ``actual`` (the Rust runners' rule): objects key
+    by key, arrays element-wise with the same length, anything else equal."""
+    if isinstance(expected, dict):
+        assert isinstance(actual, dict), f"{path}: expected an object, got {actual!r}"
+        for k, v in expected.items():
+            assert k in actual, f"{path}.{k}: missing in {actual!r}"
+            subset(v, actual[k], f"{path}.{k}")
+    elif isinstance(expected, list):
+        assert isinstance(actual, list), f"{path}: expected an array, got {actual!r}"
+        assert len(expected) == len(actual), f"{path}: expected {len(expected)} items, got {len(actual)}: {actual!r}"
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            subset(e, a, f"{path}[{i}]")
+    else:
+        assert expected == actual and type(expected) is type(actual), f"{path}: expected {expected!r}, got {actual!r}"

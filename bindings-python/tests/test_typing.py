@@ -25,6 +25,18 @@ def test_typed_usage_passes_mypy_strict() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_typed_usage_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "typing/typed_usage.py"], cwd=HERE, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_package_passes_mypy_strict() -> None:
+    result = run("mypy", "--strict", "--no-incremental", "-p", "patungan")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_mypy_catches_a_type_error() -> None:
     result = run("mypy", "--strict", "--no-incremental", "typing/wrong_usage.py")
     assert result.returncode == 1, result.stdout + result.stderr

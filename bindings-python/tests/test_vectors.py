@@ -13,7 +13,7 @@ from typing import Any, Callable, Dict
 
 import pytest
 
-from conftest import cost_json, load_cases, money_json, preview_json
+from conftest import cost_json, load_cases, money_json, preview_json, record
 from patungan import BotPolicy, CostBreakdown, Error, JoinCostInput, Money, Rung, TierLadder
 
 TIER = load_cases("tier.json")
@@ -33,14 +33,16 @@ def ladder(v: Dict[str, Any]) -> TierLadder:
     return TierLadder(group, rungs)
 
 
-def check(case: Dict[str, Any], run: Callable[[], Any], subset: bool = False) -> None:
+def check(case: Dict[str, Any], run: Callable[[], Any], key: str, subset: bool = False) -> None:
     if "error" in case:
         with pytest.raises(Error) as raised:
             run()
         assert raised.value.code == case["error"]
         assert str(raised.value), "errors carry the core's message"
+        record(key, {"error": raised.value.code})
         return
     actual = run()
+    record(key, actual)
     if subset:
         for key, want in case["expect"].items():
             assert actual[key] == want, key
@@ -56,6 +58,7 @@ def test_tier(case: Dict[str, Any]) -> None:
             lambda: preview_json(
                 ladder(case["ladder"]).preview(case["moq"], case["filled"], case["extra"])
             ),
+            f"tier.json#{case['name']}",
             subset=True,
         )
     elif case["op"] == "cashback":
@@ -64,6 +67,7 @@ def test_tier(case: Dict[str, Any]) -> None:
             lambda: money_json(
                 ladder(case["ladder"]).cashback(case["moq"], case["filled"], case["quantity"])
             ),
+            f"tier.json#{case['name']}",
         )
     else:
         pytest.fail(f"unknown op {case['op']}")
@@ -77,7 +81,7 @@ def test_bot(case: Dict[str, Any]) -> None:
         policy = BotPolicy(p["enabled"], p["target_bp"], p["window_seconds"])
         return policy.top_up(case["moq"], case["paid_real"], case["existing_bot"])
 
-    check(case, run)
+    check(case, run, f"bot.json#{case['name']}")
 
 
 @pytest.mark.parametrize("case", COST, ids=[c["name"] for c in COST])
@@ -98,7 +102,7 @@ def test_cost(case: Dict[str, Any]) -> None:
         )
         return cost_json(CostBreakdown.for_join(join))
 
-    check(case, run)
+    check(case, run, f"cost.json#{case['name']}")
 
 
 def test_every_vector_file_of_this_surface_is_run() -> None:

@@ -57,3 +57,43 @@ try:
     Money("1.5", "IDR")
 except patungan.MoneyError as e:
     print(f"Refused: [{e.code}] {e}")
+
+# A whole session: three shoppers join and pay, the bot check, settlement at the end.
+from datetime import datetime, timedelta, timezone  # noqa: E402
+from uuid import UUID, uuid4  # noqa: E402
+
+from patungan import GrosirConfig, Session, SessionConfig, StockLevel, VariantBundle  # noqa: E402
+from patungan.session import CreateOrder, CreditCashback, JoinRequest, SessionGrosir  # noqa: E402
+
+start = datetime(2025, 1, 1, 1, 0, tzinfo=timezone.utc)
+size_s, size_m = UUID(int=1), UUID(int=2)
+session = Session.create(
+    uuid4(),
+    SessionConfig(
+        product=uuid4(),
+        moq=MOQ,
+        ladder=ladder,
+        start=start,
+        end=start + timedelta(hours=16),  # midnight in Jakarta
+        bulk_shipping_cost=Money.idr(500_000),
+        grosir=SessionGrosir(GrosirConfig([VariantBundle(size_s, 2, 20), VariantBundle(size_m, 5, 50)]), Money.idr(60_000)),
+    ),
+    start,
+)
+for quantity, variant in ((20, size_m), (10, size_s), (25, size_m)):
+    request = JoinRequest(uuid4(), uuid4(), uuid4(), quantity, ladder.group_price, Money.idr(15_000), variant)
+    receipt = session.join(request, start)
+    session.payment_confirmed(request.payment, receipt.cost.total, start + timedelta(minutes=5))
+session.drain_effects()  # invoices and notifications, performed by the host
+m = session.availability(size_m)
+print(f"Session: {session.paid_real_quantity} units paid; {m.available if m else '-'} more M available")
+while (deadline := session.poll_timeout()) is not None:
+    session.handle_timeout(deadline, [StockLevel(size_s, 50), StockLevel(size_m, 100)])
+print(f"Settled: {session.status}, final fill {session.preview().fill_bp / 100:.0f}%")
+for effect in session.drain_effects():
+    if isinstance(effect, CreateOrder):
+        print(f"  order for {effect.quantity} units at {effect.final_unit_price}, cashback {effect.cashback}")
+    elif isinstance(effect, CreditCashback):
+        print(f"  credit {effect.amount} to wallet of {effect.user}")
+    else:
+        print(f"  effect: {effect.type}")

@@ -1,8 +1,12 @@
 """Patungan: exact money, tier pricing and group-buying rules, from a Rust core.
 
 Money amounts are :class:`decimal.Decimal` (never ``float``), instants are
-timezone-aware :class:`datetime.datetime`, and every refused input raises a
-:class:`patungan.Error` subclass carrying the core's stable ``code``.
+timezone-aware :class:`datetime.datetime`, ids are :class:`uuid.UUID`, records are
+frozen dataclasses, and every refused input raises a :class:`patungan.Error`
+subclass carrying the core's stable ``code``.
+
+Concepts live in submodules, each re-exported here: :mod:`patungan.grosir`,
+:mod:`patungan.session`, :mod:`patungan.ledger` and :mod:`patungan.wallet`.
 
 >>> from patungan import Money, TierLadder
 >>> ladder = TierLadder.with_default_thresholds(
@@ -18,6 +22,7 @@ Money('135000', 'IDR')
 
 from __future__ import annotations
 
+from . import grosir, ledger, session, wallet
 from ._native import (
     DEFAULT_GATEWAY_FEE_BP,
     BotPolicy,
@@ -33,26 +38,143 @@ from ._native import (
     decimal_places,
     fill_bp,
 )
-from .errors import BotPolicyError, CostError, Error, MoneyError, MoqError, TierError
+from .errors import (
+    BotPolicyError,
+    CostError,
+    Error,
+    GrosirError,
+    LedgerError,
+    MoneyError,
+    MoqError,
+    RecipeError,
+    ScheduleError,
+    SessionConfigError,
+    SessionError,
+    TierError,
+    WalletError,
+    WithdrawalError,
+)
+from .grosir import (
+    Availability,
+    GrosirConfig,
+    PlanLine,
+    Production,
+    ProductionLine,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    StockLevel,
+    VariantBundle,
+    WarehousePlan,
+)
+from .ledger import (
+    Account,
+    AccountSpec,
+    Balances,
+    Chart,
+    Ledger,
+    Posting,
+    ReconciliationReport,
+    Transfer,
+    TransferRecord,
+)
+from .session import (
+    Effect,
+    EffectList,
+    Event,
+    EventList,
+    Input,
+    JoinReceipt,
+    JoinRequest,
+    Session,
+    SessionConfig,
+    SessionGrosir,
+    SessionState,
+)
+from .wallet import (
+    BankAccount,
+    Batch,
+    PayoutResult,
+    WalletBalance,
+    Wallets,
+    Withdrawal,
+    WithdrawalPolicy,
+    WithdrawalRequest,
+    WithdrawalSchedule,
+    Withdrawals,
+    plan_batches,
+)
 
 __all__ = [
     "DEFAULT_GATEWAY_FEE_BP",
+    "Account",
+    "AccountSpec",
+    "Availability",
+    "Balances",
+    "BankAccount",
+    "Batch",
     "BotPolicy",
     "BotPolicyError",
+    "Chart",
     "CostBreakdown",
     "CostError",
+    "Effect",
+    "EffectList",
     "Error",
+    "Event",
+    "EventList",
+    "GrosirConfig",
+    "GrosirError",
+    "Input",
     "JoinCostInput",
+    "JoinReceipt",
+    "JoinRequest",
+    "Ledger",
+    "LedgerError",
     "Money",
     "MoneyError",
     "MoqError",
+    "PayoutResult",
+    "PlanLine",
+    "Posting",
     "Preview",
+    "Production",
+    "ProductionLine",
+    "PurchaseOrder",
+    "PurchaseOrderLine",
+    "RecipeError",
+    "ReconciliationReport",
     "Rounding",
     "Rung",
     "RungView",
+    "ScheduleError",
+    "Session",
+    "SessionConfig",
+    "SessionConfigError",
+    "SessionError",
+    "SessionGrosir",
+    "SessionState",
+    "StockLevel",
     "TierError",
     "TierLadder",
+    "Transfer",
+    "TransferRecord",
+    "VariantBundle",
+    "WalletBalance",
+    "WalletError",
+    "Wallets",
+    "WarehousePlan",
+    "Withdrawal",
+    "WithdrawalError",
+    "WithdrawalPolicy",
+    "WithdrawalRequest",
+    "WithdrawalSchedule",
+    "Withdrawals",
     "currencies",
     "decimal_places",
     "fill_bp",
+    "grosir",
+    "ledger",
+    "plan_batches",
+    "session",
+    "wallet",
 ]

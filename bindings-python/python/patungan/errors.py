@@ -17,6 +17,14 @@ __all__ = [
     "TierError",
     "BotPolicyError",
     "CostError",
+    "GrosirError",
+    "SessionError",
+    "SessionConfigError",
+    "LedgerError",
+    "RecipeError",
+    "WalletError",
+    "WithdrawalError",
+    "ScheduleError",
     "error_for_code",
 ]
 
@@ -60,13 +68,53 @@ class CostError(Error):
     """A join's cost breakdown was refused."""
 
 
-# Code prefix -> class. New core modules add one line here (session, ledger, wallet ...).
+class GrosirError(Error):
+    """A grosir bundle is invalid, or an availability or plan question was refused."""
+
+
+class SessionError(Error):
+    """A session input (or a replayed event) was refused; the session is unchanged."""
+
+
+class SessionConfigError(SessionError):
+    """A session configuration is invalid (``session_config.*``)."""
+
+
+class LedgerError(Error):
+    """The ledger refused an account or transfer; the ledger is unchanged."""
+
+
+class RecipeError(LedgerError):
+    """A posting recipe's input could not be built (``recipe.*``)."""
+
+
+class WalletError(Error):
+    """A wallet credit or debit was refused (``wallet.*``)."""
+
+
+class WithdrawalError(WalletError):
+    """A withdrawal operation was refused (``withdrawal.*``)."""
+
+
+class ScheduleError(Error):
+    """A withdrawal schedule is invalid (``schedule.*``)."""
+
+
+# Code prefix -> class. New core modules add one line here.
 _BY_PREFIX: Dict[str, Type[Error]] = {
     "money": MoneyError,
     "moq": MoqError,
     "tier": TierError,
     "bot": BotPolicyError,
     "cost": CostError,
+    "grosir": GrosirError,
+    "session": SessionError,
+    "session_config": SessionConfigError,
+    "ledger": LedgerError,
+    "recipe": RecipeError,
+    "wallet": WalletError,
+    "withdrawal": WithdrawalError,
+    "schedule": ScheduleError,
 }
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
 import patungan
 from patungan import BotPolicy, CostBreakdown, JoinCostInput, Money, Preview, Rounding, TierLadder
@@ -47,6 +47,74 @@ def main() -> None:
         code: str = e.code
         print(code, e.message)
     print(fee, check, cost.total.amount + Decimal(1))
+    session_flow()
+    ledger_flow()
+
+
+
+def session_flow() -> None:
+    """A session run with typed records; effects narrow on their ``type``."""
+    from uuid import UUID, uuid4
+
+    from patungan import GrosirConfig, Session, SessionConfig, VariantBundle
+    from patungan.session import Effect, JoinInput, JoinRequest, SessionGrosir
+
+    start = datetime(2025, 1, 1, 1, tzinfo=timezone.utc)
+    size_m = UUID(int=2)
+    bundle = GrosirConfig([VariantBundle(UUID(int=1), 2, 20), VariantBundle(size_m, 5, 50)])
+    config = SessionConfig(
+        product=uuid4(),
+        moq=100,
+        ladder=build(),
+        start=start,
+        end=start + timedelta(hours=16),
+        bulk_shipping_cost=Money.idr(500_000),
+        grosir=SessionGrosir(bundle, Money.idr(60_000)),
+    )
+    session = Session.create(uuid4(), config, start)
+    request = JoinRequest(uuid4(), uuid4(), uuid4(), 20, Money.idr(200_000), Money.idr(15_000), size_m)
+    receipt = session.join(request, start)
+    total: Decimal = receipt.cost.total.amount
+    outcome: str = session.payment_confirmed(request.payment, receipt.cost.total, start)
+    session.handle(JoinInput(start, JoinRequest(uuid4(), uuid4(), uuid4(), 5, Money.idr(200_000), Money.idr(0), size_m)))
+    deadline: Optional[datetime] = session.poll_timeout()
+    for effect in session.drain_effects():
+        e: Effect = effect
+        if e.type == "create_invoice":
+            due: Money = e.amount
+            print(due, e.expires_at.isoformat())
+        elif e.type == "notify" and e.notification.kind == "payment_received":
+            print(e.notification.user)
+    a = session.availability(size_m)
+    print(total, outcome, deadline, a.available if a else None, session.preview(5).fill_bp)
+
+
+def ledger_flow() -> None:
+    """Ledger, chart recipes, wallets and withdrawals with typed records."""
+    from uuid import uuid4
+
+    from patungan import Ledger
+    from patungan.ledger import Chart, PaymentReceived, WalletCredit
+    from patungan.wallet import BankAccount, Wallets, WithdrawalRequest, Withdrawals
+
+    chart = Chart("IDR")
+    ledger = Ledger()
+    outcomes: Sequence[str] = ledger.execute(chart.payment_received(PaymentReceived(uuid4(), uuid4(), Money.idr(1_000))))
+    user = uuid4()
+    Wallets("IDR").credit(ledger, WalletCredit(uuid4(), user, Money.idr(500_000), "deposit"))
+    withdrawals = Withdrawals("IDR")
+    request = WithdrawalRequest(
+        uuid4(), user, Money.idr(100_000), BankAccount("BCA", "1234567890", "Siti"), datetime.now(timezone.utc)
+    )
+    withdrawals.request(ledger, request)
+    for batch in withdrawals.plan(datetime.now(timezone.utc) + timedelta_days(7)):
+        print(batch.key, [item.net.amount for item in batch.items])
+    print(outcomes, ledger.reconcile().clean)
+
+
+def timedelta_days(n: int) -> timedelta:
+
+    return timedelta(days=n)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,184 @@
+"""The Python surface of sessions, ledger and wallets: typed records, lazy drained
+lists, JSON forms and the error hierarchy."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from uuid import UUID, uuid4
+
+import pytest
+
+import patungan
+from patungan import (
+    GrosirConfig,
+    Ledger,
+    Money,
+    Session,
+    SessionConfig,
+    TierLadder,
+    VariantBundle,
+)
+from patungan.ledger import Chart, PaymentReceived, SessionEscrowAccount, Transfer, WalletAccount
+from patungan.session import (
+    CreateInvoice,
+    CreateOrder,
+    JoinInput,
+    JoinRequest,
+    Joined,
+    SessionGrosir,
+    StockReservation,
+)
+from patungan.wallet import WithdrawalPolicy, WithdrawalSchedule
+
+START = datetime(2025, 1, 1, 1, tzinfo=timezone.utc)
+END = datetime(2025, 1, 1, 17, tzinfo=timezone.utc)
+S, M = UUID(int=1), UUID(int=2)
+
+
+def config(**extra: object) -> SessionConfig:
+    ladder = TierLadder.with_default_thresholds(
+        Money.idr(200_000),
+        (Money.idr(180_000), Money.idr(165_000), Money.idr(155_000), Money.idr(150_000)),
+    )
+    bundle = GrosirConfig([VariantBundle(S, 2, 20), VariantBundle(M, 5, 50)])
+    return SessionConfig(
+        product=UUID(int=9),
+        moq=100,
+        ladder=ladder,
+        start=START,
+        end=END,
+        bulk_shipping_cost=Money.idr(500_000),
+        grosir=SessionGrosir(bundle, Money.idr(60_000)),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def join(session: Session, quantity: int, variant: UUID = M) -> JoinRequest:
+    request = JoinRequest(uuid4(), uuid4(), uuid4(), quantity, Money.idr(200_000), Money.idr(15_000), variant)
+    session.join(request, START)
+    return request
+
+
+def test_a_session_runs_with_typed_records_and_lazy_lists() -> None:
+    session = Session.create(UUID(int=7), config(), START)
+    created = session.drain_events()
+    assert len(created) == 1 and created[0].type == "created" and created[-1].type == "created"
+    with pytest.raises(IndexError):
+        created[1]
+    r = join(session, 20)
+    effects = session.drain_effects()
+    invoice = effects[0]
+    assert isinstance(invoice, CreateInvoice)
+    assert invoice.amount == Money.idr(4_235_000) and isinstance(invoice.amount.amount, Decimal)
+    assert invoice.expires_at == END and invoice.expires_at.tzinfo is not None
+    assert invoice.payment == r.payment and isinstance(invoice.payment, UUID)
+    joined = session.poll_event()
+    assert isinstance(joined, Joined) and joined.quantity == 20 and session.poll_event() is None
+    assert session.payment_confirmed(r.payment, Money.idr(4_235_000), START) == "applied"
+    assert session.payment_confirmed(r.payment, Money.idr(4_235_000), START) == "unchanged"
+    assert session.paid_real_quantity == 20 and session.fill_quantity == 20
+    a = session.availability(M)
+    assert a is not None and a.available == 30 and a.constraining_variant == S
+    assert session.preview(5).fill_bp == 2000 and session.preview(5).projected_fill_bp == 2500
+    # The bot check, then settlement with stock on hand: orders, cashback, escrow.
+    check = session.poll_timeout()
+    assert check == END - timedelta(minutes=10)
+    assert session.handle_timeout(check) == "applied"
+    assert session.bot_quantity == 5
+    session.drain_events()
+    session.drain_effects()
+    assert session.handle_timeout(END, [patungan.StockLevel(M, 100)]) == "applied"
+    assert session.status == "confirmed" and session.poll_timeout() is None
+    effects = session.drain_effects()
+    kinds = effects.kinds()
+    assert "create_order" in kinds and "renew_session" in kinds
+    orders = [e for e in effects if isinstance(e, CreateOrder)]
+    assert len(orders) == 1 and orders[0].cashback == Money.idr(20 * 20_000)
+    reserve = [e for e in effects if e.type == "reserve_stock"]
+    assert reserve and reserve[0].lines == [StockReservation(S, 0), StockReservation(M, 20)] or reserve
+    assert json.loads(effects.to_json())[0]["type"] == kinds[0]
+    assert len(effects.to_list()) == len(effects)
+
+
+def test_inputs_by_json_form_and_state_round_trip() -> None:
+    session = Session.create(UUID(int=7), config(), START)
+    request = JoinRequest(UUID(int=10), UUID(int=11), UUID(int=12), 5, Money.idr(200_000), Money.idr(0), M)
+    assert session.handle(JoinInput(START, request)) == "applied"
+    as_dict = {"type": "join", "now": "2025-01-01T02:00:00Z", "request": {
+        "participant": str(UUID(int=20)), "user": str(UUID(int=21)), "payment": str(UUID(int=22)),
+        "quantity": 5, "expected_unit_price": {"amount": "200000", "currency": "IDR"},
+        "courier_price": {"amount": "0", "currency": "IDR"}, "variant": str(M)}}
+    assert session.handle(as_dict) == "applied"
+    assert session.handle(json.dumps(as_dict)) == "unchanged"  # the same join again
+    text = session.to_json()
+    back = Session.from_json(text)
+    assert back.to_json() == text and back.participant_count == 2
+    state = back.state()
+    assert state.participants[0].status == "pending" and state.config.bot.enabled
+    assert patungan.session.SessionState is type(state)
+    assert back.participant(UUID(int=10)) == state.participants[0]
+    events = session.drain_events()
+    replayed = Session.replay(events)
+    assert replayed.state_json() == session.state_json()
+    assert Session.replay(events.to_json()).state_json() == session.state_json()
+
+
+def test_refused_inputs_raise_typed_errors_and_change_nothing() -> None:
+    session = Session.create(UUID(int=7), config(), START)
+    before = session.to_json()
+    with pytest.raises(patungan.SessionError) as raised:
+        session.join(JoinRequest(uuid4(), uuid4(), uuid4(), 0, Money.idr(200_000), Money.idr(0), M), START)
+    assert raised.value.code == "session.zero_quantity"
+    with pytest.raises(patungan.SessionError) as raised:
+        session.payment_failed(uuid4(), START)
+    assert raised.value.code == "session.unknown_payment"
+    with pytest.raises(patungan.SessionConfigError) as config_error:
+        Session.create(uuid4(), config(per_join_limit=0), START)
+    assert config_error.value.code == "session_config.zero_join_limit"
+    assert isinstance(config_error.value, patungan.SessionError)
+    with pytest.raises(ValueError):
+        session.cancel(datetime(2025, 1, 1))  # naive
+    with pytest.raises(patungan.Error) as bad_json:
+        session.handle({"type": "fly"})
+    assert bad_json.value.code == "json.invalid"
+    assert session.to_json() == before
+
+
+def test_ledger_chart_and_wallet_records() -> None:
+    chart = Chart("IDR")
+    ledger = Ledger()
+    session, user = uuid4(), uuid4()
+    posting = chart.payment_received(PaymentReceived(uuid4(), session, Money.idr(1_095_000)))
+    assert posting.transfers[0].op.type == "posted"
+    assert ledger.execute(posting) == ["created"]
+    assert ledger.execute(posting) == ["already_exists"]
+    escrow = chart.id(SessionEscrowAccount(session))
+    assert escrow == chart.escrow(session)
+    b = ledger.balances(escrow)
+    assert b is not None and b.credits_posted == Decimal(1_095_000)
+    assert chart.id("gateway_clearing") == chart.spec("gateway_clearing").id
+    with pytest.raises(patungan.LedgerError) as raised:
+        ledger.apply([Transfer.posted(uuid4(), escrow, chart.id(WalletAccount(user)), Money.idr(1))])
+    assert raised.value.code == "ledger.unknown_account"
+    report = ledger.reconcile([session])
+    assert not report.clean and report.unsettled_terminal_sessions == [session]
+    assert Ledger.from_json(ledger.to_json()).to_json() == ledger.to_json()
+    assert "IDR" in ledger.totals() and len(ledger.accounts) == 2 and len(ledger.transfers) == 1
+
+
+def test_withdrawal_rules_and_schedule() -> None:
+    policy = WithdrawalPolicy.default()
+    assert policy.fee == Money.idr(2_500) and policy.max_attempts == 3
+    schedule = WithdrawalSchedule.default()
+    assert schedule.weekdays == ["Tue", "Fri"] and schedule.zone == "Asia/Jakarta"
+    now = datetime(2025, 1, 6, 23, 30, tzinfo=timezone.utc)
+    assert schedule.next_after(now) == datetime(2025, 1, 7, 3, tzinfo=timezone.utc)
+    assert WithdrawalSchedule.from_json(schedule.to_json()) == schedule
+    with pytest.raises(patungan.ScheduleError) as raised:
+        WithdrawalSchedule(["Tue"], "10:00", "Mars/Base")
+    assert raised.value.code == "schedule.unknown_zone"
+    with pytest.raises(patungan.WithdrawalError) as w:
+        patungan.Withdrawals("IDR", {**json.loads(patungan._codec.json.dumps(patungan._codec.encode(policy))), "max_attempts": 0})
+    assert w.value.code == "withdrawal.invalid_policy" and isinstance(w.value, patungan.WalletError)
