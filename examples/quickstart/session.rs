@@ -12,8 +12,9 @@ use patungan_core::{
 };
 use patungan_engine::memory::{MemoryDisburser, MemoryGateway, MemoryShipping};
 use patungan_engine::notification::Notification;
-use patungan_engine::store::MemoryStore;
+use patungan_engine::store::{MemoryStore, Store};
 use patungan_engine::{Engine, EngineConfig, Ports};
+use patungan_postgres::{PostgresOptions, PostgresStore};
 
 /// The engine with a handle on the simulated disburser, to play the bank.
 pub struct World {
@@ -54,13 +55,35 @@ pub fn utc(day: u32, h: u32, m: u32) -> Result<DateTime<Utc>, Box<dyn Error>> {
         .ok_or_else(|| "invalid time".into())
 }
 
+/// The in-memory store, or PostgreSQL when `DATABASE_URL` is set (in a schema of
+/// this run's own, so that runs never see each other's sessions).
+async fn store() -> Result<Arc<dyn Store>, Box<dyn Error>> {
+    match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.is_empty() => {
+            let stamp = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            let schema = format!("quickstart_{stamp}_{}", std::process::id());
+            let store =
+                PostgresStore::connect_with(PostgresOptions::new(url).schema(&schema)).await?;
+            println!("(store: PostgreSQL, schema {schema})");
+            Ok(Arc::new(store))
+        }
+        _ => {
+            println!("(store: in memory; set DATABASE_URL to run on PostgreSQL)");
+            Ok(Arc::new(MemoryStore::new()))
+        }
+    }
+}
+
 /// Runs the session and returns the world for part 3.
 pub async fn run() -> Result<World, Box<dyn Error>> {
-    println!("\n== 2. A whole session on the in-memory engine ==");
+    println!("\n== 2. A whole session through the engine ==");
     let gateway = Arc::new(MemoryGateway::default());
     let disburser = Arc::new(MemoryDisburser::default());
     let engine = Engine::new(
-        Arc::new(MemoryStore::new()),
+        store().await?,
         Ports {
             gateway: gateway.clone(),
             disburser: disburser.clone(),
