@@ -1,0 +1,780 @@
+//! The invariants: checked every few steps on a running world, and in full once it
+//! has come to rest.
+
+use std::collections::BTreeMap;
+
+use patungan_core::ledger::{ChartAccount, PendingStatus, RefundDestination, TransferCode};
+use patungan_core::session::{ParticipantStatus, Session, SessionStatus, Settlement};
+use patungan_core::wallet::{PayoutItemKey, WithdrawalStatus, Withdrawals};
+use patungan_core::{AccountId, Currency, Ledger, Money, PaymentId, SessionId, UserId};
+use patungan_engine::memory::{InvoiceStatus, SimInvoice};
+use patungan_engine::notification::PayoutOutcome;
+use patungan_engine::ports::RefundState;
+use patungan_engine::store::{RecordKind, Store};
+use patungan_engine::{
+    OrderRecord, PurchaseOrderRecord, PurchaseOrderStatus, RefundRecord, RefundStatus, StockRecord,
+};
+use serde::de::DeserializeOwned;
+
+use super::driver::{Check, Sim};
+
+/// A ledger decimal as rupiah.
+macro_rules! idr {
+    ($amount:expr) => {
+        Money::new($amount, Currency::IDR).map_err(|e| format!("amount: {e}"))?
+    };
+}
+
+/// Everything the checks read, taken at one instant.
+pub struct Books {
+    /// The whole ledger, restored from the store and verified.
+    pub ledger: Ledger,
+    /// Every session as committed.
+    pub sessions: Vec<(SessionId, Session)>,
+    /// The withdrawal book.
+    pub withdrawals: Withdrawals,
+}
+
+fn add(total: &mut Money, amount: Money) -> Check {
+    *total = total
+        .checked_add(amount)
+        .map_err(|e| format!("sum overflows: {e}"))?;
+    Ok(())
+}
+
+fn zero() -> Money {
+    Money::zero(Currency::IDR)
+}
+
+impl Sim {
+    /// Reads the books without faults.
+    pub async fn books(&self) -> Check<Books> {
+        let observer = &self.world.observer;
+        let ledger = observer
+            .ledger()
+            .await
+            .map_err(|e| format!("the ledger does not restore: {e}"))?;
+        let mut sessions = Vec::new();
+        for (id, _) in self.sessions().await? {
+            sessions.push((id, self.view(id).await?));
+        }
+        let withdrawals = observer
+            .withdrawals()
+            .await
+            .map_err(|e| format!("withdrawals: {e}"))?;
+        Ok(Books {
+            ledger,
+            sessions,
+            withdrawals,
+        })
+    }
+
+    async fn record<T: DeserializeOwned>(&self, kind: RecordKind, key: &str) -> Check<Option<T>> {
+        let mut tx = self
+            .world
+            .store
+            .begin()
+            .await
+            .map_err(|e| format!("store: {e}"))?;
+        let value = tx
+            .record(kind, key)
+            .await
+            .map_err(|e| format!("store: {e}"))?;
+        drop(tx);
+        value
+            .map(|v| serde_json::from_value(v).map_err(|e| format!("{kind:?} record {key}: {e}")))
+            .transpose()
+    }
+
+    /// The invariants that hold at every instant.
+    pub async fn check_running(&mut self) -> Check {
+        let books = self.books().await?;
+        self.check_books(&books).await
+    }
+
+    async fn check_books(&self, books: &Books) -> Check {
+        check_ledger(&books.ledger)?;
+        self.check_escrows(books)?;
+        self.check_withdrawal_holds(books)?;
+        self.check_stock(books, false).await?;
+        self.check_replay(books).await?;
+        self.check_gateway_refunds()?;
+        self.check_payouts()?;
+        Ok(())
+    }
+
+    /// Every session's escrow holds exactly the paid, unsettled money: the sum of
+    /// paid participants' totals while open or awaiting stock, zero once terminal.
+    fn check_escrows(&self, books: &Books) -> Check {
+        let chart = self.world.observer.chart();
+        for (id, session) in &books.sessions {
+            let expected = match session.status() {
+                SessionStatus::Open | SessionStatus::AwaitingStock => session
+                    .state()
+                    .escrow_total()
+                    .map_err(|e| format!("escrow total: {e}"))?,
+                _ => zero(),
+            };
+            let actual = match books.ledger.account(chart.escrow(*id)) {
+                Some(account) => {
+                    let b = account.balances();
+                    if !b.credits_pending.is_zero() {
+                        return Err(format!("escrow of {id} has pending credits"));
+                    }
+                    idr!(b.available())
+                }
+                None => zero(),
+            };
+            if actual != expected {
+                return Err(format!(
+                    "escrow of {id} ({}) holds {actual}, expected {expected}",
+                    session.status()
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every withdrawal's hold matches its status, and each wallet's held amount is
+    /// the sum of its queued and in-batch withdrawals.
+    fn check_withdrawal_holds(&self, books: &Books) -> Check {
+        let chart = self.world.observer.chart();
+        let mut held: BTreeMap<UserId, Money> = BTreeMap::new();
+        for w in books.withdrawals.iter() {
+            let status = w.status();
+            for hold in Withdrawals::hold_ids(w.id()) {
+                let record = books
+                    .ledger
+                    .transfer(hold)
+                    .ok_or_else(|| format!("withdrawal {} has no hold {hold}", w.id()))?;
+                let fits = matches!(
+                    (status, record.pending),
+                    (
+                        WithdrawalStatus::Queued | WithdrawalStatus::InBatch,
+                        Some(PendingStatus::Open)
+                    ) | (
+                        WithdrawalStatus::Completed | WithdrawalStatus::Reversed,
+                        Some(PendingStatus::Posted { .. })
+                    ) | (WithdrawalStatus::Failed, Some(PendingStatus::Voided { .. }))
+                );
+                if !fits {
+                    return Err(format!(
+                        "withdrawal {} is {status:?} but its hold is {:?}",
+                        w.id(),
+                        record.pending
+                    ));
+                }
+            }
+            if matches!(status, WithdrawalStatus::Queued | WithdrawalStatus::InBatch) {
+                add(held.entry(w.user()).or_insert_with(zero), w.amount())?;
+            }
+        }
+        for user in &self.setup.users {
+            let expected = held.get(user).copied().unwrap_or_else(zero);
+            let actual = match books.ledger.account(chart.wallet(*user)) {
+                Some(a) => idr!(a.balances().debits_pending),
+                None => zero(),
+            };
+            if actual != expected {
+                return Err(format!(
+                    "wallet of {user} holds {actual}, its open withdrawals {expected}"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The warehouse never promises more units than it has: per product and
+    /// variant, reserved ≤ on hand. At rest, on hand is what was added plus what
+    /// purchase orders delivered, and reserved is what confirmed sessions sold.
+    async fn check_stock(&self, books: &Books, at_rest: bool) -> Check {
+        for product in &self.setup.products {
+            let Some(grosir) = &product.grosir else {
+                continue;
+            };
+            let stock: StockRecord = self
+                .record(RecordKind::Stock, &product.id.to_string())
+                .await?
+                .unwrap_or_default();
+            let mut received: BTreeMap<String, u64> = BTreeMap::new();
+            let mut sold: BTreeMap<String, u64> = BTreeMap::new();
+            if at_rest {
+                for (id, session) in &books.sessions {
+                    if session.state().config().product != product.id {
+                        continue;
+                    }
+                    let order: Option<PurchaseOrderRecord> = self
+                        .record(RecordKind::PurchaseOrder, &id.to_string())
+                        .await?;
+                    if let Some(order) = order.filter(|o| o.status == PurchaseOrderStatus::Received)
+                    {
+                        for line in &order.purchase_order.lines {
+                            *received.entry(line.variant.to_string()).or_insert(0) += line.units;
+                        }
+                    }
+                    if session.status() == SessionStatus::Confirmed {
+                        for p in session.state().participants() {
+                            if p.status == ParticipantStatus::Paid {
+                                let v = p.variant.map(|v| v.to_string()).unwrap_or_default();
+                                *sold.entry(v).or_insert(0) += p.quantity;
+                            }
+                        }
+                    }
+                }
+            }
+            for v in grosir.bundle.variants() {
+                let key = v.variant.to_string();
+                let on_hand = stock.get(&format!("onhand:{key}")).copied().unwrap_or(0);
+                let reserved = stock.get(&format!("reserved:{key}")).copied().unwrap_or(0);
+                if reserved > on_hand {
+                    return Err(format!(
+                        "warehouse oversold product {} variant {key}: {reserved} units reserved, {on_hand} on hand",
+                        product.id
+                    ));
+                }
+                if at_rest {
+                    let added = self
+                        .model
+                        .stock_added
+                        .get(&(product.id, v.variant))
+                        .copied()
+                        .unwrap_or(0);
+                    let arrived = received.get(&key).copied().unwrap_or(0);
+                    if on_hand != added + arrived {
+                        return Err(format!(
+                            "product {} variant {key}: {on_hand} on hand, but {added} were added and {arrived} received",
+                            product.id
+                        ));
+                    }
+                    let sold = sold.get(&key).copied().unwrap_or(0);
+                    if reserved != sold {
+                        return Err(format!(
+                            "product {} variant {key}: {reserved} reserved, confirmed orders hold {sold}",
+                            product.id
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The event log (from the latest snapshot) replays to the committed state; the
+    /// state round-trips through JSON; each replica's cached session agrees.
+    async fn check_replay(&self, books: &Books) -> Check {
+        for (id, session) in &books.sessions {
+            let mut tx = self
+                .world
+                .store
+                .begin()
+                .await
+                .map_err(|e| format!("store: {e}"))?;
+            let load = tx
+                .load_session(*id, None)
+                .await
+                .map_err(|e| format!("loading {id}: {e}"))?;
+            drop(tx);
+            let replayed = match load.snapshot {
+                Some((_, mut snapshot)) => {
+                    for event in &load.events {
+                        snapshot
+                            .apply(event)
+                            .map_err(|e| format!("replaying {id}: {e}"))?;
+                    }
+                    snapshot
+                }
+                None => {
+                    Session::replay(&load.events).map_err(|e| format!("replaying {id}: {e}"))?
+                }
+            };
+            if replayed != *session {
+                return Err(format!("session {id}: the log replays to another state"));
+            }
+            let json = serde_json::to_string(session).map_err(|e| format!("{id} to JSON: {e}"))?;
+            let back: Session =
+                serde_json::from_str(&json).map_err(|e| format!("{id} from JSON: {e}"))?;
+            if back != *session {
+                return Err(format!("session {id} does not round-trip through JSON"));
+            }
+            for (r, replica) in self.world.replicas.iter().enumerate() {
+                if replica.faults.armed() || replica.faults.is_down() {
+                    continue;
+                }
+                let cached = replica
+                    .engine
+                    .session(*id)
+                    .await
+                    .map_err(|e| format!("replica {r} reading {id}: {e}"))?;
+                if cached.session != *session {
+                    return Err(format!("replica {r} holds a different state of {id}"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn invoices(&self) -> BTreeMap<PaymentId, SimInvoice> {
+        self.world
+            .gateway
+            .invoices()
+            .into_iter()
+            .map(|i| (i.request.payment_id, i))
+            .collect()
+    }
+
+    /// No double refund: every refund is of a paid invoice, for its full amount, and
+    /// at most one refund per payment succeeds.
+    fn check_gateway_refunds(&self) -> Check {
+        let invoices = self.invoices();
+        let mut succeeded: BTreeMap<PaymentId, u32> = BTreeMap::new();
+        for refund in self.world.gateway.refunds() {
+            let payment = refund.request.payment_id;
+            let invoice = invoices
+                .get(&payment)
+                .filter(|i| i.status == InvoiceStatus::Paid)
+                .ok_or_else(|| {
+                    format!(
+                        "refund {} of unpaid payment {payment}",
+                        refund.request.reference
+                    )
+                })?;
+            if refund.request.amount != invoice.request.amount {
+                return Err(format!(
+                    "refund {} of {payment} is {}, the payment was {}",
+                    refund.request.reference, refund.request.amount, invoice.request.amount
+                ));
+            }
+            if refund.state == RefundState::Succeeded {
+                let n = succeeded.entry(payment).or_insert(0);
+                *n += 1;
+                if *n > 1 {
+                    return Err(format!(
+                        "double refund: payment {payment} refunded {n} times"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// No withdrawal is paid out twice (by two attempts).
+    fn check_payouts(&self) -> Check {
+        let mut paid: BTreeMap<String, u32> = BTreeMap::new();
+        for payout in self.world.disburser.payouts() {
+            let key: PayoutItemKey = payout
+                .item
+                .external_id
+                .parse()
+                .map_err(|e| format!("payout key: {e:?}"))?;
+            if matches!(
+                payout.outcome,
+                Some(PayoutOutcome::Completed | PayoutOutcome::Reversed)
+            ) {
+                let n = paid.entry(key.withdrawal.to_string()).or_insert(0);
+                *n += 1;
+                if *n > 1 {
+                    return Err(format!("withdrawal {} paid out twice", key.withdrawal));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Everything, once the world is at rest.
+    pub async fn check_final(&mut self) -> Check {
+        let books = self.books().await?;
+        self.check_books(&books).await?;
+        self.check_stock(&books, true).await?;
+        let report = self
+            .world
+            .observer
+            .reconcile()
+            .await
+            .map_err(|e| format!("reconcile: {e}"))?;
+        if !report.is_clean() {
+            return Err(format!("reconciliation is not clean: {report}"));
+        }
+        if !self.outbox_idle().await? {
+            return Err("effects are still waiting in the outbox".to_owned());
+        }
+        let (cashback, wallet_refunds) = self.check_participants(&books).await?;
+        self.check_cashback_transfers(&books, &cashback)?;
+        self.check_wallets(&books, &cashback, &wallet_refunds)?;
+        self.check_provider_totals(&books)?;
+        self.count_outcomes(&books);
+        Ok(())
+    }
+
+    fn count_outcomes(&mut self, books: &Books) {
+        for (_, session) in &books.sessions {
+            let state = session.state();
+            match session.status() {
+                SessionStatus::Confirmed => self.stats.outcomes.0 += 1,
+                SessionStatus::Failed => self.stats.outcomes.1 += 1,
+                SessionStatus::Cancelled => self.stats.outcomes.2 += 1,
+                _ => {}
+            }
+            if let Some(Settlement::Succeeded(s)) = state.settlement() {
+                if s.bot_quantity > 0 {
+                    self.stats.saw("succeeded with a bot top-up");
+                }
+                match (&s.plan, session.status()) {
+                    (Some(p), SessionStatus::Confirmed) if p.needs_purchase() => {
+                        self.stats.saw("confirmed after its purchase order")
+                    }
+                    (Some(_), SessionStatus::Confirmed) => {
+                        self.stats.saw("confirmed from stock on hand")
+                    }
+                    (_, SessionStatus::Cancelled) => self.stats.saw("cancelled awaiting stock"),
+                    _ => {}
+                }
+            }
+            if state.renewal().is_some() {
+                self.stats.saw("renewed");
+            }
+            for p in state.participants() {
+                match (p.status, p.refund) {
+                    (_, Some(patungan_core::session::RefundReason::LatePayment)) => {
+                        self.stats.saw("late payment refunded")
+                    }
+                    (ParticipantStatus::Left, Some(_)) => self.stats.saw("paid participant left"),
+                    (ParticipantStatus::Left, None) => self.stats.saw("pending participant left"),
+                    (ParticipantStatus::PaymentExpired, _) => self.stats.saw("payment expired"),
+                    (ParticipantStatus::PaymentFailed, _) => self.stats.saw("payment failed"),
+                    _ => {}
+                }
+            }
+        }
+        for w in books.withdrawals.iter() {
+            if w.attempts().len() > 1 {
+                self.stats.saw("withdrawal re-queued");
+            }
+        }
+    }
+
+    /// Every payment is accounted for exactly once: paid at the gateway ⇔ paid in
+    /// the session; a paid participant is either in a confirmed session's orders or
+    /// refunded (once), never both; orders exist exactly for confirmed paid
+    /// participants with the right cashback. Returns the cashback and wallet refunds
+    /// owed per user.
+    async fn check_participants(
+        &self,
+        books: &Books,
+    ) -> Check<(BTreeMap<UserId, (u32, Money)>, BTreeMap<UserId, Money>)> {
+        let chart = *self.world.observer.chart();
+        let invoices = self.invoices();
+        let mut gateway_refunds: BTreeMap<PaymentId, u32> = BTreeMap::new();
+        for refund in self.world.gateway.refunds() {
+            if refund.state == RefundState::Succeeded {
+                *gateway_refunds
+                    .entry(refund.request.payment_id)
+                    .or_insert(0) += 1;
+            }
+        }
+        let destination = self.setup.config.refund_destination;
+        let mut cashback: BTreeMap<UserId, (u32, Money)> = BTreeMap::new();
+        let mut wallet_refunds: BTreeMap<UserId, Money> = BTreeMap::new();
+        for (id, session) in &books.sessions {
+            let status = session.status();
+            if status == SessionStatus::AwaitingStock
+                || (status == SessionStatus::Open && !session.state().participants().is_empty())
+            {
+                return Err(format!("session {id} is still {status} at rest"));
+            }
+            let success = match session.state().settlement() {
+                Some(Settlement::Succeeded(s)) => Some(s),
+                _ => None,
+            };
+            if let (SessionStatus::Confirmed, Some(s)) = (status, success) {
+                if let (Some(plan), Some(bundle)) = (&s.plan, session.state().config().bundle()) {
+                    let paid = session.state().paid_units_by_variant();
+                    for (i, line) in plan.lines.iter().enumerate() {
+                        if paid.get(i) != Some(&line.demand)
+                            || line.demand > line.stock_used + line.to_receive
+                        {
+                            return Err(format!(
+                                "session {id}: variant {} sold {:?} units, plan {line:?} ({} variants)",
+                                line.variant,
+                                paid.get(i),
+                                bundle.len()
+                            ));
+                        }
+                    }
+                }
+            }
+            for p in session.state().participants() {
+                let who = format!("participant {} of {id} ({})", p.id, p.status);
+                let gateway_paid = invoices
+                    .get(&p.payment)
+                    .is_some_and(|i| i.status == InvoiceStatus::Paid);
+                let paid = p.paid_at.is_some();
+                if gateway_paid != paid {
+                    return Err(format!(
+                        "{who}: paid at the gateway {gateway_paid}, in the session {paid}"
+                    ));
+                }
+                let owed = p.refund.is_some();
+                let ordered =
+                    status == SessionStatus::Confirmed && p.status == ParticipantStatus::Paid;
+                if (paid && owed == ordered) || (!paid && (owed || ordered)) {
+                    return Err(format!(
+                        "{who}: paid {paid}, refund owed {owed}, in an order {ordered}"
+                    ));
+                }
+                let refunds = match destination {
+                    RefundDestination::OriginalMethod => {
+                        gateway_refunds.get(&p.payment).copied().unwrap_or(0)
+                    }
+                    RefundDestination::Wallet => {
+                        let mut n = 0;
+                        for attempt in 1..=6 {
+                            if let Some(t) = books
+                                .ledger
+                                .transfer(chart.refund_transfer_id(p.payment, attempt))
+                            {
+                                if t.credit_account == chart.wallet(p.user) {
+                                    n += 1;
+                                    add(
+                                        wallet_refunds.entry(p.user).or_insert_with(zero),
+                                        t.amount,
+                                    )?;
+                                }
+                            }
+                        }
+                        n
+                    }
+                };
+                if refunds != u32::from(owed) {
+                    return Err(format!("{who}: {refunds} refunds completed, owed {owed}"));
+                }
+                if owed {
+                    self.check_refund_records(&who, p.payment).await?;
+                }
+                let order: Option<OrderRecord> =
+                    self.record(RecordKind::Order, &p.id.to_string()).await?;
+                if order.is_some() != ordered {
+                    return Err(format!("{who}: order exists {}", order.is_some()));
+                }
+                if let (Some(order), Some(s)) = (order, success) {
+                    let expected = s
+                        .cashback_per_unit
+                        .checked_mul_qty(p.quantity)
+                        .map_err(|e| e.to_string())?;
+                    if order.request.quantity != p.quantity
+                        || order.request.final_unit_price != s.final_unit_price
+                        || order.request.cashback != expected
+                    {
+                        return Err(format!(
+                            "{who}: order {:?} disagrees with the session",
+                            order.request
+                        ));
+                    }
+                    if !expected.is_zero() {
+                        let entry = cashback.entry(p.user).or_insert((0, zero()));
+                        entry.0 += 1;
+                        add(&mut entry.1, expected)?;
+                    }
+                }
+            }
+        }
+        Ok((cashback, wallet_refunds))
+    }
+
+    /// A refund owed by the original method ended completed: its last attempt is
+    /// completed and every earlier one failed.
+    async fn check_refund_records(&self, who: &str, payment: PaymentId) -> Check {
+        if self.setup.config.refund_destination != RefundDestination::OriginalMethod {
+            return Ok(());
+        }
+        let chart = self.world.observer.chart();
+        let mut statuses = Vec::new();
+        for attempt in 1..=6 {
+            let key = chart.refund_transfer_id(payment, attempt).to_string();
+            match self
+                .record::<RefundRecord>(RecordKind::Refund, &key)
+                .await?
+            {
+                Some(r) => statuses.push(r.status),
+                None => break,
+            }
+        }
+        let fine = statuses.split_last().is_some_and(|(last, earlier)| {
+            *last == RefundStatus::Completed && earlier.iter().all(|s| *s == RefundStatus::Failed)
+        });
+        if !fine {
+            return Err(format!("{who}: refund attempts ended {statuses:?}"));
+        }
+        Ok(())
+    }
+
+    /// No double cashback: the ledger's cashback credits are exactly one per paid
+    /// participant of a confirmed session (with a saving), per user.
+    fn check_cashback_transfers(
+        &self,
+        books: &Books,
+        expected: &BTreeMap<UserId, (u32, Money)>,
+    ) -> Check {
+        let chart = self.world.observer.chart();
+        let mut actual: BTreeMap<AccountId, (u32, Money)> = BTreeMap::new();
+        for t in books.ledger.transfers() {
+            if t.transfer.code == TransferCode::Cashback {
+                let entry = actual.entry(t.credit_account).or_insert((0, zero()));
+                entry.0 += 1;
+                add(&mut entry.1, t.amount)?;
+            }
+        }
+        let expected: BTreeMap<AccountId, (u32, Money)> = expected
+            .iter()
+            .map(|(user, v)| (chart.wallet(*user), *v))
+            .collect();
+        if actual != expected {
+            return Err(format!(
+                "cashback credits {actual:?} differ from confirmed orders {expected:?}"
+            ));
+        }
+        Ok(())
+    }
+
+    /// Each wallet holds Σ cashback + refunds to the wallet + deposits − completed
+    /// withdrawals; nothing is held once every withdrawal is resolved.
+    fn check_wallets(
+        &self,
+        books: &Books,
+        cashback: &BTreeMap<UserId, (u32, Money)>,
+        refunds: &BTreeMap<UserId, Money>,
+    ) -> Check {
+        let chart = self.world.observer.chart();
+        for (id, request) in &self.model.withdrawals {
+            let w = books
+                .withdrawals
+                .get(*id)
+                .ok_or_else(|| format!("accepted withdrawal {id} is missing"))?;
+            if w.request() != request {
+                return Err(format!("withdrawal {id} differs from its request"));
+            }
+        }
+        for user in &self.setup.users {
+            let mut credits = zero();
+            if let Some((_, c)) = cashback.get(user) {
+                add(&mut credits, *c)?;
+            }
+            if let Some(r) = refunds.get(user) {
+                add(&mut credits, *r)?;
+            }
+            for (u, amount) in self.model.deposits.values() {
+                if u == user {
+                    add(&mut credits, *amount)?;
+                }
+            }
+            let mut withdrawn = zero();
+            for w in books.withdrawals.iter().filter(|w| w.user() == *user) {
+                match w.status() {
+                    WithdrawalStatus::Completed => add(&mut withdrawn, w.amount())?,
+                    WithdrawalStatus::Failed | WithdrawalStatus::Reversed => {}
+                    status => {
+                        return Err(format!("withdrawal {} still {status:?} at rest", w.id()))
+                    }
+                }
+            }
+            let expected = credits
+                .checked_sub(withdrawn)
+                .map_err(|e| format!("wallet of {user}: {e}"))?;
+            let (posted, held) = match books.ledger.account(chart.wallet(*user)) {
+                Some(a) => (
+                    idr!(a.balances().posted_net()),
+                    idr!(a.balances().debits_pending),
+                ),
+                None => (zero(), zero()),
+            };
+            if posted != expected || !held.is_zero() {
+                return Err(format!(
+                    "wallet of {user}: {posted} posted and {held} held, expected {expected} (credits {credits}, withdrawn {withdrawn})"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The ledger's gateway clearing and bank accounts agree with what the providers
+    /// did: money in = invoices paid, money back = refunds succeeded, bank = payouts
+    /// completed and not reversed.
+    fn check_provider_totals(&self, books: &Books) -> Check {
+        let chart = self.world.observer.chart();
+        let mut paid_in = zero();
+        for invoice in self.world.gateway.invoices() {
+            if invoice.status == InvoiceStatus::Paid {
+                add(&mut paid_in, invoice.request.amount)?;
+            }
+        }
+        let mut refunded = zero();
+        for refund in self.world.gateway.refunds() {
+            if refund.state == RefundState::Succeeded {
+                add(&mut refunded, refund.request.amount)?;
+            }
+        }
+        let (debits, credits, pending) = match books
+            .ledger
+            .account(chart.id(ChartAccount::GatewayClearing))
+        {
+            Some(a) => {
+                let b = a.balances();
+                (
+                    idr!(b.debits_posted),
+                    idr!(b.credits_posted),
+                    !b.debits_pending.is_zero() || !b.credits_pending.is_zero(),
+                )
+            }
+            None => (zero(), zero(), false),
+        };
+        if debits != paid_in || credits != refunded || pending {
+            return Err(format!(
+                "gateway clearing: {debits} in, {credits} back (pending {pending}); the gateway took {paid_in} and refunded {refunded}"
+            ));
+        }
+        let mut payouts = zero();
+        for payout in self.world.disburser.payouts() {
+            if payout.outcome == Some(PayoutOutcome::Completed) {
+                add(&mut payouts, payout.item.amount)?;
+            }
+        }
+        let bank = match books.ledger.account(chart.id(ChartAccount::BankPayouts)) {
+            Some(a) => {
+                let b = a.balances();
+                if !b.credits_pending.is_zero() {
+                    return Err("bank payouts still pending at rest".to_owned());
+                }
+                idr!(b.credits_posted - b.debits_posted)
+            }
+            None => zero(),
+        };
+        if bank != payouts {
+            return Err(format!(
+                "the ledger paid {bank} to banks, the disburser completed {payouts}"
+            ));
+        }
+        for (reference, (user, amount)) in &self.model.deposits {
+            let t = books
+                .ledger
+                .transfer(chart.credit_transfer_id(*reference))
+                .ok_or_else(|| format!("deposit {reference} is missing"))?;
+            if t.credit_account != chart.wallet(*user) || t.amount != *amount {
+                return Err(format!("deposit {reference} differs"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ledger verifies (balances re-derived, limits, pending resolved once) and
+/// Σ debits = Σ credits, pending and posted, in every currency.
+fn check_ledger(ledger: &Ledger) -> Check {
+    ledger
+        .verify()
+        .map_err(|e| format!("the ledger does not verify: {e}"))?;
+    for (currency, b) in ledger.totals() {
+        if b.debits_pending != b.credits_pending || b.debits_posted != b.credits_posted {
+            return Err(format!("the {currency} ledger is unbalanced: {b:?}"));
+        }
+    }
+    Ok(())
+}
