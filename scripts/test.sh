@@ -28,9 +28,10 @@ export PATUNGAN_REQUIRE_PG=1
 step "cargo test"
 cargo test --workspace --locked
 
-step "quickstart"
+step "quickstart (in memory, then on PostgreSQL)"
+env -u DATABASE_URL cargo run --locked --example quickstart >/dev/null
 cargo run --locked --example quickstart >/dev/null
-echo "quickstart ran"
+echo "quickstart ran on both stores"
 
 step "bindings (Python, Node, Kotlin, Swift)"
 ./scripts/test-bindings.sh
