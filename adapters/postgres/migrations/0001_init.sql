@@ -1,8 +1,8 @@
 -- Patungan store schema, version 1.
 --
 -- Money is NUMERIC with a currency column next to it; instants are timestamptz;
--- ids are uuid. JSON (jsonb) holds only what the core already defines as a serde
--- document: session events and snapshots, keyed records and outbox tasks.
+-- ids are uuid. JSON holds only what the core already defines as a serde document:
+-- session events and snapshots, keyed records and outbox tasks.
 
 -- Raises `state` with `message` unless `actual = expected`. Lets one pipelined
 -- statement check its own effect (e.g. "exactly one session head moved") and abort
@@ -21,15 +21,23 @@ $$;
 
 -- A session's head: version = number of events in its log.
 CREATE TABLE sessions (
-    id               uuid PRIMARY KEY,
-    version          bigint NOT NULL CHECK (version >= 0),
-    status           text NOT NULL,
-    next_deadline    timestamptz,
-    snapshot_version bigint CHECK (snapshot_version >= 0 AND snapshot_version <= version),
-    snapshot         jsonb,
-    CHECK ((snapshot IS NULL) = (snapshot_version IS NULL))
+    id            uuid PRIMARY KEY,
+    version       bigint NOT NULL CHECK (version >= 0),
+    status        text NOT NULL,
+    next_deadline timestamptz
 );
 CREATE INDEX sessions_due ON sessions (next_deadline, id) WHERE next_deadline IS NOT NULL;
+
+-- The latest stored snapshot of a session: the session as of event `version`.
+-- Written after the commit that reached that version, outside the session's row
+-- lock; `json` (the text as the core serialises it) because a snapshot is always
+-- written and read whole, and jsonb's conversion of a large document costs several
+-- times as much.
+CREATE TABLE session_snapshots (
+    session_id uuid PRIMARY KEY REFERENCES sessions (id),
+    version    bigint NOT NULL CHECK (version >= 1),
+    snapshot   json NOT NULL
+);
 
 -- A session's event log: event `seq` (from 1) brought the session to version `seq`.
 CREATE TABLE session_events (

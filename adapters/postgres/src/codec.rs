@@ -22,7 +22,8 @@ use crate::error::corrupt;
 /// A bound parameter owned by a queued statement.
 pub(crate) type Param = Box<dyn ToSql + Sync + Send>;
 
-/// A JSON document serialised once, bound as `jsonb` without an intermediate value.
+/// A JSON document serialised once, bound as `jsonb` or `json` without an
+/// intermediate value.
 #[derive(Debug, Clone)]
 pub(crate) struct Jsonb(Vec<u8>);
 
@@ -36,14 +37,20 @@ impl Jsonb {
 }
 
 impl ToSql for Jsonb {
-    fn to_sql(&self, _: &Type, out: &mut BytesMut) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
-        out.put_u8(1); // jsonb binary format version
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
+        if *ty == Type::JSONB {
+            out.put_u8(1); // jsonb binary format version
+        }
         out.extend_from_slice(&self.0);
         Ok(IsNull::No)
     }
 
     fn accepts(ty: &Type) -> bool {
-        *ty == Type::JSONB
+        *ty == Type::JSONB || *ty == Type::JSON
     }
 
     to_sql_checked!();

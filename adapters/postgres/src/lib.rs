@@ -22,12 +22,21 @@
 //! ## Schema
 //!
 //! The embedded migrations ([`MIGRATIONS`], run by [`PostgresStore::connect`]) create
-//! `sessions` (head row: version, status, next deadline, optional snapshot),
-//! `session_events` (one jsonb event per `(session_id, seq)`), `accounts` (the
-//! account definition and its four balances as `NUMERIC`), `transfers` (every
-//! column of a transfer record, amounts as `NUMERIC` next to a currency column, in
-//! commit order by an identity column), `records` (keyed jsonb), `outbox` and
-//! `inbox`. Instants are `timestamptz`, ids `uuid`.
+//! `sessions` (head row: version, status, next deadline), `session_events` (one jsonb
+//! event per `(session_id, seq)`), `session_snapshots` (the latest snapshot of a
+//! session and its version), `accounts` (the account definition and its four
+//! balances as `NUMERIC`), `transfers` (every column of a transfer record, amounts as
+//! `NUMERIC` next to a currency column, in commit order by an identity column),
+//! `records` (keyed jsonb), `outbox` and `inbox`. Instants are `timestamptz` (stored
+//! deadlines are rounded up to the microsecond, so a timer never fires early), ids
+//! `uuid`.
+//!
+//! Snapshots are the one thing not written in the operation's transaction: a
+//! committed transaction hands them to a background writer, which stores the newest
+//! one per session outside the session's row lock (a hot session's snapshot is
+//! megabytes; writing it under the lock would stall every join behind it). A
+//! snapshot that is never stored only makes the next cold load replay more events;
+//! [`PostgresStore::flush_snapshots`] waits for the writer.
 //!
 //! ## Concurrency: row locks
 //!
@@ -79,6 +88,7 @@ mod migrate;
 mod options;
 mod pipeline;
 mod pool;
+mod snapshots;
 mod statements;
 mod store;
 mod tx;

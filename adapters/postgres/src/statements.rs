@@ -61,40 +61,43 @@ statements! {
     /// `$1` session, `$2` the version the caller holds (-1: none): a newer snapshot
     /// (first row, if any) and the events after it, in order.
     load_session => "WITH snap AS ( \
-            SELECT snapshot_version AS v, snapshot FROM sessions \
-            WHERE id = $1::uuid AND snapshot_version > $2::bigint) \
-        SELECT true AS is_snapshot, v AS seq, snapshot AS body FROM snap \
+            SELECT version AS v, snapshot FROM session_snapshots \
+            WHERE session_id = $1::uuid AND version > $2::bigint) \
+        SELECT true AS is_snapshot, v AS seq, snapshot::text AS body FROM snap \
         UNION ALL \
-        SELECT false, e.seq, e.event FROM session_events e \
+        SELECT false, e.seq, e.event::text FROM session_events e \
         WHERE e.session_id = $1::uuid \
           AND e.seq > GREATEST($2::bigint, COALESCE((SELECT v FROM snap), $2::bigint)) \
         ORDER BY is_snapshot DESC, seq";
     /// Creates a head and its first events.
     create_session => "WITH head AS ( \
-            INSERT INTO sessions (id, version, status, next_deadline, snapshot_version, snapshot) \
-            VALUES ($1::uuid, $2::bigint, $3::text, $4::timestamptz, \
-                    CASE WHEN $5::jsonb IS NULL THEN NULL ELSE $2::bigint END, $5::jsonb) \
+            INSERT INTO sessions (id, version, status, next_deadline) \
+            VALUES ($1::uuid, $2::bigint, $3::text, $4::timestamptz) \
             RETURNING id), \
         log AS ( \
             INSERT INTO session_events (session_id, seq, event) \
             SELECT head.id, e.ord, e.event \
-            FROM head, unnest($6::jsonb[]) WITH ORDINALITY AS e(event, ord)) \
+            FROM head, unnest($5::jsonb[]) WITH ORDINALITY AS e(event, ord)) \
         SELECT count(*) FROM head";
     /// Appends events after version `$2` and moves the head, or aborts the
     /// transaction with a serialization failure if the head is not at `$2`.
     save_session => "WITH head AS ( \
             UPDATE sessions SET version = $3::bigint, status = $4::text, \
-                next_deadline = $5::timestamptz, \
-                snapshot_version = CASE WHEN $6::jsonb IS NULL THEN snapshot_version ELSE $3::bigint END, \
-                snapshot = COALESCE($6::jsonb, snapshot) \
+                next_deadline = $5::timestamptz \
             WHERE id = $1::uuid AND version = $2::bigint \
             RETURNING id), \
         log AS ( \
             INSERT INTO session_events (session_id, seq, event) \
             SELECT head.id, $2::bigint + e.ord, e.event \
-            FROM head, unnest($7::jsonb[]) WITH ORDINALITY AS e(event, ord)) \
+            FROM head, unnest($6::jsonb[]) WITH ORDINALITY AS e(event, ord)) \
         SELECT patungan_expect((SELECT count(*) FROM head), 1, '40001', \
             'session ' || $1::uuid::text || ' is not at version ' || $2::bigint::text)";
+    /// Stores a snapshot unless a newer one is stored already.
+    save_snapshot => "INSERT INTO session_snapshots (session_id, version, snapshot) \
+        VALUES ($1::uuid, $2::bigint, $3::json) \
+        ON CONFLICT (session_id) DO UPDATE \
+        SET version = EXCLUDED.version, snapshot = EXCLUDED.snapshot \
+        WHERE session_snapshots.version < EXCLUDED.version";
     /// `$1` account ids: the existing ones, locked in ascending id order.
     lock_accounts => format!(
         "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE"

@@ -1,5 +1,7 @@
 //! [`PostgresStore`]: the engine's store port on PostgreSQL.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use patungan_core::ledger::{Account, TransferRecord};
@@ -15,6 +17,7 @@ use crate::error::{store_error, ConnectError};
 use crate::options::PostgresOptions;
 use crate::pipeline::{in_order, Step};
 use crate::pool::{self, Pool};
+use crate::snapshots::Snapshots;
 use crate::tx::PgTx;
 
 /// The PostgreSQL [`Store`]. Cheap to clone: clones share the connection pool, and
@@ -22,6 +25,7 @@ use crate::tx::PgTx;
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pool: Pool,
+    snapshots: Arc<Snapshots>,
     schema: Option<String>,
 }
 
@@ -41,10 +45,19 @@ impl PostgresStore {
             .await
             .map_err(|e| ConnectError::Unavailable(e.to_string()))?;
         crate::migrate::run(&client, schema.as_deref()).await?;
+        let pool = Pool::new(config, options.max_connections_value());
         Ok(PostgresStore {
-            pool: Pool::new(config, options.max_connections_value()),
+            snapshots: Arc::new(Snapshots::new(pool.clone())),
+            pool,
             schema,
         })
+    }
+
+    /// Waits until every session snapshot of a committed transaction is stored.
+    /// Snapshots are written in the background after commit (see the crate docs);
+    /// call this before shutting down, or in tests that read them back.
+    pub async fn flush_snapshots(&self) {
+        self.snapshots.flush().await;
     }
 
     /// The schema this store keeps its tables in, if not the default search path.
@@ -73,7 +86,8 @@ fn limit(limit: usize) -> i64 {
 #[async_trait]
 impl Store for PostgresStore {
     async fn begin(&self) -> Result<Box<dyn StoreTx>, StoreError> {
-        Ok(Box::new(PgTx::new(self.pool.get().await?)?))
+        let conn = self.pool.get().await?;
+        Ok(Box::new(PgTx::new(conn, Arc::clone(&self.snapshots))?))
     }
 
     async fn due_sessions(

@@ -24,11 +24,12 @@ use uuid::Uuid;
 
 use crate::codec::{
     self, attempts, ceil_micros, from_name, get, name_of, outbox_state, to_i64, to_u64,
-    AccountBatch, BalanceBatch, JsonText, Jsonb, OutboxBatch, Param, StatusBatch, TransferBatch,
+    AccountBatch, BalanceBatch, Jsonb, OutboxBatch, Param, StatusBatch, TransferBatch,
 };
 use crate::error::{corrupt, store_error};
 use crate::pipeline::{in_order, Step};
 use crate::pool::PooledConn;
+use crate::snapshots::Snapshots;
 use crate::statements::Statements;
 
 /// A statement and its parameters, waiting to be sent.
@@ -73,10 +74,13 @@ pub(crate) struct PgTx {
     accounts: HashSet<AccountId>,
     /// Records this transaction read and found missing: written with a plain INSERT.
     absent: HashSet<(RecordKind, String)>,
+    /// Snapshots to store once the transaction has committed.
+    taken: Vec<(SessionId, u64, Session)>,
+    writer: Arc<Snapshots>,
 }
 
 impl PgTx {
-    pub(crate) fn new(conn: PooledConn) -> Result<Self, StoreError> {
+    pub(crate) fn new(conn: PooledConn, writer: Arc<Snapshots>) -> Result<Self, StoreError> {
         let statements = Arc::clone(&conn.conn()?.statements);
         Ok(PgTx {
             conn: Some(conn),
@@ -86,6 +90,8 @@ impl PgTx {
             poisoned: None,
             accounts: HashSet::new(),
             absent: HashSet::new(),
+            taken: Vec::new(),
+            writer,
         })
     }
 
@@ -257,13 +263,13 @@ impl StoreTx for PgTx {
         for row in &rows {
             let is_snapshot: bool = get(row, 0, "session log")?;
             let seq: i64 = get(row, 1, "session log")?;
-            let body: JsonText<'_> = get(row, 2, "session log")?;
+            let body: &str = get(row, 2, "session log")?;
             if is_snapshot {
-                let session: Session = serde_json::from_slice(body.0)
+                let session: Session = serde_json::from_str(body)
                     .map_err(|e| corrupt(format_args!("session {id} snapshot"), e))?;
                 snapshot = Some((to_u64(seq, "snapshot version")?, session));
             } else {
-                let event: Event = serde_json::from_slice(body.0)
+                let event: Event = serde_json::from_str(body)
                     .map_err(|e| corrupt(format_args!("session {id} event {seq}"), e))?;
                 events.push(event);
             }
@@ -277,37 +283,24 @@ impl StoreTx for PgTx {
             .iter()
             .map(|e| Jsonb::encode(e, "session event"))
             .collect::<Result<Vec<_>, _>>()?;
-        let snapshot = write
-            .snapshot
-            .as_ref()
-            .map(|s| Jsonb::encode(s, "session snapshot"))
-            .transpose()?;
+        if let Some(snapshot) = &write.snapshot {
+            self.taken
+                .push((write.id, write.new_version(), snapshot.clone()));
+        }
         let id: Param = Box::new(*write.id.as_uuid());
         let new_version = version_param(write.new_version(), "session version")?;
         let status: Param = Box::new(status_name(write.status)?);
         let deadline: Param = Box::new(write.next_deadline.map(ceil_micros));
-        let snapshot: Param = Box::new(snapshot);
         let events: Param = Box::new(events);
         if write.expected_version == 0 {
             let stmt = self.statements.create_session.clone();
-            self.queue(
-                &stmt,
-                vec![id, new_version, status, deadline, snapshot, events],
-            )
+            self.queue(&stmt, vec![id, new_version, status, deadline, events])
         } else {
             let expected = version_param(write.expected_version, "session version")?;
             let stmt = self.statements.save_session.clone();
             self.queue(
                 &stmt,
-                vec![
-                    id,
-                    expected,
-                    new_version,
-                    status,
-                    deadline,
-                    snapshot,
-                    events,
-                ],
+                vec![id, expected, new_version, status, deadline, events],
             )
         }
     }
@@ -481,6 +474,10 @@ impl StoreTx for PgTx {
     }
 
     async fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
-        self.round(Finish::Commit).await.map(drop)
+        self.round(Finish::Commit).await?;
+        for (id, version, session) in std::mem::take(&mut self.taken) {
+            self.writer.submit(id, version, session);
+        }
+        Ok(())
     }
 }

@@ -177,7 +177,15 @@ async fn a_dropped_transaction_writes_nothing_and_holds_no_lock() {
     assert_eq!(tx.record(RecordKind::Stock, "p").await.unwrap(), None);
     assert!(tx.inbox_insert("k", at(1, 0)).await.unwrap());
     drop(tx);
-    for table in ["records", "outbox", "inbox", "accounts", "transfers"] {
+    store.flush_snapshots().await;
+    for table in [
+        "records",
+        "outbox",
+        "inbox",
+        "accounts",
+        "transfers",
+        "session_snapshots",
+    ] {
         assert_eq!(
             db.count(&format!("SELECT count(*) FROM {table}")).await,
             0,
@@ -392,6 +400,8 @@ async fn sessions_load_exactly_as_from_the_memory_store() {
             tx.save_session(&write).await.unwrap();
             tx.commit().await.unwrap();
         }
+        // Snapshots are stored after commit, in the background.
+        store.flush_snapshots().await;
     }
     let after: Vec<Option<u64>> = [None]
         .into_iter()

@@ -157,6 +157,7 @@ impl World {
 
     /// Drops the test's schema.
     pub async fn finish(self) {
+        self.store.flush_snapshots().await;
         self.db.drop_schema().await;
     }
 }

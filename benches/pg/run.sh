@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# PostgreSQL store throughput next to pgbench, on the server DATABASE_URL names.
+# Starts nothing: run `eval "$(./scripts/pg.sh start)"` first (or point
+# DATABASE_URL at any PostgreSQL you may create a database and a schema on).
+#
+#   benches/pg/run.sh                  # 20 s per measurement
+#   PG_BENCH_SECONDS=5 benches/pg/run.sh
+#
+# Measures, one after the other on the same server:
+#   1. pgbench -i -s 1, then pgbench -b tpcb-like -s 1 -c 32 -j 2 -T $seconds (TPS);
+#   2. hot-session joins/s: 32 clients join one session, each join a whole engine
+#      operation committed to PostgreSQL (target: ≥ 1.0 × pgbench TPS);
+#   3. ledger transfers/s through the adapter, 1 000 transfers per transaction
+#      (target: ≥ 3 × pgbench TPS).
+# and prints each figure, the ratios, and the machine and server settings.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+seconds=${PG_BENCH_SECONDS:-20}
+: "${DATABASE_URL:?DATABASE_URL is not set (eval \"\$(./scripts/pg.sh start)\" starts a server)}"
+
+pgbench=$(command -v pgbench || ls -d /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | sort -V | tail -n 1 || true)
+psql=$(command -v psql || ls -d /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$pgbench" ] || [ -z "$psql" ]; then
+  echo "pgbench and psql are needed (Debian: apt-get install postgresql-client)" >&2
+  exit 2
+fi
+
+# pgbench gets a database of its own on the same server.
+base=${DATABASE_URL%%\?*}
+bench_db=patungan_pgbench
+bench_url="${base%/*}/$bench_db"
+
+echo "== building the bench binary (release)"
+(cd "$root" && cargo build --release --quiet -p patungan-postgres --example pg_bench)
+bin="${CARGO_TARGET_DIR:-$root/target}/release/examples/pg_bench"
+
+echo "== machine and server"
+echo "cpus: $(nproc) × $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+echo "memory: $(free -g | awk '/Mem:/ {print $2}') GiB"
+"$psql" -X -qAt "$DATABASE_URL" -c "SELECT version()"
+"$psql" -X -qAt "$DATABASE_URL" -F ' = ' -c "SELECT name, setting FROM pg_settings
+  WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers',
+                 'max_connections', 'wal_level') ORDER BY name"
+
+echo "== pgbench tpcb-like, scale 1, 32 clients, 2 threads, ${seconds} s"
+PGOPTIONS="-c client_min_messages=warning" "$psql" -X -q "$DATABASE_URL" -c "DROP DATABASE IF EXISTS $bench_db" -c "CREATE DATABASE $bench_db"
+"$pgbench" -q -i -s 1 "$bench_url" >/dev/null 2>&1
+pgbench_out=$("$pgbench" -b tpcb-like -s 1 -c 32 -j 2 -T "$seconds" "$bench_url" 2>&1)
+tps=$(echo "$pgbench_out" | awk '/^tps = / {print $3; exit}')
+echo "$pgbench_out" | grep -E 'latency average|^tps'
+"$psql" -X -q "$DATABASE_URL" -c "DROP DATABASE IF EXISTS $bench_db"
+
+field() { echo "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k {print $2}'; }
+
+echo "== hot-session joins, 32 clients, one engine, ${seconds} s (engine default: snapshot every 512 events)"
+joins_out=$("$bin" joins --clients 32 --seconds "$seconds")
+echo "$joins_out"
+joins=$(field "$joins_out" rate)
+
+echo "== hot-session joins, 32 clients, one engine, ${seconds} s, no periodic snapshot"
+joins_nosnap_out=$("$bin" joins --clients 32 --seconds "$seconds" --snapshot-every 1000000000)
+echo "$joins_nosnap_out"
+joins_nosnap=$(field "$joins_nosnap_out" rate)
+
+echo "== hot-session joins, 32 clients over 4 engine instances (4 pools), ${seconds} s"
+joins_multi_out=$("$bin" joins --clients 32 --engines 4 --seconds "$seconds")
+echo "$joins_multi_out"
+joins_multi=$(field "$joins_multi_out" rate)
+
+echo "== ledger transfers, 4 clients, 1000 transfers per transaction, ${seconds} s"
+ledger_out=$("$bin" ledger --clients 4 --batch 1000 --seconds "$seconds")
+echo "$ledger_out"
+transfers=$(field "$ledger_out" rate)
+
+echo "== summary"
+awk -v tps="$tps" -v j="$joins" -v jn="$joins_nosnap" -v jm="$joins_multi" -v t="$transfers" 'BEGIN {
+  printf "pgbench tpcb-like TPS:                   %10.1f\n", tps
+  printf "hot-session joins/s (engine defaults):   %10.1f   ratio %.2f (target >= 1.0)\n", j, j / tps
+  printf "hot-session joins/s (no periodic snap):  %10.1f   ratio %.2f\n", jn, jn / tps
+  printf "hot-session joins/s (4 engine instances):%10.1f   ratio %.2f\n", jm, jm / tps
+  printf "ledger transfers/s (1000 per tx):        %10.1f   ratio %.2f (target >= 3.0)\n", t, t / tps
+}'
