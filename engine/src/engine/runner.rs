@@ -6,6 +6,7 @@
 //! provider performs it once.
 
 use chrono::{DateTime, Utc};
+use patungan_core::session::ParticipantStatus;
 use tracing::{debug, warn};
 
 use super::records::{self, InvoiceRecord, RefundRecord, RefundStatus};
@@ -31,6 +32,9 @@ enum Performed {
     Expired,
     Refund(crate::ports::RefundAccepted),
     Payouts,
+    /// Not performed: no longer wanted (an invoice for a participant who is no
+    /// longer waiting to pay).
+    Skipped,
 }
 
 impl Engine {
@@ -39,7 +43,11 @@ impl Engine {
         let mut report = RunReport::default();
         let due = self.store.due_outbox(now, self.config.runner_batch).await?;
         for entry in due {
-            let result = self.perform(&entry.task).await;
+            let result = if self.still_wanted(&entry.task).await? {
+                self.perform(&entry.task).await
+            } else {
+                Ok(Performed::Skipped)
+            };
             let mut invoice_failed = None;
             let mut tx = self.store.begin().await?;
             let Some(current) = tx.outbox_entry(entry.id).await? else {
@@ -112,6 +120,24 @@ impl Engine {
             }
         }
         Ok(report)
+    }
+
+    /// Whether a task still needs doing. An invoice is created only while its
+    /// participant waits to pay: once the participant left or the session settled,
+    /// the invoice's expiry may already have run (finding no invoice), and creating
+    /// it now would leave it payable for nobody.
+    async fn still_wanted(&self, task: &Task) -> Result<bool, EngineError> {
+        match task {
+            Task::CreateInvoice {
+                session,
+                participant,
+                ..
+            } => Ok(self
+                .participant(*session, *participant)
+                .await?
+                .is_some_and(|p| p.status == ParticipantStatus::Pending)),
+            _ => Ok(true),
+        }
     }
 
     async fn perform(&self, task: &Task) -> Result<Performed, PortError> {
