@@ -445,6 +445,15 @@ impl Sim {
                 }
             }
         }
+        let (asked, created) = self.world.gateway.expired_before_created();
+        for _ in 0..asked {
+            self.stats
+                .saw("invoice expiry asked before the invoice existed");
+        }
+        for _ in 0..created {
+            self.stats
+                .saw("invoice created after its expiry failed (left payable)");
+        }
         for w in books.withdrawals.iter() {
             if w.attempts().len() > 1 {
                 self.stats.saw("withdrawal re-queued");

@@ -27,6 +27,7 @@ pub struct GatewayRefund {
 pub struct SimGateway {
     inner: MemoryGateway,
     refunds: Mutex<BTreeMap<String, GatewayRefund>>,
+    expired_unknown: Mutex<BTreeMap<PaymentId, bool>>,
 }
 
 impl SimGateway {
@@ -35,6 +36,7 @@ impl SimGateway {
         SimGateway {
             inner: MemoryGateway::new(faults),
             refunds: Mutex::new(BTreeMap::new()),
+            expired_unknown: Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -71,6 +73,16 @@ impl SimGateway {
             .collect()
     }
 
+    /// Invoices the engine asked to expire before they existed: `(asked, created
+    /// afterwards)` counts.
+    pub fn expired_before_created(&self) -> (usize, usize) {
+        let map = self
+            .expired_unknown
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        (map.len(), map.values().filter(|created| **created).count())
+    }
+
     /// Decides a pending refund; returns the webhook (`None` if it is not pending).
     pub fn resolve_refund(&self, reference: &str, succeed: bool) -> Option<RefundNotification> {
         let mut table = self.table();
@@ -99,7 +111,17 @@ impl SimGateway {
 #[async_trait]
 impl PaymentGateway for SimGateway {
     async fn create_invoice(&self, request: &InvoiceRequest) -> Result<Invoice, PortError> {
-        self.inner.create_invoice(request).await
+        let result = self.inner.create_invoice(request).await;
+        if self.inner.invoice(request.payment_id).is_some() {
+            let mut map = self
+                .expired_unknown
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if let Some(created) = map.get_mut(&request.payment_id) {
+                *created = true;
+            }
+        }
+        result
     }
 
     async fn expire_invoice(
@@ -107,9 +129,21 @@ impl PaymentGateway for SimGateway {
         payment_id: PaymentId,
         provider_invoice_id: Option<&str>,
     ) -> Result<(), PortError> {
-        self.inner
+        let result = self
+            .inner
             .expire_invoice(payment_id, provider_invoice_id)
-            .await
+            .await;
+        if result
+            .as_ref()
+            .is_err_and(|e| e.code == "INVOICE_NOT_FOUND_ERROR")
+        {
+            self.expired_unknown
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry(payment_id)
+                .or_insert(false);
+        }
+        result
     }
 
     async fn refund(&self, request: &RefundRequest) -> Result<RefundAccepted, PortError> {

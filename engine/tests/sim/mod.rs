@@ -147,7 +147,15 @@ pub fn run_seeds(seeds: &[u64], options: Options, threads: usize) -> (Vec<Passed
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    vec![Err(Failure {
+                        seed: u64::MAX,
+                        message: "a simulation thread died; some seeds did not run".to_owned(),
+                        trace: Vec::new(),
+                    })]
+                })
+            })
             .collect()
     });
     let (mut passed, mut failed) = (Vec::new(), Vec::new());
