@@ -1,5 +1,6 @@
 // Builds the native addon with the napi CLI and generates index.d.ts from the Rust
-// sources (napi's type generation), prefixed with the error classes of errors.js.
+// sources (napi's type generation), prefixed with the error classes of errors.js
+// (dts-header.d.ts) and the record types (records.d.ts, from tools/records-dts.py).
 // Usage: node build.mjs [--release] [--target-dir DIR]   (offline once `npm ci` ran)
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -20,7 +21,7 @@ execFileSync(
     '--dts',
     'index.d.ts',
     '--dts-header',
-    readFileSync(join(here, 'dts-header.d.ts'), 'utf8'),
+    readFileSync(join(here, 'dts-header.d.ts'), 'utf8') + readFileSync(join(here, 'records.d.ts'), 'utf8'),
     ...args,
   ],
   { cwd: here, stdio: 'inherit' },

@@ -17,5 +17,26 @@ export declare class TierError extends PatunganError {}
 export declare class BotPolicyError extends PatunganError {}
 /** A join's cost breakdown was refused (`cost.*`). */
 export declare class CostError extends PatunganError {}
+/** A grosir bundle is invalid or an availability or plan question was refused (`grosir.*`). */
+export declare class GrosirError extends PatunganError {}
+/** A session input (or a replayed event) was refused; the session is unchanged (`session.*`). */
+export declare class SessionError extends PatunganError {}
+/** A session configuration is invalid (`session_config.*`). */
+export declare class SessionConfigError extends SessionError {}
+/** The ledger refused an account or transfer; the ledger is unchanged (`ledger.*`). */
+export declare class LedgerError extends PatunganError {}
+/** A posting recipe's input could not be built (`recipe.*`). */
+export declare class RecipeError extends LedgerError {}
+/** A wallet credit or debit was refused (`wallet.*`). */
+export declare class WalletError extends PatunganError {}
+/** A withdrawal operation was refused (`withdrawal.*`). */
+export declare class WithdrawalError extends WalletError {}
+/** A withdrawal schedule is invalid (`schedule.*`). */
+export declare class ScheduleError extends PatunganError {}
+/** An instant argument: a `Date` or an RFC 3339 string with an offset. */
+export type Instant = Date | string
+/** Lists of drained events and effects are iterable. */
+export declare interface EventList { [Symbol.iterator](): IterableIterator<Event> }
+export declare interface EffectList { [Symbol.iterator](): IterableIterator<Effect> }
 /** Re-types a native error as its PatunganError subclass (used by index.js). */
 export declare function fromNative(err: unknown): unknown

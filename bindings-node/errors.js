@@ -20,6 +20,14 @@ class MoqError extends PatunganError {}
 class TierError extends PatunganError {}
 class BotPolicyError extends PatunganError {}
 class CostError extends PatunganError {}
+class GrosirError extends PatunganError {}
+class SessionError extends PatunganError {}
+class SessionConfigError extends SessionError {}
+class LedgerError extends PatunganError {}
+class RecipeError extends LedgerError {}
+class WalletError extends PatunganError {}
+class WithdrawalError extends WalletError {}
+class ScheduleError extends PatunganError {}
 
 const BY_PREFIX = {
   money: MoneyError,
@@ -27,6 +35,14 @@ const BY_PREFIX = {
   tier: TierError,
   bot: BotPolicyError,
   cost: CostError,
+  grosir: GrosirError,
+  session: SessionError,
+  session_config: SessionConfigError,
+  ledger: LedgerError,
+  recipe: RecipeError,
+  wallet: WalletError,
+  withdrawal: WithdrawalError,
+  schedule: ScheduleError,
 }
 
 /** The PatunganError for a native error with a core code; anything else unchanged. */
@@ -49,5 +65,13 @@ module.exports = {
   TierError,
   BotPolicyError,
   CostError,
+  GrosirError,
+  SessionError,
+  SessionConfigError,
+  LedgerError,
+  RecipeError,
+  WalletError,
+  WithdrawalError,
+  ScheduleError,
   fromNative,
 }

@@ -59,6 +59,14 @@ for (const [name, value] of Object.entries(native)) {
   native[name] = /^[A-Z]/.test(name) ? wrapClass(value) : wrapFunction(value)
 }
 
+// Drained event and effect lists iterate lazily (each item is built when reached).
+for (const List of [native.EventList, native.EffectList]) {
+  List.prototype[Symbol.iterator] = function* iterate() {
+    const n = this.length
+    for (let i = 0; i < n; i++) yield this.at(i)
+  }
+}
+
 module.exports = require('./native.js')
 module.exports.PatunganError = errors.PatunganError
 module.exports.MoneyError = errors.MoneyError
@@ -66,4 +74,12 @@ module.exports.MoqError = errors.MoqError
 module.exports.TierError = errors.TierError
 module.exports.BotPolicyError = errors.BotPolicyError
 module.exports.CostError = errors.CostError
+module.exports.GrosirError = errors.GrosirError
+module.exports.SessionError = errors.SessionError
+module.exports.SessionConfigError = errors.SessionConfigError
+module.exports.LedgerError = errors.LedgerError
+module.exports.RecipeError = errors.RecipeError
+module.exports.WalletError = errors.WalletError
+module.exports.WithdrawalError = errors.WithdrawalError
+module.exports.ScheduleError = errors.ScheduleError
 module.exports.fromNative = errors.fromNative

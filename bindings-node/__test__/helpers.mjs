@@ -53,3 +53,54 @@ export function costJson(c) {
     total: moneyJson(c.total),
   }
 }
+
+// ---------------------------------------------------------------- parity dump
+// Each vector runner records what the binding computed per case or step; with
+// PATUNGAN_PARITY_OUT set, each test file writes $PATUNGAN_PARITY_OUT/node-<name>.json
+// at exit, and bindings-python/tests/parity.py compares them with the other bindings.
+import { mkdirSync, writeFileSync } from 'node:fs'
+
+const parity = {}
+let parityName = null
+
+/** Remembers what the binding computed for one vector case or step. */
+export function record(key, value) {
+  if (key in parity) throw new Error(`duplicate parity key ${key}`)
+  parity[key] = value
+}
+
+/** Names this test file's parity dump and writes it when the process exits. */
+export function parityFile(name) {
+  parityName = name
+}
+
+process.on('exit', () => {
+  const out = process.env.PATUNGAN_PARITY_OUT
+  if (out && parityName) {
+    mkdirSync(out, { recursive: true })
+    writeFileSync(join(out, `node-${parityName}.json`), JSON.stringify(parity))
+  }
+})
+
+/** `expected` is a subset of `actual` (the Rust runners' rule). */
+export function subset(expected, actual, path = '$') {
+  if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) throw new Error(`${path}: expected an object, got ${JSON.stringify(actual)}`)
+    for (const [k, v] of Object.entries(expected)) {
+      if (!(k in actual)) throw new Error(`${path}.${k}: missing in ${JSON.stringify(actual)}`)
+      subset(v, actual[k], `${path}.${k}`)
+    }
+  } else if (Array.isArray(expected)) {
+    if (!Array.isArray(actual) || actual.length !== expected.length) throw new Error(`${path}: expected ${expected.length} items, got ${JSON.stringify(actual)}`)
+    expected.forEach((e, i) => subset(e, actual[i], `${path}[${i}]`))
+  } else if (expected !== actual) {
+    throw new Error(`${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`)
+  }
+}
+
+/** A Date as the core writes instants (RFC 3339 UTC, `Z`, milliseconds only if any). */
+export function instant(d) {
+  if (d === null) return null
+  const iso = d.toISOString()
+  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso
+}

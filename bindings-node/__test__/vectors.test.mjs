@@ -5,12 +5,14 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 
 import { BotPolicy, PatunganError, TierLadder, costBreakdown, money } from '../index.js'
-import { costJson, loadCases, moneyJson, previewJson } from './helpers.mjs'
+import { costJson, loadCases, moneyJson, parityFile, previewJson, record } from './helpers.mjs'
+
+parityFile('pricing')
 
 const m = (v) => money(v.amount, v.currency)
 const ladder = (v) => new TierLadder(m(v.group_price), v.rungs.map((r) => ({ thresholdBp: r.threshold, unitPrice: m(r.unit_price) })))
 
-function check(c, run, subset = false) {
+function check(c, run, key, subset = false) {
   if ('error' in c) {
     assert.throws(run, (err) => {
       assert.ok(err instanceof PatunganError, `${err}`)
@@ -18,9 +20,11 @@ function check(c, run, subset = false) {
       assert.ok(err.message.length > 0)
       return true
     })
+    record(key, { error: c.error })
     return
   }
   const actual = run()
+  record(key, actual)
   if (subset) {
     for (const [key, want] of Object.entries(c.expect)) assert.deepStrictEqual(actual[key], want, key)
   } else {
@@ -32,9 +36,9 @@ describe('tier.json', () => {
   for (const c of loadCases('tier.json')) {
     test(c.name, () => {
       if (c.op === 'preview') {
-        check(c, () => previewJson(ladder(c.ladder).preview(c.moq, c.filled, c.extra)), true)
+        check(c, () => previewJson(ladder(c.ladder).preview(c.moq, c.filled, c.extra)), `tier.json#${c.name}`, true)
       } else if (c.op === 'cashback') {
-        check(c, () => moneyJson(ladder(c.ladder).cashback(c.moq, c.filled, c.quantity)))
+        check(c, () => moneyJson(ladder(c.ladder).cashback(c.moq, c.filled, c.quantity)), `tier.json#${c.name}`)
       } else {
         assert.fail(`unknown op ${c.op}`)
       }
@@ -52,6 +56,7 @@ describe('bot.json', () => {
           c.paid_real,
           c.existing_bot,
         ),
+        `bot.json#${c.name}`,
       )
     })
   }
@@ -75,7 +80,7 @@ describe('cost.json', () => {
             gatewayFeeRateBp: i.gateway_fee_rate,
           }),
         )
-      })
+      }, `cost.json#${c.name}`)
     })
   }
 })

@@ -51,6 +51,12 @@ core_error!(
     patungan_core::TierError,
     patungan_core::BotPolicyError,
     patungan_core::CostError,
+    patungan_core::GrosirError,
+    patungan_core::SessionError,
+    patungan_core::LedgerError,
+    patungan_core::ledger::RecipeError,
+    patungan_core::WalletError,
+    patungan_core::wallet::ScheduleError,
 );
 
 /// Converts a core error into the error thrown to JS.

@@ -9,7 +9,9 @@
 //! - money crosses as `{ amount: string, currency: string }` ([`money::Money`]),
 //!   amounts being exact decimal strings;
 //! - quantities and basis points are JS numbers, checked to be safe integers
-//!   ([`numbers`]); ids will be UUID strings;
+//!   ([`numbers`]); ids are UUID strings ([`ids`]);
+//! - records (events, effects, availability, accounts …) are plain objects in the
+//!   core's JSON form, typed in `index.d.ts` ([`json`]);
 //! - instants are `Date`s or RFC 3339 strings in, `Date`s out ([`time`]);
 //! - a core error is thrown as an `Error` whose `code` is the core's stable code
 //!   ([`errors::CoreError`]); `index.js` gives it the right subclass.
@@ -17,7 +19,13 @@
 pub mod bot;
 pub mod cost;
 pub mod errors;
+pub mod grosir;
+pub mod ids;
+pub mod json;
+pub mod ledger;
 pub mod money;
 pub mod numbers;
+pub mod session;
 pub mod tier;
 pub mod time;
+pub mod wallet;

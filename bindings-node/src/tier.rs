@@ -78,6 +78,12 @@ pub struct Preview {
     inner: core::Preview,
 }
 
+impl From<core::Preview> for Preview {
+    fn from(inner: core::Preview) -> Self {
+        Preview { inner }
+    }
+}
+
 #[napi]
 impl Preview {
     /// The session's MOQ.

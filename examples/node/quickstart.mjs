@@ -39,3 +39,36 @@ try {
   if (!(e instanceof MoneyError)) throw e
   console.log(`Refused: [${e.code}] ${e.message}`)
 }
+
+// A whole session: three shoppers join and pay, the bot check, settlement at the end.
+// Records (config, requests, events, effects) are plain objects in the core's JSON form.
+const { GrosirConfig, Session } = require('../../bindings-node/index.js')
+const S = '00000000-0000-0000-0000-000000000001'
+const M = '00000000-0000-0000-0000-000000000002'
+const id = (n) => `00000000-0000-0000-0001-${String(n).padStart(12, '0')}`
+const bundle = new GrosirConfig([{ variant: S, units_per_bundle: 2, tolerance: 20 }, { variant: M, units_per_bundle: 5, tolerance: 50 }])
+const start = new Date('2025-01-01T01:00:00Z')
+const session = Session.create(id(1), {
+  product: id(2),
+  moq: MOQ,
+  ladder: JSON.parse(ladder.toJson()),
+  start,
+  end: new Date('2025-01-01T17:00:00Z'), // midnight in Jakarta
+  bulk_shipping_cost: idr(500000),
+  grosir: { bundle: JSON.parse(bundle.toJson()), factory_unit_cost: idr(60000) },
+}, start)
+for (const [n, quantity, variant] of [[10, 20, M], [11, 10, S], [12, 25, M]]) {
+  const receipt = session.join({ participant: id(n), user: id(n + 100), payment: id(n + 200), quantity, expected_unit_price: ladder.groupPrice, courier_price: idr(15000), variant }, start)
+  session.paymentConfirmed(receipt.payment, receipt.cost.total, start)
+}
+session.drainEffects() // invoices and notifications, performed by the host
+console.log(`Session: ${session.paidRealQuantity} units paid; ${session.availability(M).available} more M available`)
+for (let deadline = session.pollTimeout(); deadline; deadline = session.pollTimeout()) {
+  session.handleTimeout(deadline, [{ variant: S, units: 50 }, { variant: M, units: 100 }])
+}
+console.log(`Settled: ${session.status}, final fill ${session.preview().fillBp / 100}%`)
+for (const effect of session.drainEffects()) {
+  if (effect.type === 'create_order') console.log(`  order for ${effect.quantity} units at ${fmt(effect.final_unit_price)}, cashback ${fmt(effect.cashback)}`)
+  else if (effect.type === 'credit_cashback') console.log(`  credit ${fmt(effect.amount)} to wallet of ${effect.user}`)
+  else console.log(`  effect: ${effect.type}`)
+}

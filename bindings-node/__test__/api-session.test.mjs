@@ -1,0 +1,110 @@
+// The Node surface of sessions, ledger and wallets: plain records, lazy lists,
+// Date or ISO instants (also inside records), error classes by code prefix.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+
+import * as p from '../index.js'
+
+const idr = (n) => p.money(String(n), 'IDR')
+const S = '00000000-0000-0000-0000-000000000001'
+const M = '00000000-0000-0000-0000-000000000002'
+const uuid = (n) => `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`
+const ladder = p.TierLadder.withDefaultThresholds(idr(200000), [idr(180000), idr(165000), idr(155000), idr(150000)])
+const bundle = new p.GrosirConfig([{ variant: S, units_per_bundle: 2, tolerance: 20 }, { variant: M, units_per_bundle: 5, tolerance: 50 }])
+const config = (extra = {}) => ({
+  product: uuid(9),
+  moq: 100,
+  ladder: JSON.parse(ladder.toJson()),
+  start: new Date('2025-01-01T01:00:00Z'), // a Date inside a record becomes its ISO string
+  end: '2025-01-01T17:00:00Z',
+  bulk_shipping_cost: idr(500000),
+  grosir: { bundle: JSON.parse(bundle.toJson()), factory_unit_cost: idr(60000) },
+  ...extra,
+})
+const join = (n, quantity, variant = M) => ({ participant: uuid(100 + n), user: uuid(200 + n), payment: uuid(300 + n), quantity, expected_unit_price: idr(200000), courier_price: idr(15000), variant })
+
+test('a session runs with plain records and lazy lists', () => {
+  const s = p.Session.create(uuid(7), config(), new Date('2025-01-01T01:00:00Z'))
+  const created = s.drainEvents()
+  assert.equal(created.length, 1)
+  assert.equal(created.at(-1).type, 'created')
+  assert.equal(created.at(0).config.start, '2025-01-01T01:00:00Z')
+  assert.throws(() => created.at(1), { code: 'InvalidArg' })
+  const receipt = s.join(join(1, 20), '2025-01-01T02:00:00Z')
+  assert.deepStrictEqual(receipt.cost.total, idr(4235000))
+  assert.equal(receipt.invoice_expires_at, '2025-01-01T17:00:00Z')
+  const [invoice, notice] = [...s.drainEffects()]
+  assert.equal(invoice.type, 'create_invoice')
+  assert.equal(invoice.amount.amount, '4235000')
+  assert.equal(notice, undefined)
+  assert.equal(s.pollEvent().type, 'joined')
+  assert.equal(s.pollEvent(), null)
+  assert.equal(s.paymentConfirmed(receipt.payment, receipt.cost.total, new Date('2025-01-01T02:00:00Z')), 'applied')
+  assert.equal(s.paymentConfirmed(receipt.payment, receipt.cost.total, new Date('2025-01-01T02:00:00Z')), 'unchanged')
+  assert.equal(s.availability(M).available, 30)
+  assert.equal(s.preview(5).projectedFillBp, 2500)
+  const check = s.pollTimeout()
+  assert.ok(check instanceof Date)
+  assert.equal(check.toISOString(), '2025-01-01T16:50:00.000Z')
+  assert.equal(s.handleTimeout(check), 'applied')
+  assert.equal(s.handleTimeout('2025-01-01T17:00:00Z', [{ variant: M, units: 100 }]), 'applied')
+  assert.equal(s.status, 'confirmed')
+  const effects = s.drainEffects()
+  assert.ok(effects.kinds().includes('create_order'))
+  const order = [...effects].find((e) => e.type === 'create_order')
+  assert.deepStrictEqual(order.cashback, idr(400000))
+  assert.equal(JSON.parse(effects.toJson()).length, effects.length)
+})
+
+test('inputs in their JSON form, state round trip, replay', () => {
+  const s = p.Session.create(uuid(7), config(), '2025-01-01T01:00:00Z')
+  const input = { type: 'join', now: '2025-01-01T02:00:00Z', request: join(1, 5) }
+  assert.equal(s.handle(input), 'applied')
+  assert.equal(s.handle(JSON.stringify(input)), 'unchanged')
+  const text = s.toJson()
+  assert.equal(p.Session.fromJson(text).toJson(), text)
+  assert.equal(s.state().participants[0].status, 'pending')
+  assert.equal(s.participant(uuid(101)).quantity, 5)
+  const events = s.drainEvents()
+  assert.equal(p.Session.replayList(events).stateJson(), s.stateJson())
+  assert.equal(p.Session.replay(events.toArray()).stateJson(), s.stateJson())
+})
+
+test('refused inputs throw typed errors and change nothing', () => {
+  const s = p.Session.create(uuid(7), config(), '2025-01-01T01:00:00Z')
+  const before = s.toJson()
+  assert.throws(() => s.join(join(1, 0), '2025-01-01T02:00:00Z'), (e) => e instanceof p.SessionError && e.code === 'session.zero_quantity')
+  assert.throws(() => s.paymentFailed(uuid(1), '2025-01-01T02:00:00Z'), (e) => e instanceof p.SessionError && e.code === 'session.unknown_payment')
+  assert.throws(() => p.Session.create(uuid(8), config({ per_join_limit: 0 }), '2025-01-01T01:00:00Z'), (e) => e instanceof p.SessionConfigError && e instanceof p.SessionError)
+  assert.throws(() => s.handle({ type: 'fly' }), (e) => e instanceof p.PatunganError && e.code === 'json.invalid')
+  assert.throws(() => s.cancel('yesterday'), { code: 'InvalidArg' })
+  assert.throws(() => s.leave('not-a-uuid', new Date()), { code: 'InvalidArg' })
+  assert.equal(s.toJson(), before)
+})
+
+test('ledger, chart recipes, wallets, withdrawals and the schedule', () => {
+  const chart = new p.Chart('IDR')
+  const ledger = new p.Ledger()
+  const posting = chart.paymentReceived({ payment: uuid(1), session: uuid(2), amount: idr(1095000) })
+  assert.equal(posting.transfers[0].op.type, 'posted')
+  assert.deepStrictEqual(ledger.execute(posting), ['created'])
+  assert.deepStrictEqual(ledger.execute(posting), ['already_exists'])
+  assert.equal(chart.id({ session_escrow: uuid(2) }), chart.escrow(uuid(2)))
+  assert.equal(ledger.balances(chart.escrow(uuid(2))).credits_posted, '1095000')
+  assert.throws(() => ledger.apply([{ id: uuid(5), op: { type: 'posted', debit_account: chart.escrow(uuid(2)), credit_account: chart.wallet(uuid(3)), amount: idr(1) } }]), (e) => e instanceof p.LedgerError && e.code === 'ledger.unknown_account')
+  assert.equal(ledger.reconcile([uuid(2)]).clean, false)
+  assert.equal(p.Ledger.fromJson(ledger.toJson()).toJson(), ledger.toJson())
+  new p.Wallets('IDR').credit(ledger, { reference: uuid(9), user: uuid(3), amount: idr(500000), reason: 'deposit' })
+  const w = new p.Withdrawals('IDR')
+  assert.throws(() => w.request(ledger, { id: uuid(10), user: uuid(3), amount: idr(5000), destination: { bank_code: 'BCA', account_number: '1234567890', holder_name: 'Siti' }, requested_at: new Date('2025-01-06T08:00:00Z') }), (e) => e instanceof p.WithdrawalError && e instanceof p.WalletError && e.code === 'withdrawal.below_minimum')
+  assert.equal(w.request(ledger, { id: uuid(10), user: uuid(3), amount: idr(100000), destination: { bank_code: 'BCA', account_number: '1234567890', holder_name: 'Siti' }, requested_at: new Date('2025-01-06T08:00:00Z') }), 'created')
+  const [batch] = w.plan(new Date('2025-01-07T03:00:00Z'))
+  assert.equal(batch.key, 'wdb-20250107T030000Z-0')
+  assert.equal(w.applyResult(ledger, { item: batch.items[0].key, outcome: { status: 'completed' } }), 'completed')
+  assert.equal(new p.Wallets('IDR').balance(ledger, uuid(3)).posted.amount, '400000')
+  const sched = p.WithdrawalSchedule.defaultSchedule()
+  assert.deepStrictEqual([sched.weekdays, sched.localTime, sched.zone], [['Tue', 'Fri'], '10:00:00', 'Asia/Jakarta'])
+  assert.equal(sched.instantOn('2025-01-07').toISOString(), '2025-01-07T03:00:00.000Z')
+  assert.throws(() => new p.WithdrawalSchedule(['Tue'], '10:00', 'Mars/Base'), (e) => e instanceof p.ScheduleError && e.code === 'schedule.unknown_zone')
+  assert.equal(p.defaultWithdrawalPolicy().fee.amount, '2500')
+})
