@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Duration, Utc};
+
 use patungan_core::ledger::{ChartAccount, PendingStatus, RefundDestination, TransferCode};
 use patungan_core::session::{ParticipantStatus, Session, SessionStatus, Settlement};
 use patungan_core::wallet::{PayoutItemKey, WithdrawalStatus, Withdrawals};
@@ -397,6 +399,7 @@ impl Sim {
         if !self.outbox_idle().await? {
             return Err("effects are still waiting in the outbox".to_owned());
         }
+        check_settlements(&books)?;
         let (cashback, wallet_refunds) = self.check_participants(&books).await?;
         self.check_cashback_transfers(&books, &cashback)?;
         self.check_wallets(&books, &cashback, &wallet_refunds)?;
@@ -783,6 +786,115 @@ fn check_ledger(ledger: &Ledger) -> Check {
     for (currency, b) in ledger.totals() {
         if b.debits_pending != b.credits_pending || b.debits_posted != b.credits_posted {
             return Err(format!("the {currency} ledger is unbalanced: {b:?}"));
+        }
+    }
+    Ok(())
+}
+
+/// The first Asia/Jakarta midnight (17:00 UTC; no daylight saving) at or after `t`,
+/// or strictly after it.
+fn jakarta_midnight(t: DateTime<Utc>, strictly_after: bool) -> DateTime<Utc> {
+    let candidate = t
+        .date_naive()
+        .and_hms_opt(17, 0, 0)
+        .map(|n| n.and_utc())
+        .unwrap_or(t);
+    if candidate < t || (strictly_after && candidate == t) {
+        candidate + Duration::days(1)
+    } else {
+        candidate
+    }
+}
+
+/// Settlement arithmetic, recomputed from the session alone (DESIGN §3–§5): the fill,
+/// the final price and cashback, the bot top-up bound, success iff someone paid and
+/// the fill reached the threshold; and each renewal exists with the same terms over
+/// the next Jakarta day.
+fn check_settlements(books: &Books) -> Check {
+    let ids: BTreeMap<SessionId, &Session> = books.sessions.iter().map(|(i, s)| (*i, s)).collect();
+    for (id, session) in &books.sessions {
+        let state = session.state();
+        let config = state.config();
+        let moq = u128::from(config.moq.get());
+        let fill = |units: u64| (u128::from(units) * 10_000 / moq) as u32;
+        let threshold = config.success_threshold().get();
+        let target = (moq * u128::from(config.bot.target().get())).div_ceil(10_000) as u64;
+        match state.settlement() {
+            Some(Settlement::Succeeded(s)) => {
+                let fill_bp = fill(s.paid_real_quantity + s.bot_quantity);
+                let price = config
+                    .ladder
+                    .rungs()
+                    .iter()
+                    .filter(|r| r.threshold.get() <= fill_bp)
+                    .map(|r| r.unit_price)
+                    .next_back()
+                    .unwrap_or(config.group_price());
+                let cashback = config
+                    .group_price()
+                    .checked_sub(price)
+                    .map_err(|e| e.to_string())?;
+                let paid: u64 = state
+                    .participants()
+                    .iter()
+                    .filter(|p| p.status == ParticipantStatus::Paid)
+                    .map(|p| p.quantity)
+                    .sum();
+                let paid_ok =
+                    session.status() == SessionStatus::Cancelled || paid == s.paid_real_quantity;
+                if s.fill_bp.get() != fill_bp
+                    || s.final_unit_price != price
+                    || s.cashback_per_unit != cashback
+                    || fill_bp < threshold
+                    || s.paid_real_quantity == 0
+                    || !paid_ok
+                {
+                    return Err(format!(
+                        "session {id} succeeded with {s:?}; recomputed fill {fill_bp} bp, price {price}, paid {paid}, threshold {threshold}"
+                    ));
+                }
+                if s.bot_quantity > 0 && (!config.bot.enabled() || s.bot_quantity >= target) {
+                    return Err(format!(
+                        "session {id}: bot quantity {} (target {target}, enabled {})",
+                        s.bot_quantity,
+                        config.bot.enabled()
+                    ));
+                }
+            }
+            Some(Settlement::Failed(f)) => {
+                let fill_bp = fill(f.paid_real_quantity + f.bot_quantity);
+                if f.fill_bp.get() != fill_bp || (f.paid_real_quantity > 0 && fill_bp >= threshold)
+                {
+                    return Err(format!(
+                        "session {id} failed with {f:?}; recomputed fill {fill_bp} bp, threshold {threshold}"
+                    ));
+                }
+            }
+            None => {}
+        }
+        if let Some(renewal) = state.renewal() {
+            let start = jakarta_midnight(config.end, false);
+            let end = start + Duration::days(1);
+            let (start, end) = if end > renewal.at {
+                (start, end)
+            } else {
+                (renewal.at, jakarta_midnight(renewal.at, true))
+            };
+            if (renewal.start, renewal.end) != (start, end) {
+                return Err(format!(
+                    "session {id} ending {} renews for {}..{}, expected {start}..{end}",
+                    config.end, renewal.start, renewal.end
+                ));
+            }
+            let next = ids
+                .get(&patungan_engine::renewal_id(*id))
+                .ok_or_else(|| format!("session {id}: its renewal was not created"))?;
+            let mut expected = config.clone();
+            expected.start = start;
+            expected.end = end;
+            if *next.state().config() != expected {
+                return Err(format!("session {id}: its renewal has other terms"));
+            }
         }
     }
     Ok(())
