@@ -11,6 +11,7 @@
 //! rest, in full. A failure names its seed; the same seed replays the same run.
 #![allow(dead_code)]
 
+mod at_rest;
 mod check;
 mod driver;
 mod gateway;
