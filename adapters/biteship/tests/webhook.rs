@@ -114,7 +114,7 @@ fn duplicates_share_a_dedup_key() {
     assert_eq!(a, b);
     assert_eq!(
         a.dedup_key(),
-        "shipment:5dd599ebdefcd4158eb8470b:Picked:0123082100003094:"
+        "shipment:5dd599ebdefcd4158eb8470b:Picked:0123082100003094:IDR 15000"
     );
     assert_eq!(a.dedup_key(), b.dedup_key());
 }
