@@ -47,6 +47,46 @@ pub enum PatunganError {
         /// The core's message.
         reason: String,
     },
+    /// A grosir bundle or availability question was refused (`grosir.*`).
+    #[error("{reason}")]
+    Grosir {
+        /// The core's stable code.
+        code: String,
+        /// The core's message.
+        reason: String,
+    },
+    /// A session input or configuration was refused (`session.*`, `session_config.*`).
+    #[error("{reason}")]
+    Session {
+        /// The core's stable code.
+        code: String,
+        /// The core's message.
+        reason: String,
+    },
+    /// The ledger refused an account, transfer or recipe (`ledger.*`, `recipe.*`).
+    #[error("{reason}")]
+    Ledger {
+        /// The core's stable code.
+        code: String,
+        /// The core's message.
+        reason: String,
+    },
+    /// A wallet or withdrawal operation was refused (`wallet.*`, `withdrawal.*`).
+    #[error("{reason}")]
+    Wallet {
+        /// The core's stable code.
+        code: String,
+        /// The core's message.
+        reason: String,
+    },
+    /// A withdrawal schedule is invalid (`schedule.*`).
+    #[error("{reason}")]
+    Schedule {
+        /// The core's stable code.
+        code: String,
+        /// The core's message.
+        reason: String,
+    },
     /// Any other code: `json.invalid`, `argument.invalid`, or a prefix this build
     /// does not know yet.
     #[error("{reason}")]
@@ -83,6 +123,26 @@ impl PatunganError {
                 code: code_owned,
                 reason,
             },
+            "grosir" => PatunganError::Grosir {
+                code: code_owned,
+                reason,
+            },
+            "session" | "session_config" => PatunganError::Session {
+                code: code_owned,
+                reason,
+            },
+            "ledger" | "recipe" => PatunganError::Ledger {
+                code: code_owned,
+                reason,
+            },
+            "wallet" | "withdrawal" => PatunganError::Wallet {
+                code: code_owned,
+                reason,
+            },
+            "schedule" => PatunganError::Schedule {
+                code: code_owned,
+                reason,
+            },
             _ => PatunganError::Other {
                 code: code_owned,
                 reason,
@@ -98,6 +158,11 @@ impl PatunganError {
             | PatunganError::Tier { code, .. }
             | PatunganError::BotPolicy { code, .. }
             | PatunganError::Cost { code, .. }
+            | PatunganError::Grosir { code, .. }
+            | PatunganError::Session { code, .. }
+            | PatunganError::Ledger { code, .. }
+            | PatunganError::Wallet { code, .. }
+            | PatunganError::Schedule { code, .. }
             | PatunganError::Other { code, .. } => code,
         }
     }
@@ -135,6 +200,12 @@ core_error!(
     patungan_core::TierError,
     patungan_core::BotPolicyError,
     patungan_core::CostError,
+    patungan_core::GrosirError,
+    patungan_core::SessionError,
+    patungan_core::LedgerError,
+    patungan_core::ledger::RecipeError,
+    patungan_core::WalletError,
+    patungan_core::wallet::ScheduleError,
 );
 
 impl<E: CoreError> From<E> for PatunganError {

@@ -1,6 +1,10 @@
 //! Kotlin and Swift bindings of `patungan-core` (uniffi, proc-macro mode), for
-//! offline mobile apps: money, the tier ladder and its preview, the bot policy
-//! and the join cost. Sessions (from their JSON state) come with the session module.
+//! offline mobile apps: money, the tier ladder and its preview, the bot policy,
+//! the join cost, grosir availability ([`grosir`]) and a session loaded from its JSON
+//! state ([`session::SessionHandle`]: preview, availability, inputs as JSON, events
+//! and effects as JSON). JSON-level entry points to the ledger ([`ledger`]),
+//! wallets, withdrawals and the payout schedule ([`wallet`]) let the Kotlin test run
+//! every golden vector file through the same library.
 //!
 //! Generate the foreign sources in library mode:
 //! `cargo run -p patungan-mobile --features cli --bin uniffi-bindgen -- generate
@@ -23,6 +27,11 @@ use patungan_core::{BasisPoints, Currency, Moq};
 uniffi::setup_scaffolding!("patungan");
 
 mod errors;
+pub mod grosir;
+pub mod json;
+pub mod ledger;
+pub mod session;
+pub mod wallet;
 use errors::IntoFfiResult;
 pub use errors::PatunganError;
 
@@ -349,6 +358,21 @@ pub fn cost_breakdown(input: JoinCostInput) -> Result<CostBreakdown, PatunganErr
         gateway_fee: c.gateway_fee.into(),
         total: c.total.into(),
     })
+}
+
+impl CostBreakdown {
+    /// The core value (amounts validated through the core).
+    pub fn to_core(&self) -> Result<patungan_core::CostBreakdown, PatunganError> {
+        Ok(patungan_core::CostBreakdown {
+            quantity: self.quantity,
+            product: self.product.to_core()?,
+            leg1_per_unit: self.leg1_per_unit.to_core()?,
+            leg1: self.leg1.to_core()?,
+            leg2: self.leg2.to_core()?,
+            gateway_fee: self.gateway_fee.to_core()?,
+            total: self.total.to_core()?,
+        })
+    }
 }
 
 /// The default gateway fee rate in basis points (3 %).

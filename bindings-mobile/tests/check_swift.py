@@ -45,6 +45,22 @@ EXPECTED = [
     r"public func botTopUp\(policy: BotPolicy, moq: UInt64, paidReal: UInt64, existingBot: UInt64\)\s*throws\s*-> UInt64",
     r"public func defaultBotPolicy\(\) -> BotPolicy",
     r"public func defaultGatewayFeeBp\(\) -> UInt32",
+    r"open class SessionHandle\b",
+    r"public static func create\(sessionId: String, configJson: String, now: String\)\s*throws\s*-> SessionHandle",
+    r"open func handle\(inputJson: String\)\s*throws\s*-> String",
+    r"open func drainEffectsJson\(\)\s*throws\s*-> String",
+    r"open func availability\(variant: String\)\s*throws\s*-> Availability\?",
+    r"public struct Availability\b",
+    r"public var available: UInt64\?",
+    r"open class GrosirConfig\b",
+    r"open class LedgerHandle\b",
+    r"open class WithdrawalsHandle\b",
+    r"open class WithdrawalSchedule\b",
+    r"case Session\(",
+    r"case Ledger\(",
+    r"case Wallet\(",
+    r"case Grosir\(",
+    r"case Schedule\(",
 ]
 
 
@@ -84,7 +100,7 @@ def main() -> int:
     missing = sorted(declared - exported)
     check("library exports every symbol the header declares", not missing, f"missing: {missing[:5]}")
     # Each exported function of the surface has its checksum, so Swift can verify the library.
-    for fn in ("money", "cost_breakdown", "bot_top_up", "method_tierladder_preview"):
+    for fn in ("money", "cost_breakdown", "bot_top_up", "method_tierladder_preview", "method_sessionhandle_handle", "method_grosirconfig_availability"):
         prefix = "func_" if not fn.startswith("method_") else ""
         check(f"checksum for {fn}", f"uniffi_patungan_mobile_checksum_{prefix}{fn}" in declared)
 

@@ -3,8 +3,11 @@
 // Build and run: ./scripts/test-bindings.sh compiles and runs it with kotlinc-jvm + JNA.
 import java.math.BigDecimal
 import patungan.JoinCostInput
+import patungan.GrosirConfig
 import patungan.PatunganException
+import patungan.SessionHandle
 import patungan.TierLadder
+import patungan.VariantBundle
 import patungan.botTopUp
 import patungan.costBreakdown
 import patungan.defaultBotPolicy
@@ -42,4 +45,32 @@ fun main() {
     } catch (e: PatunganException.Money) {
         println("Refused: [${e.code}] ${e.reason}")
     }
+
+    // A whole session from its JSON form, as an offline app holds it: three shoppers
+    // join and pay, then the timers run; inputs go in as JSON, effects come out as JSON.
+    val sizeS = "00000000-0000-0000-0000-000000000001"
+    val sizeM = "00000000-0000-0000-0000-000000000002"
+    val bundle = GrosirConfig(listOf(VariantBundle(sizeS, 2uL, 20uL), VariantBundle(sizeM, 5uL, 50uL)))
+    val config = """{"product":"00000000-0000-0000-0000-000000000009","moq":100,"ladder":${ladder.toJson()},""" +
+        """"start":"2025-01-01T01:00:00Z","end":"2025-01-01T17:00:00Z","bulk_shipping_cost":{"amount":"500000","currency":"IDR"},""" +
+        """"grosir":{"bundle":${bundle.toJson()},"factory_unit_cost":{"amount":"60000","currency":"IDR"}}}"""
+    val session = SessionHandle.create("00000000-0000-0000-0000-000000000007", config, "2025-01-01T01:00:00Z")
+    for ((n, join) in listOf(20 to sizeM, 10 to sizeS, 25 to sizeM).withIndex()) {
+        val (quantity, variant) = join
+        val id = { k: Int -> "00000000-0000-0000-000$k-00000000000$n" }
+        session.handle(
+            """{"type":"join","now":"2025-01-01T02:00:00Z","request":{"participant":"${id(1)}","user":"${id(2)}","payment":"${id(3)}",""" +
+                """"quantity":$quantity,"expected_unit_price":{"amount":"200000","currency":"IDR"},"courier_price":{"amount":"15000","currency":"IDR"},"variant":"$variant"}}""",
+        )
+        val total = Regex(""""total":\{"amount":"(\d+)"""").find(session.drainEffectsJson())!!.groupValues[1]
+        session.handle("""{"type":"payment_confirmed","now":"2025-01-01T02:05:00Z","payment":"${id(3)}","amount":{"amount":"$total","currency":"IDR"}}""")
+    }
+    println("Session: fill ${session.preview(0uL).fillBp.toInt() / 100}%; ${session.availability(sizeM)?.available} more M available")
+    session.drainEffectsJson()
+    while (true) {
+        val deadline = session.pollTimeout() ?: break
+        session.handle("""{"type":"timeout","now":"$deadline","stock":[{"variant":"$sizeM","units":100},{"variant":"$sizeS","units":50}]}""")
+    }
+    val kinds = Regex(""""type":"([a-z_]+)"""").findAll(session.drainEffectsJson()).map { it.groupValues[1] }.toList()
+    println("Settled: ${session.status()}; effects: ${kinds.joinToString()}")
 }

@@ -111,3 +111,50 @@ class Json private constructor(private val text: String) {
         return s.toLongOrNull() ?: BigDecimal(s)
     }
 }
+
+/** Compact JSON text of parsed JSON values (maps, lists, strings, numbers, booleans, null). */
+fun jsonText(v: Any?): String = StringBuilder().also { writeJson(it, v) }.toString()
+
+private fun writeJson(out: StringBuilder, v: Any?) {
+    when (v) {
+        null -> out.append("null")
+        is String -> {
+            out.append('"')
+            for (c in v) {
+                when {
+                    c == '"' -> out.append("\\\"")
+                    c == '\\' -> out.append("\\\\")
+                    c == '\n' -> out.append("\\n")
+                    c == '\r' -> out.append("\\r")
+                    c == '\t' -> out.append("\\t")
+                    c < ' ' -> out.append(String.format("\\u%04x", c.code))
+                    else -> out.append(c)
+                }
+            }
+            out.append('"')
+        }
+        is Boolean, is Long, is Int -> out.append(v.toString())
+        is java.math.BigDecimal -> out.append(v.toPlainString())
+        is Map<*, *> -> {
+            out.append('{')
+            var first = true
+            for ((k, value) in v) {
+                if (!first) out.append(',')
+                first = false
+                writeJson(out, k as String)
+                out.append(':')
+                writeJson(out, value)
+            }
+            out.append('}')
+        }
+        is List<*> -> {
+            out.append('[')
+            v.forEachIndexed { i, item ->
+                if (i > 0) out.append(',')
+                writeJson(out, item)
+            }
+            out.append(']')
+        }
+        else -> error("cannot write ${v::class} as JSON")
+    }
+}

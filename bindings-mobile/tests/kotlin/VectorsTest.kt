@@ -1,6 +1,7 @@
-// Runs the core's golden vectors (tier, bot, cost) and a few API checks through the
-// generated Kotlin bindings, on the JVM with JNA. Same semantics as
-// core/tests/pricing_vectors.rs; decimal strings are compared exactly.
+// Runs every golden vector file (tier, bot, cost here; availability, warehouse_plan,
+// session_scenarios, ledger, withdrawal and schedule in VectorsAll.kt) and a few API
+// checks through the generated Kotlin bindings, on the JVM with JNA. Same semantics
+// as the Rust runners; decimal strings are compared exactly.
 // Usage: java ... patungan.test.VectorsTestKt <vectors dir>
 package patungan.test
 
@@ -55,6 +56,11 @@ fun code(e: PatunganException): String = when (e) {
     is PatunganException.Tier -> e.code
     is PatunganException.BotPolicy -> e.code
     is PatunganException.Cost -> e.code
+    is PatunganException.Grosir -> e.code
+    is PatunganException.Session -> e.code
+    is PatunganException.Ledger -> e.code
+    is PatunganException.Wallet -> e.code
+    is PatunganException.Schedule -> e.code
     is PatunganException.Other -> e.code
 }
 
@@ -97,7 +103,7 @@ fun ladder(v: Any?): TierLadder {
 }
 
 /** Runs one vector: an `error` case must throw that code; otherwise compare (subset for previews). */
-fun vector(c: Map<String, Any?>, subset: Boolean = false, run: () -> Any?) {
+fun vector(c: Map<String, Any?>, key: String, subset: Boolean = false, run: () -> Any?) {
     val wantError = c["error"] as String?
     if (wantError != null) {
         try {
@@ -107,9 +113,11 @@ fun vector(c: Map<String, Any?>, subset: Boolean = false, run: () -> Any?) {
             check(code(e) == wantError) { "expected $wantError, got ${code(e)}" }
             check(!e.message.isNullOrEmpty()) { "errors carry the core's message" }
         }
+        record(key, mapOf("error" to wantError))
         return
     }
     val actual = run()
+    record(key, actual)
     val expect = c["expect"]
     if (subset) {
         for ((key, want) in expect.obj()) {
@@ -130,10 +138,10 @@ fun main(args: Array<String>) {
     for (c in cases(dir, "tier.json")) {
         case("tier.json: ${c["name"]}") {
             when (c["op"]) {
-                "preview" -> vector(c, subset = true) {
+                "preview" -> vector(c, "tier.json#${c["name"]}", subset = true) {
                     previewJson(ladder(c["ladder"]).preview(c["moq"].long().toULong(), c["filled"].long().toULong(), c["extra"].long().toULong()))
                 }
-                "cashback" -> vector(c) {
+                "cashback" -> vector(c, "tier.json#${c["name"]}") {
                     moneyJson(ladder(c["ladder"]).cashback(c["moq"].long().toULong(), c["filled"].long().toULong(), c["quantity"].long().toULong()))
                 }
                 else -> throw AssertionError("unknown op ${c["op"]}")
@@ -143,7 +151,7 @@ fun main(args: Array<String>) {
     for (c in cases(dir, "bot.json")) {
         case("bot.json: ${c["name"]}") {
             val p = c["policy"].obj()
-            vector(c) {
+            vector(c, "bot.json#${c["name"]}") {
                 val policy = BotPolicy(p["enabled"] as Boolean, p["target_bp"].long().toUInt(), p["window_seconds"].long().toUInt())
                 botTopUp(policy, c["moq"].long().toULong(), c["paid_real"].long().toULong(), c["existing_bot"].long().toULong()).toLong()
             }
@@ -152,13 +160,22 @@ fun main(args: Array<String>) {
     for (c in cases(dir, "cost.json")) {
         case("cost.json: ${c["name"]}") {
             val i = c["input"].obj()
-            vector(c) {
+            vector(c, "cost.json#${c["name"]}") {
                 val groupPrice = money(i["group_price"])
                 val bulk = money(i["bulk_shipping_cost"])
                 val courier = money(i["courier_price"])
                 costJson(costBreakdown(JoinCostInput(i["quantity"].long().toULong(), groupPrice, i["moq"].long().toULong(), bulk, courier, i["gateway_fee_rate"].long().toUInt())))
             }
         }
+    }
+
+    runGrosir(dir)
+    runSessions(dir)
+    runLedger(dir)
+    runWithdrawals(dir)
+    System.getenv("PATUNGAN_PARITY_OUT")?.let { out ->
+        File(out).mkdirs()
+        File(out, "kotlin.json").writeText(jsonText(parity))
     }
 
     val idr = { n: Long -> money(BigDecimal(n), "IDR") }
