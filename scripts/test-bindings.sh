@@ -4,13 +4,20 @@
 #
 #   ./scripts/test-bindings.sh            # everything
 #   ./scripts/test-bindings.sh python     # or: node, mobile (any subset)
+#   BINDINGS_RELEASE=1 ./scripts/test-bindings.sh python   # release build (benchmarks)
 #
 # Installs: maturin, pytest and mypy into a virtualenv under the cargo target dir;
 # the npm packages of bindings-node (npm ci); the Kotlin compiler (npm package
 # kotlin-compiler, via npm ci in bindings-mobile); JNA (Debian libjna-java) and a
-# Java runtime when missing. Builds release artifacts once and tests those: the Python
+# Java runtime when missing. Builds each artifact once and tests it: the Python
 # wheel (also installed into a fresh virtualenv), the Node addon (also checked in
 # `npm pack`), and the uniffi library with its generated Kotlin and Swift sources.
+# Debug builds by default (they reuse the artifacts of `cargo test`; the vectors run
+# in seconds either way); BINDINGS_RELEASE=1 builds release artifacts instead.
+#
+# Every binding runs every golden vector file of core/tests/vectors and dumps what it
+# computed; when all three run, bindings-python/tests/parity.py checks that Python,
+# Node and Kotlin computed exactly the same values (decimal strings included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -18,6 +25,10 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 WORK="$CARGO_TARGET_DIR/bindings"
 mkdir -p "$WORK"
 LANGS="${*:-python node mobile}"
+if [ -n "${BINDINGS_RELEASE:-}" ]; then PROFILE=release; else PROFILE=debug; fi
+PARITY="$WORK/parity"
+rm -rf "$PARITY"
+export PATUNGAN_PARITY_OUT="$PARITY"
 
 step() { printf '\n==> %s\n' "$*"; }
 want() { [[ " $LANGS " == *" $1 "* ]]; }
@@ -42,9 +53,11 @@ if want python; then
   step "python: install maturin, pytest, mypy"
   "$VENV/bin/pip" install -q --disable-pip-version-check "maturin>=1.9.4,<2" "pytest>=8" "mypy>=1.10"
 
-  step "python: build the abi3 wheel (release)"
+  step "python: build the abi3 wheel ($PROFILE)"
   rm -rf "$WORK/wheels"
-  (cd bindings-python && "$VENV/bin/maturin" build --release --locked -o "$WORK/wheels" -i "$VENV/bin/python")
+  MATURIN_PROFILE=()
+  [ "$PROFILE" = release ] && MATURIN_PROFILE=(--release)
+  (cd bindings-python && "$VENV/bin/maturin" build "${MATURIN_PROFILE[@]}" --locked -o "$WORK/wheels" -i "$VENV/bin/python")
   WHEEL=$(ls "$WORK"/wheels/patungan-*.whl)
   echo "built $(basename "$WHEEL")"
 
@@ -68,8 +81,12 @@ if want node; then
   step "node: npm ci"
   (cd bindings-node && npm ci --no-audit --no-fund --loglevel=error)
 
-  step "node: build the addon (release) and generate index.d.ts"
-  (cd bindings-node && node build.mjs --release --strip)
+  step "node: build the addon ($PROFILE) and generate index.d.ts"
+  if [ "$PROFILE" = release ]; then
+    (cd bindings-node && node build.mjs --release --strip)
+  else
+    (cd bindings-node && node build.mjs)
+  fi
   if git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
     if ! git -C "$ROOT" diff --exit-code --stat -- bindings-node/index.d.ts bindings-node/native.js; then
       echo "bindings-node/index.d.ts or native.js is out of date: commit the regenerated files" >&2
@@ -105,10 +122,12 @@ if want mobile; then
   (cd bindings-mobile && npm ci --no-audit --no-fund --loglevel=error)
   KOTLIN="$ROOT/bindings-mobile/node_modules/kotlin-compiler"
 
-  step "mobile: build the library (release) and uniffi-bindgen"
-  cargo build --release --locked -p patungan-mobile --lib
+  step "mobile: build the library ($PROFILE) and uniffi-bindgen"
+  CARGO_PROFILE=()
+  [ "$PROFILE" = release ] && CARGO_PROFILE=(--release)
+  cargo build "${CARGO_PROFILE[@]}" --locked -p patungan-mobile --lib
   cargo build --locked -p patungan-mobile --features cli --bin uniffi-bindgen
-  LIB="$CARGO_TARGET_DIR/release/libpatungan_mobile.so"
+  LIB="$CARGO_TARGET_DIR/$PROFILE/libpatungan_mobile.so"
 
   step "mobile: generate Kotlin and Swift (library mode)"
   GEN="$WORK/generated"
@@ -133,4 +152,10 @@ if want mobile; then
   python3 bindings-mobile/tests/check_swift.py "$GEN/swift" "$LIB" | grep -v '^ok - '
 fi
 
-step "bindings: all checks passed ($LANGS)"
+# ---------------------------------------------------------------- parity
+if want python && want node && want mobile; then
+  step "parity: Python, Node and Kotlin computed the same values for every vector"
+  python3 bindings-python/tests/parity.py "$PARITY"
+fi
+
+step "bindings: all checks passed ($LANGS, $PROFILE)"
