@@ -539,7 +539,7 @@ impl OutboxBatch {
         self.ids.is_empty()
     }
 
-    /// The parameters of `enqueue`.
+    /// The outbox parameters of `write_batch`.
     pub(crate) fn into_params(self) -> Vec<Param> {
         vec![
             Box::new(self.ids),

@@ -80,7 +80,8 @@ statements! {
             FROM head, unnest($5::jsonb[]) WITH ORDINALITY AS e(event, ord)) \
         SELECT count(*) FROM head";
     /// Appends events after version `$2` and moves the head, or aborts the
-    /// transaction with a serialization failure if the head is not at `$2`.
+    /// transaction with a serialization failure if the head is not at `$2` (for a
+    /// second session saved before the same flush; the first goes in `write_batch`).
     save_session => "WITH head AS ( \
             UPDATE sessions SET version = $3::bigint, status = $4::text, \
                 next_deadline = $5::timestamptz \
@@ -142,17 +143,37 @@ statements! {
             'an updated transfer record does not exist')";
     /// `$1` kind, `$2` key: the record, locked.
     lock_record => "SELECT body FROM records WHERE kind = $1::text AND key = $2::text FOR UPDATE";
-    /// A record this transaction saw missing (a unique violation if another wrote it first).
-    insert_record => "INSERT INTO records (kind, key, body) VALUES ($1::text, $2::text, $3::jsonb)";
-    /// Inserts or replaces a record.
-    upsert_record => "INSERT INTO records (kind, key, body) VALUES ($1::text, $2::text, $3::jsonb) \
-        ON CONFLICT (kind, key) DO UPDATE SET body = EXCLUDED.body";
-    /// New outbox entries; existing ids are left as they are.
-    enqueue => format!(
-        "INSERT INTO outbox ({OUTBOX_COLUMNS}) \
-         SELECT * FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::text[], $5::int4[], \
-             $6::timestamptz[], $7::timestamptz[]) \
-         ON CONFLICT (id) DO NOTHING"
+    /// The session head and log, records and outbox entries a transaction queued
+    /// since its last read, in one statement: `$1` session (NULL: none) moved from
+    /// version `$2` to `$3` (aborting with a serialization failure if it is not at
+    /// `$2`), records to insert or replace (`$7..$9`), records this transaction saw
+    /// missing (`$10..$12`, a unique violation if another wrote one first), and new
+    /// outbox entries (`$13..$19`; existing ids are left as they are).
+    write_batch => format!(
+        "WITH head AS ( \
+            UPDATE sessions SET version = $3::bigint, status = $4::text, \
+                next_deadline = $5::timestamptz \
+            WHERE $1::uuid IS NOT NULL AND id = $1::uuid AND version = $2::bigint \
+            RETURNING id), \
+        log AS ( \
+            INSERT INTO session_events (session_id, seq, event) \
+            SELECT head.id, $2::bigint + e.ord, e.event \
+            FROM head, unnest($6::jsonb[]) WITH ORDINALITY AS e(event, ord)), \
+        replaced AS ( \
+            INSERT INTO records (kind, key, body) \
+            SELECT * FROM unnest($7::text[], $8::text[], $9::jsonb[]) \
+            ON CONFLICT (kind, key) DO UPDATE SET body = EXCLUDED.body), \
+        inserted AS ( \
+            INSERT INTO records (kind, key, body) \
+            SELECT * FROM unnest($10::text[], $11::text[], $12::jsonb[])), \
+        queued AS ( \
+            INSERT INTO outbox ({OUTBOX_COLUMNS}) \
+            SELECT * FROM unnest($13::uuid[], $14::jsonb[], $15::text[], $16::text[], \
+                $17::int4[], $18::timestamptz[], $19::timestamptz[]) \
+            ON CONFLICT (id) DO NOTHING) \
+        SELECT patungan_expect((SELECT count(*) FROM head), \
+            CASE WHEN $1::uuid IS NULL THEN 0 ELSE 1 END, '40001', \
+            'session ' || coalesce($1::uuid::text, '') || ' is not at version ' || $2::bigint::text)"
     );
     /// `$1` effect id: the entry, locked.
     lock_outbox => format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE id = $1::uuid FOR UPDATE");

@@ -6,7 +6,7 @@
 //! commits costs two round trips. A failed statement poisons the transaction: every
 //! later call returns the same error, and dropping it rolls back.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -62,13 +62,96 @@ enum Finish {
     Commit,
 }
 
+/// One session's new head and events, waiting for `write_batch`.
+struct HeadWrite {
+    id: Uuid,
+    expected: i64,
+    version: i64,
+    status: String,
+    deadline: Option<DateTime<Utc>>,
+    events: Vec<Jsonb>,
+}
+
+/// The writes of the hot path — a session's head and log, records, outbox entries —
+/// gathered until the next read or commit and then sent as one `write_batch`.
+#[derive(Default)]
+struct Batch {
+    head: Option<HeadWrite>,
+    /// Per record: its last body, and whether it must be a plain INSERT.
+    records: HashMap<(RecordKind, String), (Jsonb, bool)>,
+    /// Keys in first-write order (the statement is deterministic).
+    order: Vec<(RecordKind, String)>,
+    outbox: OutboxBatch,
+}
+
+impl Batch {
+    fn is_empty(&self) -> bool {
+        self.head.is_none() && self.order.is_empty() && self.outbox.is_empty()
+    }
+
+    fn put_record(&mut self, kind: RecordKind, key: String, body: Jsonb, insert: bool) {
+        match self.records.get_mut(&(kind, key.clone())) {
+            // A later write of the same record in the same batch: its body wins; it
+            // stays an INSERT if the first write had to be one.
+            Some(entry) => entry.0 = body,
+            None => {
+                self.order.push((kind, key.clone()));
+                self.records.insert((kind, key), (body, insert));
+            }
+        }
+    }
+
+    fn into_params(mut self) -> Vec<Param> {
+        let head = self.head.take();
+        let mut replaced = (Vec::new(), Vec::new(), Vec::new());
+        let mut inserted = (Vec::new(), Vec::new(), Vec::new());
+        for (kind, key) in self.order {
+            if let Some((body, insert)) = self.records.remove(&(kind, key.clone())) {
+                let into = if insert { &mut inserted } else { &mut replaced };
+                into.0.push(kind.as_str());
+                into.1.push(key);
+                into.2.push(body);
+            }
+        }
+        let (id, expected, version, status, deadline, events) = match head {
+            Some(h) => (
+                Some(h.id),
+                h.expected,
+                h.version,
+                Some(h.status),
+                h.deadline,
+                h.events,
+            ),
+            None => (None, 0, 0, None, None, Vec::new()),
+        };
+        let mut params: Vec<Param> = vec![
+            Box::new(id),
+            Box::new(expected),
+            Box::new(version),
+            Box::new(status),
+            Box::new(deadline),
+            Box::new(events),
+            Box::new(replaced.0),
+            Box::new(replaced.1),
+            Box::new(replaced.2),
+            Box::new(inserted.0),
+            Box::new(inserted.1),
+            Box::new(inserted.2),
+        ];
+        params.extend(self.outbox.into_params());
+        params
+    }
+}
+
 /// A transaction of [`PostgresStore`](crate::PostgresStore).
 pub(crate) struct PgTx {
     conn: Option<PooledConn>,
     statements: Arc<Statements>,
     /// `BEGIN` has been sent: dropping must roll back.
     begun: bool,
+    /// Other writes, in order (sent before the batch).
     queued: Vec<Queued>,
+    batch: Batch,
     poisoned: Option<StoreError>,
     /// Accounts this transaction read (locked) or inserted: written back with UPDATE.
     accounts: HashSet<AccountId>,
@@ -87,6 +170,7 @@ impl PgTx {
             statements,
             begun: false,
             queued: Vec::new(),
+            batch: Batch::default(),
             poisoned: None,
             accounts: HashSet::new(),
             absent: HashSet::new(),
@@ -113,7 +197,14 @@ impl PgTx {
     async fn round(&mut self, finish: Finish) -> Result<Vec<Vec<Row>>, StoreError> {
         self.check()?;
         let begin = !self.begun;
-        let writes = std::mem::take(&mut self.queued);
+        let mut writes = std::mem::take(&mut self.queued);
+        let batch = std::mem::take(&mut self.batch);
+        if !batch.is_empty() {
+            writes.push(Queued::new(
+                &self.statements.write_batch,
+                batch.into_params(),
+            ));
+        }
         let (reads, commit) = match finish {
             Finish::Read(reads) => (reads, false),
             Finish::Commit => (Vec::new(), true),
@@ -218,10 +309,6 @@ impl Drop for PgTx {
     }
 }
 
-fn version_param(version: u64, what: &str) -> Result<Param, StoreError> {
-    Ok(Box::new(to_i64(version, what)?))
-}
-
 fn status_name(status: SessionStatus) -> Result<String, StoreError> {
     name_of(&status, "session status")
 }
@@ -287,22 +374,43 @@ impl StoreTx for PgTx {
             self.taken
                 .push((write.id, write.new_version(), snapshot.clone()));
         }
-        let id: Param = Box::new(*write.id.as_uuid());
-        let new_version = version_param(write.new_version(), "session version")?;
-        let status: Param = Box::new(status_name(write.status)?);
-        let deadline: Param = Box::new(write.next_deadline.map(ceil_micros));
-        let events: Param = Box::new(events);
+        let version = to_i64(write.new_version(), "session version")?;
+        let status = status_name(write.status)?;
+        let deadline = write.next_deadline.map(ceil_micros);
         if write.expected_version == 0 {
             let stmt = self.statements.create_session.clone();
-            self.queue(&stmt, vec![id, new_version, status, deadline, events])
-        } else {
-            let expected = version_param(write.expected_version, "session version")?;
-            let stmt = self.statements.save_session.clone();
-            self.queue(
-                &stmt,
-                vec![id, expected, new_version, status, deadline, events],
-            )
+            let params: Vec<Param> = vec![
+                Box::new(*write.id.as_uuid()),
+                Box::new(version),
+                Box::new(status),
+                Box::new(deadline),
+                Box::new(events),
+            ];
+            return self.queue(&stmt, params);
         }
+        self.check()?;
+        let expected = to_i64(write.expected_version, "session version")?;
+        if self.batch.head.is_none() {
+            self.batch.head = Some(HeadWrite {
+                id: *write.id.as_uuid(),
+                expected,
+                version,
+                status,
+                deadline,
+                events,
+            });
+            return Ok(());
+        }
+        let stmt = self.statements.save_session.clone();
+        let params: Vec<Param> = vec![
+            Box::new(*write.id.as_uuid()),
+            Box::new(expected),
+            Box::new(version),
+            Box::new(status),
+            Box::new(deadline),
+            Box::new(events),
+        ];
+        self.queue(&stmt, params)
     }
 
     async fn ledger(
@@ -416,32 +524,19 @@ impl StoreTx for PgTx {
         key: &str,
         body: &serde_json::Value,
     ) -> Result<(), StoreError> {
+        self.check()?;
         let body = Jsonb::encode(body, "record")?;
-        let stmt = if self.absent.remove(&(kind, key.to_owned())) {
-            self.statements.insert_record.clone()
-        } else {
-            self.statements.upsert_record.clone()
-        };
-        self.queue(
-            &stmt,
-            vec![
-                Box::new(kind.as_str()),
-                Box::new(key.to_owned()),
-                Box::new(body),
-            ],
-        )
+        let insert = self.absent.remove(&(kind, key.to_owned()));
+        self.batch.put_record(kind, key.to_owned(), body, insert);
+        Ok(())
     }
 
     async fn enqueue(&mut self, entries: &[OutboxEntry]) -> Result<(), StoreError> {
-        let mut batch = OutboxBatch::default();
+        self.check()?;
         for entry in entries {
-            batch.push(entry)?;
+            self.batch.outbox.push(entry)?;
         }
-        if batch.is_empty() {
-            return Ok(());
-        }
-        let stmt = self.statements.enqueue.clone();
-        self.queue(&stmt, batch.into_params())
+        Ok(())
     }
 
     async fn outbox_entry(&mut self, id: EffectId) -> Result<Option<OutboxEntry>, StoreError> {

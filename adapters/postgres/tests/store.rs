@@ -580,3 +580,83 @@ async fn migrations_run_once_and_concurrently() {
     assert_eq!(down.code(), "postgres.unavailable");
     db.drop_schema().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_sent_together_keep_their_order_and_checks() {
+    let Some(db) = TestDb::new("write_batch").await else {
+        return;
+    };
+    let store = db.store(2).await;
+    let other = SessionId::from_u128(2);
+    let mut sessions = Vec::new();
+    for id in [SESSION, other] {
+        let mut session = Session::create(id, config(BotPolicy::default()), at(0, 0)).unwrap();
+        let mut tx = store.begin().await.unwrap();
+        tx.save_session(&SessionWrite {
+            id,
+            expected_version: 0,
+            events: session.drain_events(),
+            status: SessionStatus::Open,
+            next_deadline: None,
+            snapshot: None,
+        })
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        sessions.push(session);
+    }
+    let next = |session: &mut Session, n: u128, expected: u64| {
+        session.join(&join(n, 1), at(1, 0)).unwrap();
+        session.drain_effects();
+        SessionWrite {
+            id: session.id(),
+            expected_version: expected,
+            events: session.drain_events(),
+            status: SessionStatus::Open,
+            next_deadline: None,
+            snapshot: None,
+        }
+    };
+
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(tx.record(RecordKind::Stock, "a").await.unwrap(), None);
+    tx.put_record(RecordKind::Stock, "a", &json!(1))
+        .await
+        .unwrap();
+    tx.put_record(RecordKind::Stock, "b", &json!(1))
+        .await
+        .unwrap();
+    tx.put_record(RecordKind::Stock, "a", &json!(2))
+        .await
+        .unwrap();
+    tx.enqueue(&[outbox(1, at(1, 0)), outbox(1, at(1, 0))])
+        .await
+        .unwrap();
+    let first = next(&mut sessions[0], 1, 1);
+    let second = next(&mut sessions[1], 2, 1);
+    tx.save_session(&first).await.unwrap();
+    tx.save_session(&second).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        db.count("SELECT count(*) FROM records WHERE body = '2'::jsonb AND key = 'a'")
+            .await,
+        1
+    );
+    assert_eq!(db.count("SELECT count(*) FROM records").await, 2);
+    assert_eq!(db.count("SELECT count(*) FROM outbox").await, 1);
+    assert_eq!(db.count("SELECT sum(version)::bigint FROM sessions").await, 4);
+
+    // A stale second head aborts everything sent with it.
+    let mut tx = store.begin().await.unwrap();
+    tx.put_record(RecordKind::Stock, "c", &json!(1))
+        .await
+        .unwrap();
+    let fresh = next(&mut sessions[0], 3, 2);
+    let stale = next(&mut sessions[1], 4, 7);
+    tx.save_session(&fresh).await.unwrap();
+    tx.save_session(&stale).await.unwrap();
+    assert_eq!(tx.commit().await.unwrap_err().code(), "store.conflict");
+    assert_eq!(db.count("SELECT count(*) FROM records").await, 2);
+    assert_eq!(db.count("SELECT sum(version)::bigint FROM sessions").await, 4);
+    db.drop_schema().await;
+}
