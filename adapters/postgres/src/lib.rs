@@ -63,13 +63,15 @@
 //!
 //! The driver is `tokio-postgres` rather than `sqlx` for one reason: pipelining.
 //! A transaction here sends its writes only when it next reads or commits, and then
-//! sends them all at once together with that read or with `COMMIT` (each statement
-//! prepared once per connection). A join on a hot session thus holds the session's
-//! row lock for two round trips (`BEGIN` + lock, then writes + `COMMIT`) instead of
-//! one per statement, which is what bounds hot-session throughput. Statements that
-//! must check their own effect do it in SQL (`patungan_expect`), so a failed check
-//! aborts the transaction before its pipelined `COMMIT` can apply anything.
-//! Migrations are a few embedded SQL files applied under an advisory lock.
+//! sends them all at once together with that read or with `COMMIT`. Statements are
+//! prepared once per connection, and the session head and events, records and
+//! outbox entries of one flush go out as a single statement. A join on a hot
+//! session thus holds the session's row lock for two round trips (`BEGIN` + lock,
+//! then writes + `COMMIT`) instead of one per statement, which is what bounds
+//! hot-session throughput. Statements that must check their own effect do it in SQL
+//! (`patungan_expect`), so a failed check aborts the transaction before its
+//! pipelined `COMMIT` can apply anything. Migrations are a few embedded SQL files
+//! applied under an advisory lock.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(

@@ -644,7 +644,10 @@ async fn writes_sent_together_keep_their_order_and_checks() {
     );
     assert_eq!(db.count("SELECT count(*) FROM records").await, 2);
     assert_eq!(db.count("SELECT count(*) FROM outbox").await, 1);
-    assert_eq!(db.count("SELECT sum(version)::bigint FROM sessions").await, 4);
+    assert_eq!(
+        db.count("SELECT sum(version)::bigint FROM sessions").await,
+        4
+    );
 
     // A stale second head aborts everything sent with it.
     let mut tx = store.begin().await.unwrap();
@@ -657,6 +660,9 @@ async fn writes_sent_together_keep_their_order_and_checks() {
     tx.save_session(&stale).await.unwrap();
     assert_eq!(tx.commit().await.unwrap_err().code(), "store.conflict");
     assert_eq!(db.count("SELECT count(*) FROM records").await, 2);
-    assert_eq!(db.count("SELECT sum(version)::bigint FROM sessions").await, 4);
+    assert_eq!(
+        db.count("SELECT sum(version)::bigint FROM sessions").await,
+        4
+    );
     db.drop_schema().await;
 }
