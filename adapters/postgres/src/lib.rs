@@ -34,8 +34,11 @@
 //! Snapshots are the one thing not written in the operation's transaction: a
 //! committed transaction hands them to a background writer, which stores the newest
 //! one per session outside the session's row lock (a hot session's snapshot is
-//! megabytes; writing it under the lock would stall every join behind it). A
-//! snapshot that is never stored only makes the next cold load replay more events;
+//! megabytes; writing it under the lock would stall every join behind it). It keeps
+//! a snapshot when the session's version has at least doubled since the last one it
+//! kept, or at the session's first terminal state, so the snapshots of a growing
+//! session cost linear, not quadratic, time and a cold load replays at most half of
+//! the log. A snapshot that is not stored only makes a cold load replay more events;
 //! [`PostgresStore::flush_snapshots`] waits for the writer.
 //!
 //! ## Concurrency: row locks

@@ -158,7 +158,7 @@ pub(crate) struct PgTx {
     /// Records this transaction read and found missing: written with a plain INSERT.
     absent: HashSet<(RecordKind, String)>,
     /// Snapshots to store once the transaction has committed.
-    taken: Vec<(SessionId, u64, Session)>,
+    taken: Vec<(SessionId, u64, bool, Session)>,
     writer: Arc<Snapshots>,
 }
 
@@ -371,8 +371,12 @@ impl StoreTx for PgTx {
             .map(|e| Jsonb::encode(e, "session event"))
             .collect::<Result<Vec<_>, _>>()?;
         if let Some(snapshot) = &write.snapshot {
-            self.taken
-                .push((write.id, write.new_version(), snapshot.clone()));
+            self.taken.push((
+                write.id,
+                write.new_version(),
+                write.status.is_terminal(),
+                snapshot.clone(),
+            ));
         }
         let version = to_i64(write.new_version(), "session version")?;
         let status = status_name(write.status)?;
@@ -570,8 +574,8 @@ impl StoreTx for PgTx {
 
     async fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
         self.round(Finish::Commit).await?;
-        for (id, version, session) in std::mem::take(&mut self.taken) {
-            self.writer.submit(id, version, session);
+        for (id, version, terminal, session) in std::mem::take(&mut self.taken) {
+            self.writer.submit(id, version, terminal, session);
         }
         Ok(())
     }

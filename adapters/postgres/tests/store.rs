@@ -391,7 +391,8 @@ async fn sessions_load_exactly_as_from_the_memory_store() {
             expected_version: version,
             status: session.status(),
             next_deadline: session.poll_timeout(),
-            snapshot: (step == 2 || step == 4).then(|| session.clone()),
+            // Versions 3 and 6: the second doubles the first, so both are kept.
+            snapshot: (step == 2 || step == 5).then(|| session.clone()),
             events,
         };
         version = write.new_version();
@@ -422,7 +423,8 @@ async fn sessions_load_exactly_as_from_the_memory_store() {
     let mut tx = store.begin().await.unwrap();
     let whole = tx.load_session(SESSION, None).await.unwrap();
     let (v, snap) = whole.snapshot.unwrap();
-    assert_eq!(v, 5);
+    assert_eq!(v, 6);
+    assert!(whole.events.is_empty());
     let mut rebuilt = snap;
     for e in &whole.events {
         rebuilt.apply(e).unwrap();
@@ -664,5 +666,54 @@ async fn writes_sent_together_keep_their_order_and_checks() {
         db.count("SELECT sum(version)::bigint FROM sessions").await,
         4
     );
+    db.drop_schema().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn snapshots_are_kept_when_the_session_doubles_or_first_ends() {
+    let Some(db) = TestDb::new("snapshot_policy").await else {
+        return;
+    };
+    let store = db.store(2).await;
+    let mut session = Session::create(SESSION, config(BotPolicy::default()), at(0, 0)).unwrap();
+    let mut version = 0;
+    let mut kept = Vec::new();
+    for (step, status) in [
+        (0, SessionStatus::Open),
+        (1, SessionStatus::Open),      // v2: the first snapshot, kept
+        (2, SessionStatus::Open),      // v3: less than double, skipped
+        (3, SessionStatus::Open),      // v4: double, kept
+        (4, SessionStatus::Cancelled), // v5: the first terminal one, kept
+        (5, SessionStatus::Cancelled), // v6: terminal again, skipped
+    ] {
+        if step > 0 {
+            session.join(&join(step, 1), at(1, 0)).unwrap();
+            session.drain_effects();
+        }
+        let write = SessionWrite {
+            id: SESSION,
+            expected_version: version,
+            events: session.drain_events(),
+            status,
+            next_deadline: None,
+            snapshot: (step > 0).then(|| session.clone()),
+        };
+        version = write.new_version();
+        let mut tx = store.begin().await.unwrap();
+        tx.save_session(&write).await.unwrap();
+        tx.commit().await.unwrap();
+        store.flush_snapshots().await;
+        kept.push(
+            db.count("SELECT coalesce(max(version), 0) FROM session_snapshots")
+                .await,
+        );
+    }
+    assert_eq!(kept, [0, 2, 2, 4, 5, 5]);
+    // A cold load: the kept snapshot and the one event after it.
+    let mut tx = store.begin().await.unwrap();
+    let load = tx.load_session(SESSION, None).await.unwrap();
+    assert_eq!(load.snapshot.map(|(v, _)| v), Some(5));
+    assert_eq!(load.events.len(), 1);
+    drop(tx);
     db.drop_schema().await;
 }
