@@ -89,6 +89,7 @@
 
 mod codec;
 mod error;
+mod heads;
 mod migrate;
 mod options;
 mod pipeline;

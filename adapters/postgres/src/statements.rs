@@ -69,6 +69,9 @@ statements! {
         WHERE e.session_id = $1::uuid \
           AND e.seq > GREATEST($2::bigint, COALESCE((SELECT v FROM snap), $2::bigint)) \
         ORDER BY is_snapshot DESC, seq";
+    /// `$1` session: up to `$3` events after version `$2`, in order.
+    read_ahead => "SELECT seq, event::text FROM session_events \
+        WHERE session_id = $1::uuid AND seq > $2::bigint ORDER BY seq LIMIT $3::bigint";
     /// Creates a head and its first events.
     create_session => "WITH head AS ( \
             INSERT INTO sessions (id, version, status, next_deadline) \

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::codec::{self, from_name, get};
 use crate::error::{store_error, ConnectError};
+use crate::heads::Heads;
 use crate::options::PostgresOptions;
 use crate::pipeline::{in_order, Step};
 use crate::pool::{self, Pool};
@@ -26,6 +27,7 @@ use crate::tx::PgTx;
 pub struct PostgresStore {
     pool: Pool,
     snapshots: Arc<Snapshots>,
+    heads: Arc<Heads>,
     schema: Option<String>,
 }
 
@@ -48,6 +50,7 @@ impl PostgresStore {
         let pool = Pool::new(config, options.max_connections_value());
         Ok(PostgresStore {
             snapshots: Arc::new(Snapshots::new(pool.clone())),
+            heads: Arc::new(Heads::default()),
             pool,
             schema,
         })
@@ -87,7 +90,11 @@ fn limit(limit: usize) -> i64 {
 impl Store for PostgresStore {
     async fn begin(&self) -> Result<Box<dyn StoreTx>, StoreError> {
         let conn = self.pool.get().await?;
-        Ok(Box::new(PgTx::new(conn, Arc::clone(&self.snapshots))?))
+        Ok(Box::new(PgTx::new(
+            conn,
+            Arc::clone(&self.snapshots),
+            Arc::clone(&self.heads),
+        )?))
     }
 
     async fn due_sessions(

@@ -27,6 +27,7 @@ use crate::codec::{
     AccountBatch, BalanceBatch, Jsonb, OutboxBatch, Param, StatusBatch, TransferBatch,
 };
 use crate::error::{corrupt, store_error};
+use crate::heads::{Heads, READ_AHEAD};
 use crate::pipeline::{in_order, Step};
 use crate::pool::PooledConn;
 use crate::snapshots::Snapshots;
@@ -160,10 +161,19 @@ pub(crate) struct PgTx {
     /// Snapshots to store once the transaction has committed.
     taken: Vec<(SessionId, u64, bool, Session)>,
     writer: Arc<Snapshots>,
+    /// Heads this transaction moves: (session, new version).
+    moved: Vec<(SessionId, u64)>,
+    heads: Arc<Heads>,
+    /// Events read behind the last lock: (session, after version, rows).
+    ahead: Option<(SessionId, u64, Vec<Row>)>,
 }
 
 impl PgTx {
-    pub(crate) fn new(conn: PooledConn, writer: Arc<Snapshots>) -> Result<Self, StoreError> {
+    pub(crate) fn new(
+        conn: PooledConn,
+        writer: Arc<Snapshots>,
+        heads: Arc<Heads>,
+    ) -> Result<Self, StoreError> {
         let statements = Arc::clone(&conn.conn()?.statements);
         Ok(PgTx {
             conn: Some(conn),
@@ -176,6 +186,9 @@ impl PgTx {
             absent: HashSet::new(),
             taken: Vec::new(),
             writer,
+            moved: Vec::new(),
+            heads,
+            ahead: None,
         })
     }
 
@@ -316,17 +329,42 @@ fn status_name(status: SessionStatus) -> Result<String, StoreError> {
 #[async_trait]
 impl StoreTx for PgTx {
     async fn lock_session(&mut self, id: SessionId) -> Result<Option<SessionHead>, StoreError> {
-        let stmt = self.statements.lock_session.clone();
-        let rows = self.read(&stmt, vec![Box::new(*id.as_uuid())]).await?;
+        let uuid = *id.as_uuid();
+        let mut reads = vec![Queued::new(
+            &self.statements.lock_session,
+            vec![Box::new(uuid)],
+        )];
+        let ahead_from = self.heads.read_ahead_from(id);
+        if let Some(after) = ahead_from {
+            reads.push(Queued::new(
+                &self.statements.read_ahead,
+                vec![
+                    Box::new(uuid),
+                    Box::new(to_i64(after, "session version")?),
+                    Box::new(READ_AHEAD),
+                ],
+            ));
+        }
+        let mut results = self.round(Finish::Read(reads)).await?.into_iter();
+        let rows = results.next().unwrap_or_default();
         let Some(row) = rows.first() else {
             return Ok(None);
         };
         let version: i64 = get(row, 0, "session head")?;
         let status: &str = get(row, 1, "session head")?;
-        Ok(Some(SessionHead {
+        let head = SessionHead {
             version: to_u64(version, "session version")?,
             status: from_name(status, "session status")?,
-        }))
+        };
+        self.heads.locked(id, head.version);
+        self.ahead = match (ahead_from, results.next()) {
+            // Only a complete gap is worth keeping.
+            (Some(after), Some(events)) if after + events.len() as u64 == head.version => {
+                Some((id, after, events))
+            }
+            _ => None,
+        };
+        Ok(Some(head))
     }
 
     async fn load_session(
@@ -334,6 +372,22 @@ impl StoreTx for PgTx {
         id: SessionId,
         after_version: Option<u64>,
     ) -> Result<SessionLoad, StoreError> {
+        if let Some((ahead_id, after, rows)) = self.ahead.take() {
+            if ahead_id == id && after_version == Some(after) {
+                let mut events = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let seq: i64 = get(row, 0, "session log")?;
+                    let body: &str = get(row, 1, "session log")?;
+                    let event: Event = serde_json::from_str(body)
+                        .map_err(|e| corrupt(format_args!("session {id} event {seq}"), e))?;
+                    events.push(event);
+                }
+                return Ok(SessionLoad {
+                    snapshot: None,
+                    events,
+                });
+            }
+        }
         let after = match after_version {
             Some(v) => to_i64(v, "session version")?,
             None => -1,
@@ -378,6 +432,7 @@ impl StoreTx for PgTx {
                 snapshot.clone(),
             ));
         }
+        self.moved.push((write.id, write.new_version()));
         let version = to_i64(write.new_version(), "session version")?;
         let status = status_name(write.status)?;
         let deadline = write.next_deadline.map(ceil_micros);
@@ -574,6 +629,9 @@ impl StoreTx for PgTx {
 
     async fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
         self.round(Finish::Commit).await?;
+        for (id, version) in std::mem::take(&mut self.moved) {
+            self.heads.committed(id, version);
+        }
         for (id, version, terminal, session) in std::mem::take(&mut self.taken) {
             self.writer.submit(id, version, terminal, session);
         }

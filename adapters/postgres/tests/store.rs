@@ -717,3 +717,59 @@ async fn snapshots_are_kept_when_the_session_doubles_or_first_ends() {
     drop(tx);
     db.drop_schema().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_of_another_writer_load_the_same_when_read_with_the_lock() {
+    let Some(db) = TestDb::new("read_ahead").await else {
+        return;
+    };
+    let (a, b) = (db.store(2).await, db.store(2).await);
+    let mut session = Session::create(SESSION, config(BotPolicy::default()), at(0, 0)).unwrap();
+    let mut version = 0;
+    let mut step = |store: &patungan_postgres::PostgresStore, n: u128| {
+        if n > 0 {
+            session.join(&join(n, 1), at(1, 0)).unwrap();
+            session.drain_effects();
+        }
+        let write = SessionWrite {
+            id: SESSION,
+            expected_version: version,
+            events: session.drain_events(),
+            status: SessionStatus::Open,
+            next_deadline: None,
+            snapshot: None,
+        };
+        version = write.new_version();
+        let store = store.clone();
+        async move {
+            let mut tx = store.begin().await.unwrap();
+            if write.expected_version > 0 {
+                tx.lock_session(SESSION).await.unwrap().unwrap();
+            }
+            tx.save_session(&write).await.unwrap();
+            tx.commit().await.unwrap();
+        }
+    };
+    step(&a, 0).await;
+    step(&b, 1).await; // b sees a's head for the first time
+    step(&a, 2).await; // a finds that b moved the head
+    step(&b, 3).await;
+    step(&b, 4).await;
+    // a saw the head move last time: its lock now brings the two events after v3.
+    let mut tx = a.begin().await.unwrap();
+    assert_eq!(tx.lock_session(SESSION).await.unwrap().unwrap().version, 5);
+    let ahead = tx.load_session(SESSION, Some(3)).await.unwrap();
+    let mut plain = b.begin().await.unwrap();
+    drop(tx);
+    let normal = plain.load_session(SESSION, Some(3)).await.unwrap();
+    assert_eq!(ahead.events.len(), 2);
+    assert_eq!(ahead.events, normal.events);
+    assert!(ahead.snapshot.is_none());
+    // Asked for another version, the store loads normally.
+    let mut tx = a.begin().await.unwrap();
+    tx.lock_session(SESSION).await.unwrap();
+    let other = tx.load_session(SESSION, Some(1)).await.unwrap();
+    assert_eq!(other.events.len(), 4);
+    drop((tx, plain));
+    db.drop_schema().await;
+}
