@@ -53,7 +53,10 @@
 //! contended by design (DESIGN §11): under optimistic versioning most of 32
 //! concurrent joins would fail and retry, while a queue on the row lock wastes no
 //! work. `save_session` still checks the expected version and fails with
-//! `StoreError::Conflict` if the head moved.
+//! `StoreError::Conflict` if the head moved. A store that saw another
+//! writer move a session's head last time sends the query for the events it missed
+//! right behind the lock, so replicas taking turns on a hot session need no extra
+//! round trip under the lock.
 //!
 //! Ledger working sets lock their accounts with `FOR UPDATE` in ascending id order
 //! (so two postings can never deadlock) and the transfer records they resolve. An
