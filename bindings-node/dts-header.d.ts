@@ -35,8 +35,21 @@ export declare class WithdrawalError extends WalletError {}
 export declare class ScheduleError extends PatunganError {}
 /** An instant argument: a `Date` or an RFC 3339 string with an offset. */
 export type Instant = Date | string
-/** Lists of drained events and effects are iterable. */
-export declare interface EventList { [Symbol.iterator](): IterableIterator<Event> }
-export declare interface EffectList { [Symbol.iterator](): IterableIterator<Effect> }
+/** Drained events: iterable (lazily, in chunks), `toArray()`, `toJSON()`. */
+export declare interface EventList {
+  [Symbol.iterator](): IterableIterator<Event>
+  /** Every event, in order. */
+  toArray(): Event[]
+  /** Every event (what `JSON.stringify` writes). */
+  toJSON(): Event[]
+}
+/** Drained effects: iterable (lazily, in chunks), `toArray()`, `toJSON()`. */
+export declare interface EffectList {
+  [Symbol.iterator](): IterableIterator<Effect>
+  /** Every effect, in order. */
+  toArray(): Effect[]
+  /** Every effect (what `JSON.stringify` writes). */
+  toJSON(): Effect[]
+}
 /** Re-types a native error as its PatunganError subclass (used by index.js). */
 export declare function fromNative(err: unknown): unknown

@@ -59,11 +59,20 @@ for (const [name, value] of Object.entries(native)) {
   native[name] = /^[A-Z]/.test(name) ? wrapClass(value) : wrapFunction(value)
 }
 
-// Drained event and effect lists iterate lazily (each item is built when reached).
+// Drained event and effect lists: iterated lazily in chunks of JSON text (JSON.parse
+// builds plain objects faster than one native call per item); toArray() parses them
+// all; toJSON() lets JSON.stringify (and Session.replay) take a list.
+const CHUNK = 512
 for (const List of [native.EventList, native.EffectList]) {
   List.prototype[Symbol.iterator] = function* iterate() {
     const n = this.length
-    for (let i = 0; i < n; i++) yield this.at(i)
+    for (let i = 0; i < n; i += CHUNK) yield* JSON.parse(this.sliceJson(i, i + CHUNK))
+  }
+  List.prototype.toArray = function toArray() {
+    return JSON.parse(this.toJson())
+  }
+  List.prototype.toJSON = function toJSON() {
+    return this.toArray()
   }
 }
 

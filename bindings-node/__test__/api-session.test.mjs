@@ -66,7 +66,9 @@ test('inputs in their JSON form, state round trip, replay', () => {
   assert.equal(s.state().participants[0].status, 'pending')
   assert.equal(s.participant(uuid(101)).quantity, 5)
   const events = s.drainEvents()
-  assert.equal(p.Session.replayList(events).stateJson(), s.stateJson())
+  assert.equal(p.Session.replay(events).stateJson(), s.stateJson())
+  assert.deepStrictEqual(JSON.parse(JSON.stringify(events)), events.toArray())
+  assert.equal(events.sliceJson(5, 99), '[]')
   assert.equal(p.Session.replay(events.toArray()).stateJson(), s.stateJson())
 })
 

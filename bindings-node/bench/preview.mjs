@@ -1,9 +1,8 @@
 // Times a tier preview called from Node (target: <= 2 µs per call), on the release
-// addon that `npm run build` (or ./scripts/test-bindings.sh node) produces:
-//   node bindings-node/bench/preview.mjs
-// Prints the median per-call time of several rounds. The settle benchmark (a
-// 100 000-participant session against a pure-JavaScript implementation) joins this
-// directory once the session module is bound.
+// addon. One command:
+//   BINDINGS_RELEASE=1 ./scripts/test-bindings.sh node && node bindings-node/bench/preview.mjs
+// Prints the median per-call time of several rounds. settle.mjs times settling a
+// 100 000-participant session against a pure-JavaScript implementation.
 import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)

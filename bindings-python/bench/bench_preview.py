@@ -1,13 +1,11 @@
 """Times a tier preview called from Python (target: <= 2 us per call).
 
-Run against a release build (``./scripts/test-bindings.sh python`` installs one into
-``target/bindings/venv``)::
+One command (builds the release wheel into ``target/bindings/venv`` first)::
 
-    target/bindings/venv/bin/python bindings-python/bench/bench_preview.py
+    BINDINGS_RELEASE=1 ./scripts/test-bindings.sh python && target/bindings/venv/bin/python bindings-python/bench/bench_preview.py
 
-Prints the median of several timeit repeats, per call. The settle benchmark (a
-100 000-participant session against a pure-Python implementation) joins this
-directory once the session module is bound.
+Prints the median of several timeit repeats, per call. ``bench_settle.py`` times
+settling a 100 000-participant session against a pure-Python implementation.
 """
 
 from __future__ import annotations

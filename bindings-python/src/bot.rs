@@ -38,12 +38,10 @@ impl BotPolicy {
         BotPolicy(core::BotPolicy::disabled())
     }
 
-    /// Reads a policy from its JSON form.
+    /// Reads a policy from its JSON form (text, or the parsed dict).
     #[staticmethod]
-    fn from_json(json: &str) -> PyResult<Self> {
-        serde_json::from_str(json)
-            .map(BotPolicy)
-            .map_err(json_error)
+    fn from_json(json: &Bound<'_, PyAny>) -> PyResult<Self> {
+        crate::json::core_value(json).map(BotPolicy)
     }
 
     /// The policy's JSON form.

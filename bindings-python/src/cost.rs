@@ -137,12 +137,10 @@ impl CostBreakdown {
         serde_json::to_string(&self.0).map_err(json_error)
     }
 
-    /// Reads a breakdown from its JSON form (as carried by events and effects).
+    /// Reads a breakdown from its JSON form (text, or the parsed dict carried by events and effects).
     #[staticmethod]
-    fn from_json(json: &str) -> PyResult<Self> {
-        serde_json::from_str(json)
-            .map(CostBreakdown)
-            .map_err(json_error)
+    fn from_json(json: &Bound<'_, PyAny>) -> PyResult<Self> {
+        crate::json::core_value(json).map(CostBreakdown)
     }
 
     fn __repr__(&self) -> String {

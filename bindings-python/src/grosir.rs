@@ -32,12 +32,10 @@ impl GrosirConfig {
         core::GrosirConfig::new(variants).py().map(GrosirConfig)
     }
 
-    /// Reads a bundle from its JSON form (`{"variants": [...]}`).
+    /// Reads a bundle from its JSON form (`{"variants": [...]}`, text or parsed dict).
     #[staticmethod]
-    fn from_json(json: &str) -> PyResult<Self> {
-        serde_json::from_str(json)
-            .map(GrosirConfig)
-            .map_err(json_error)
+    fn from_json(json: &Bound<'_, PyAny>) -> PyResult<Self> {
+        crate::json::core_value(json).map(GrosirConfig)
     }
 
     /// The bundle's JSON form.

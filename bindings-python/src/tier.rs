@@ -73,10 +73,10 @@ impl RungView {
         Money(self.0.unit_price)
     }
 
-    /// Reads a rung view from its JSON form (`{"index", "threshold", "unit_price"}`).
+    /// Reads a rung view from its JSON form (text, or the parsed dict).
     #[staticmethod]
-    fn from_json(json: &str) -> PyResult<Self> {
-        serde_json::from_str(json).map(RungView).map_err(json_error)
+    fn from_json(json: &Bound<'_, PyAny>) -> PyResult<Self> {
+        crate::json::core_value(json).map(RungView)
     }
 
     /// The core's JSON form.
@@ -126,12 +126,10 @@ impl TierLadder {
             .map(TierLadder)
     }
 
-    /// Reads a ladder from its JSON form (`Error` with code `json.invalid` if bad).
+    /// Reads a ladder from its JSON form, text or parsed dict (`Error` with code `json.invalid` if bad).
     #[staticmethod]
-    fn from_json(json: &str) -> PyResult<Self> {
-        serde_json::from_str(json)
-            .map(TierLadder)
-            .map_err(json_error)
+    fn from_json(json: &Bound<'_, PyAny>) -> PyResult<Self> {
+        crate::json::core_value(json).map(TierLadder)
     }
 
     /// The ladder's JSON form (the core's serde form, as in the golden vectors).

@@ -139,8 +139,8 @@ def _compile(tp: Any) -> _Decoder:
         money = _native.Money
         return lambda v: money(v["amount"], v["currency"])
     if isinstance(tp, type) and issubclass(tp, _NATIVE_JSON):
-        from_json_text = tp.from_json  # type: ignore[attr-defined]
-        return lambda v: from_json_text(json.dumps(v))
+        native_from_json: _Decoder = tp.from_json  # type: ignore[attr-defined]
+        return native_from_json
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if origin is typing.Literal:
