@@ -390,31 +390,7 @@ impl Ledger {
         accounts: Vec<Account>,
         transfers: Vec<TransferRecord>,
     ) -> Result<Self, LedgerError> {
-        let mut ledger = Ledger::with_capacity(accounts.len(), transfers.len());
-        for account in accounts {
-            if ledger
-                .account_index
-                .insert(account.id(), ledger.accounts.len())
-                .is_some()
-            {
-                return Err(LedgerError::Corrupt {
-                    reason: format!("account {} appears twice", account.id()),
-                });
-            }
-            ledger.accounts.push(account);
-        }
-        for record in transfers {
-            if ledger
-                .transfer_index
-                .insert(record.id(), ledger.journal.len())
-                .is_some()
-            {
-                return Err(LedgerError::Corrupt {
-                    reason: format!("transfer {} appears twice", record.id()),
-                });
-            }
-            ledger.journal.push(record);
-        }
+        let ledger = Ledger::working_set(accounts, transfers)?;
         ledger.verify()?;
         Ok(ledger)
     }
