@@ -45,29 +45,42 @@ fn unavailable(e: &tokio_postgres::Error) -> ConnectError {
 /// Creates `schema` if given, then applies every migration the database lacks, each
 /// in its own transaction. Safe to run concurrently from several processes.
 pub(crate) async fn run(client: &Client, schema: Option<&str>) -> Result<(), ConnectError> {
+    // Everything below runs under the lock: even `CREATE … IF NOT EXISTS` fails when
+    // two sessions create the same object at once.
+    client
+        .batch_execute(&format!("SELECT pg_advisory_lock({LOCK_KEY})"))
+        .await
+        .map_err(|e| unavailable(&e))?;
+    let applied = prepare(client, schema).await;
+    let applied = match applied {
+        Ok(()) => apply(client).await,
+        Err(e) => Err(e),
+    };
+    let unlocked = client
+        .batch_execute(&format!("SELECT pg_advisory_unlock({LOCK_KEY})"))
+        .await
+        .map_err(|e| unavailable(&e));
+    applied.and(unlocked)
+}
+
+/// Creates the schema (the name was checked to be a plain identifier) and the
+/// migrations table.
+async fn prepare(client: &Client, schema: Option<&str>) -> Result<(), ConnectError> {
     if let Some(schema) = schema {
-        // The name was checked to be a plain identifier.
         client
             .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
             .await
             .map_err(|e| unavailable(&e))?;
     }
     client
-        .batch_execute(&format!(
-            "SELECT pg_advisory_lock({LOCK_KEY}); \
-             CREATE TABLE IF NOT EXISTS patungan_migrations ( \
+        .batch_execute(
+            "CREATE TABLE IF NOT EXISTS patungan_migrations ( \
                  version integer PRIMARY KEY, \
                  name text NOT NULL, \
-                 applied_at timestamptz NOT NULL DEFAULT now())"
-        ))
+                 applied_at timestamptz NOT NULL DEFAULT now())",
+        )
         .await
-        .map_err(|e| unavailable(&e))?;
-    let applied = apply(client).await;
-    let unlocked = client
-        .batch_execute(&format!("SELECT pg_advisory_unlock({LOCK_KEY})"))
-        .await
-        .map_err(|e| unavailable(&e));
-    applied.and(unlocked)
+        .map_err(|e| unavailable(&e))
 }
 
 async fn apply(client: &Client) -> Result<(), ConnectError> {
