@@ -2,16 +2,17 @@
 
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, RETRY_AFTER};
+use patungan_http::{
+    build_client, checked_base_url, clip, is_path_token, retry_after, transport_kind,
+    ClientBuildError,
+};
+use reqwest::header::{HeaderValue, AUTHORIZATION};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::config::BiteshipConfig;
-use crate::error::{BiteshipError, TransportKind};
-
-/// The longest error text copied from a provider answer into an error.
-const MAX_ERROR_TEXT: usize = 300;
+use crate::error::BiteshipError;
 
 /// A typed async client for Biteship's rates, orders and trackings APIs.
 ///
@@ -49,21 +50,14 @@ impl BiteshipClient {
             BiteshipError::Config("the API key is not a valid header value".to_owned())
         })?;
         authorization.set_sensitive(true);
-        let base_url = config.base_url.trim().trim_end_matches('/').to_owned();
-        if !(base_url.starts_with("https://") || base_url.starts_with("http://"))
-            || reqwest::Url::parse(&base_url).is_err()
-        {
-            return Err(BiteshipError::Config(format!(
-                "base URL `{base_url}` is not an http(s) URL"
-            )));
-        }
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("patungan-biteship/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| BiteshipError::Config(format!("HTTP client: {e}")))?;
+        let config_error = |e: ClientBuildError| BiteshipError::Config(e.to_string());
+        let base_url = checked_base_url(&config.base_url).map_err(config_error)?;
+        let http = build_client(
+            concat!("patungan-biteship/", env!("CARGO_PKG_VERSION")),
+            config.connect_timeout,
+            config.request_timeout,
+        )
+        .map_err(config_error)?;
         Ok(BiteshipClient {
             http,
             base_url,
@@ -132,12 +126,7 @@ impl BiteshipClient {
 
 /// An id placed in a URL path must be a plain token: letters, digits, `-` and `_`.
 pub(crate) fn path_segment<'a>(what: &str, id: &'a str) -> Result<&'a str, BiteshipError> {
-    let ok = !id.is_empty()
-        && id.len() <= 128
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if ok {
+    if is_path_token(id) {
         Ok(id)
     } else {
         Err(BiteshipError::InvalidRequest(format!(
@@ -148,32 +137,10 @@ pub(crate) fn path_segment<'a>(what: &str, id: &'a str) -> Result<&'a str, Bites
 }
 
 fn transport(e: reqwest::Error) -> BiteshipError {
-    let kind = if e.is_timeout() {
-        TransportKind::Timeout
-    } else if e.is_connect() {
-        TransportKind::Connect
-    } else {
-        TransportKind::Other
-    };
     BiteshipError::Transport {
-        kind,
+        kind: transport_kind(&e),
         message: e.without_url().to_string(),
     }
-}
-
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers
-        .get(RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
-}
-
-fn clip(text: &str) -> String {
-    text.chars().take(MAX_ERROR_TEXT).collect()
 }
 
 fn api_error(status: StatusCode, bytes: &[u8], retry_after: Option<Duration>) -> BiteshipError {

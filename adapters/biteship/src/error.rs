@@ -10,16 +10,7 @@ use crate::status::StatusError;
 /// The provider name in every [`PortError`] this adapter returns.
 pub const PROVIDER: &str = "biteship";
 
-/// Why a network-level call failed before Biteship answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TransportKind {
-    /// The connect or request timeout elapsed.
-    Timeout,
-    /// No connection could be made.
-    Connect,
-    /// Anything else on the way.
-    Other,
-}
+pub use patungan_http::TransportKind;
 
 /// A call to Biteship failed. Messages never carry the API key.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -110,15 +101,7 @@ impl BiteshipError {
     /// The provider's error code, or a transport code such as `TIMEOUT`.
     pub fn provider_code(&self) -> String {
         match self {
-            BiteshipError::Transport {
-                kind: TransportKind::Timeout,
-                ..
-            } => "TIMEOUT".to_owned(),
-            BiteshipError::Transport {
-                kind: TransportKind::Connect,
-                ..
-            } => "CONNECT".to_owned(),
-            BiteshipError::Transport { .. } => "TRANSPORT".to_owned(),
+            BiteshipError::Transport { kind, .. } => kind.provider_code().to_owned(),
             BiteshipError::Api { code, .. } => code.clone(),
             BiteshipError::MalformedResponse { .. } => "MALFORMED_RESPONSE".to_owned(),
             BiteshipError::Status(_) => "UNKNOWN_STATUS".to_owned(),

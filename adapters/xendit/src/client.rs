@@ -2,20 +2,20 @@
 
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, RETRY_AFTER};
+use patungan_http::{
+    build_client, checked_base_url, clip, is_path_token, retry_after, transport_kind,
+    ClientBuildError,
+};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::config::XenditConfig;
-use crate::error::{TransportKind, XenditError};
+use crate::error::XenditError;
 use crate::secret::Secret;
 
 /// The header that makes a write idempotent at Xendit.
 pub const IDEMPOTENCY_HEADER: &str = "X-IDEMPOTENCY-KEY";
-
-/// The longest error text copied from a provider answer into an error.
-const MAX_ERROR_TEXT: usize = 300;
 
 /// A typed async client for Xendit's invoice, refund and disbursement APIs.
 ///
@@ -41,21 +41,14 @@ impl XenditClient {
         if config.secret_key.is_empty() {
             return Err(XenditError::Config("the secret key is empty".to_owned()));
         }
-        let base_url = config.base_url.trim().trim_end_matches('/').to_owned();
-        if !(base_url.starts_with("https://") || base_url.starts_with("http://"))
-            || reqwest::Url::parse(&base_url).is_err()
-        {
-            return Err(XenditError::Config(format!(
-                "base URL `{base_url}` is not an http(s) URL"
-            )));
-        }
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("patungan-xendit/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| XenditError::Config(format!("HTTP client: {e}")))?;
+        let config_error = |e: ClientBuildError| XenditError::Config(e.to_string());
+        let base_url = checked_base_url(&config.base_url).map_err(config_error)?;
+        let http = build_client(
+            concat!("patungan-xendit/", env!("CARGO_PKG_VERSION")),
+            config.connect_timeout,
+            config.request_timeout,
+        )
+        .map_err(config_error)?;
         Ok(XenditClient {
             http,
             base_url,
@@ -125,12 +118,7 @@ impl XenditClient {
 
 /// An id placed in a URL path must be a plain token: letters, digits, `-` and `_`.
 pub(crate) fn path_segment<'a>(what: &str, id: &'a str) -> Result<&'a str, XenditError> {
-    let ok = !id.is_empty()
-        && id.len() <= 128
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if ok {
+    if is_path_token(id) {
         Ok(id)
     } else {
         Err(XenditError::InvalidRequest(format!(
@@ -152,32 +140,10 @@ fn header_value(key: &str) -> Result<&str, XenditError> {
 }
 
 fn transport(e: reqwest::Error) -> XenditError {
-    let kind = if e.is_timeout() {
-        TransportKind::Timeout
-    } else if e.is_connect() {
-        TransportKind::Connect
-    } else {
-        TransportKind::Other
-    };
     XenditError::Transport {
-        kind,
+        kind: transport_kind(&e),
         message: e.without_url().to_string(),
     }
-}
-
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers
-        .get(RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
-}
-
-fn clip(text: &str) -> String {
-    text.chars().take(MAX_ERROR_TEXT).collect()
 }
 
 fn api_error(status: StatusCode, bytes: &[u8], retry_after: Option<Duration>) -> XenditError {

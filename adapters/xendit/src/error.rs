@@ -9,16 +9,7 @@ use crate::amount::AmountError;
 /// The provider name in every [`PortError`] this adapter returns.
 pub const PROVIDER: &str = "xendit";
 
-/// Why a network-level call failed before Xendit answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TransportKind {
-    /// The connect or request timeout elapsed.
-    Timeout,
-    /// No connection could be made.
-    Connect,
-    /// Anything else on the way (reset connection, broken body …).
-    Other,
-}
+pub use patungan_http::TransportKind;
 
 /// A call to Xendit failed.
 ///
@@ -160,15 +151,7 @@ impl XenditError {
     /// The provider's error code, or a transport code such as `TIMEOUT`.
     pub fn provider_code(&self) -> String {
         match self {
-            XenditError::Transport {
-                kind: TransportKind::Timeout,
-                ..
-            } => "TIMEOUT".to_owned(),
-            XenditError::Transport {
-                kind: TransportKind::Connect,
-                ..
-            } => "CONNECT".to_owned(),
-            XenditError::Transport { .. } => "TRANSPORT".to_owned(),
+            XenditError::Transport { kind, .. } => kind.provider_code().to_owned(),
             XenditError::Api { error_code, .. } => error_code.clone(),
             XenditError::MalformedResponse { .. } => "MALFORMED_RESPONSE".to_owned(),
             XenditError::Amount(e) => e.code().to_owned(),
