@@ -110,3 +110,20 @@ test('ledger, chart recipes, wallets, withdrawals and the schedule', () => {
   assert.throws(() => new p.WithdrawalSchedule(['Tue'], '10:00', 'Mars/Base'), (e) => e instanceof p.ScheduleError && e.code === 'schedule.unknown_zone')
   assert.equal(p.defaultWithdrawalPolicy().fee.amount, '2500')
 })
+
+test('planBatches plans without marking; withdrawal records round-trip', () => {
+  const ledger = new p.Ledger()
+  new p.Wallets('IDR').credit(ledger, { reference: uuid(9), user: uuid(3), amount: idr(500000), reason: 'deposit' })
+  const w = new p.Withdrawals('IDR')
+  for (let i = 0; i < 3; i++) {
+    w.request(ledger, { id: uuid(20 + i), user: uuid(3), amount: idr(20000), destination: { bank_code: 'BCA', account_number: '1234567890', holder_name: 'Siti Aminah' }, requested_at: new Date(Date.UTC(2025, 0, 6, 8, i)) })
+  }
+  const planned = p.planBatches(w.all(), '2025-01-07T03:00:00Z', null, 2)
+  assert.deepStrictEqual(planned.map((b) => b.items.length), [2, 1])
+  assert.deepStrictEqual(w.all().map((x) => x.status), ['queued', 'queued', 'queued'])
+  assert.deepStrictEqual(w.plan('2025-01-07T03:00:00Z', null, 2), planned)
+  assert.equal(w.lastPlanned.toISOString(), '2025-01-07T03:00:00.000Z')
+  assert.equal(p.Withdrawals.fromJson(w.toJson()).toJson(), w.toJson())
+  const [holdNet] = p.Withdrawals.holdIds(uuid(21))
+  assert.equal(ledger.transfer(holdNet).pending.state, 'open')
+})

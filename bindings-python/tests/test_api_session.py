@@ -182,3 +182,32 @@ def test_withdrawal_rules_and_schedule() -> None:
     with pytest.raises(patungan.WithdrawalError) as w:
         patungan.Withdrawals("IDR", {**json.loads(patungan._codec.json.dumps(patungan._codec.encode(policy))), "max_attempts": 0})
     assert w.value.code == "withdrawal.invalid_policy" and isinstance(w.value, patungan.WalletError)
+
+
+def test_plan_batches_without_marking_and_the_withdrawal_records() -> None:
+    from patungan.wallet import BankAccount, PayoutCompleted, PayoutResult, WithdrawalRequest
+
+    ledger = Ledger()
+    user = uuid4()
+    patungan.Wallets("IDR").credit(ledger, patungan.ledger.WalletCredit(uuid4(), user, Money.idr(500_000), "deposit"))
+    withdrawals = patungan.Withdrawals("IDR")
+    monday = datetime(2025, 1, 6, 8, tzinfo=timezone.utc)
+    ids = [uuid4() for _ in range(3)]
+    for i, wid in enumerate(ids):
+        request = WithdrawalRequest(wid, user, Money.idr(20_000), BankAccount("BCA", "1234567890", "Siti Aminah"), monday + timedelta(minutes=i))
+        assert withdrawals.request(ledger, request) == "created"
+    tuesday = datetime(2025, 1, 7, 3, tzinfo=timezone.utc)
+    planned = patungan.plan_batches(withdrawals.all(), tuesday, max_items=2)
+    assert [len(b.items) for b in planned] == [2, 1] and planned[0].key == "wdb-20250107T030000Z-0"
+    assert [w.status for w in withdrawals.all()] == ["queued"] * 3  # plan_batches changes nothing
+    batches = withdrawals.plan(tuesday, max_items=2)
+    assert batches == planned and withdrawals.last_planned == tuesday
+    item = batches[0].items[0]
+    assert item.net == Money.idr(17_500) and item.key.startswith("wdi-")
+    assert withdrawals.apply_result(ledger, PayoutResult(item.key, PayoutCompleted())) == "completed"
+    w = withdrawals.get(ids[0])
+    assert w is not None and w.status == "completed" and w.attempts[0].outcome == PayoutCompleted()
+    assert patungan.Withdrawals.from_json(withdrawals.to_json()).to_json() == withdrawals.to_json()
+    hold_net, hold_fee = patungan.Withdrawals.hold_ids(ids[1])
+    record = ledger.transfer(hold_net)
+    assert record is not None and record.pending is not None and record.pending.state == "open"
