@@ -34,6 +34,8 @@ pub(crate) struct SessionWork {
     slot: OwnedMutexGuard<Option<Cached>>,
     pub(crate) tx: Box<dyn StoreTx>,
     pub(crate) cached: Cached,
+    /// The status at the committed version, before this operation.
+    before: SessionStatus,
 }
 
 impl SessionWork {
@@ -88,6 +90,7 @@ impl Engine {
             id,
             slot: guard,
             tx,
+            before: cached.session.status(),
             cached,
         })
     }
@@ -99,6 +102,7 @@ impl Engine {
         mut work: SessionWork,
         now: DateTime<Utc>,
     ) -> Result<(), EngineError> {
+        let before = work.before;
         let events = work.cached.session.drain_events();
         let effects = work.cached.session.drain_effects();
         let version = work.cached.version;
@@ -113,6 +117,7 @@ impl Engine {
         }
         if !events.is_empty() {
             let status = work.cached.session.status();
+            let became_terminal = status.is_terminal() && !before.is_terminal();
             let crosses = new_version / self.config.snapshot_every.max(1)
                 != version / self.config.snapshot_every.max(1);
             let write = SessionWrite {
@@ -121,7 +126,7 @@ impl Engine {
                 events,
                 status,
                 next_deadline: work.cached.session.poll_timeout(),
-                snapshot: (crosses || status.is_terminal()).then(|| work.cached.session.clone()),
+                snapshot: (crosses || became_terminal).then(|| work.cached.session.clone()),
             };
             work.tx.save_session(&write).await?;
         }

@@ -68,9 +68,10 @@ pub trait StoreTx: Send {
     /// `events.len()` when `expected_version` is 0).
     async fn save_session(&mut self, write: &SessionWrite) -> Result<(), StoreError>;
 
-    /// Opens the accounts of `specs` that do not exist yet, locks every account
-    /// named (in sorted id order), and returns a working-set ledger holding those
-    /// accounts and the transfer records of `transfers` that exist.
+    /// Locks the existing accounts among `specs` (in sorted id order) and returns a
+    /// working-set ledger holding them and the existing transfer records among
+    /// `transfers`. Accounts that do not exist yet are left out: the engine opens
+    /// them in the working set, and [`StoreTx::put_ledger`] writes them.
     async fn ledger(
         &mut self,
         specs: &[AccountSpec],
