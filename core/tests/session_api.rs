@@ -157,6 +157,15 @@ fn polling_drains_in_order() {
         Some(Effect::CreateInvoice { .. })
     ));
     assert_eq!(s.poll_effect(), None);
+    // The unpaid join's 30-minute payment window closes first.
+    assert_eq!(s.poll_timeout(), Some(at(2, 30)));
+    s.payment_confirmed(
+        PaymentId::from_u128(1),
+        s.state().participants()[0].cost.total,
+        at(2, 10),
+    )
+    .unwrap();
+    // Paid: the bot check at end − 10 min is next.
     assert_eq!(s.poll_timeout(), Some(at(12, 50)));
     // Disabled bot: the only deadline is the end.
     let quiet = Session::create(

@@ -28,7 +28,7 @@ async fn success_settles_escrow_credits_cashback_and_renews() {
     let run = w.engine.run_effects(at(1, 0)).await.unwrap();
     assert_eq!(run.done, 3);
     assert_eq!(w.gateway.invoices().len(), 3);
-    assert_eq!(w.pay_all(at(2, 0)).await, 3);
+    assert_eq!(w.pay_all(at(1, 10)).await, 3);
 
     // The same webhook again changes nothing.
     let invoice = &w.gateway.invoices()[0];
@@ -37,13 +37,13 @@ async fn success_settles_escrow_credits_cashback_and_renews() {
         payment_id: invoice.request.payment_id,
         status: patungan_engine::notification::PaymentStatus::Paid,
         paid_amount: Some(invoice.request.amount),
-        paid_at: Some(at(2, 0)),
+        paid_at: Some(at(1, 10)),
         payment_method: Some("BANK_TRANSFER".into()),
         payment_channel: Some("BCA".into()),
     };
     let again = w
         .engine
-        .handle_notification(&Notification::Payment(replay), at(2, 5))
+        .handle_notification(&Notification::Payment(replay), at(1, 15))
         .await;
     assert_eq!(again.unwrap(), Handled::Duplicate);
 
@@ -75,7 +75,7 @@ async fn failure_refunds_every_payer_once_through_the_gateway() {
         .unwrap();
     w.engine.join(SESSION, &join(2, 5), at(1, 0)).await.unwrap();
     w.engine.run_effects(at(1, 0)).await.unwrap();
-    w.pay_all(at(2, 0)).await;
+    w.pay_all(at(1, 10)).await;
     w.engine.tick(at(12, 0)).await.unwrap();
     assert_eq!(
         w.engine.session(SESSION).await.unwrap().session.status(),

@@ -47,7 +47,7 @@ async fn two_settled_sessions(w: &World) {
         w.engine.join(session, &request, at(1, 0)).await.unwrap();
     }
     w.engine.run_effects(at(1, 0)).await.unwrap();
-    w.pay_all(at(2, 0)).await;
+    w.pay_all(at(1, 10)).await;
     w.engine.tick(at(12, 0)).await.unwrap();
 }
 
@@ -145,7 +145,7 @@ async fn cancelling_a_session_awaiting_stock_frees_the_units_it_counted_on() {
     request.variant = Some(SIZE);
     w.engine.join(first, &request, at(1, 0)).await.unwrap();
     w.engine.run_effects(at(1, 0)).await.unwrap();
-    w.pay_all(at(2, 0)).await;
+    w.pay_all(at(1, 10)).await;
     w.engine.tick(at(12, 0)).await.unwrap();
     assert_eq!(status(&w, 1).await, SessionStatus::AwaitingStock);
     assert_eq!(stock(&w).await[&format!("pledged:{SIZE}")], 4);
@@ -269,11 +269,11 @@ async fn a_refund_is_retried_through_an_outage_until_the_gateway_takes_it() {
     engine.join(session, &join(1, 10), at(1, 0)).await.unwrap();
     engine.run_effects(at(1, 0)).await.unwrap();
     let invoice = flaky.gateway.invoices()[0].request.payment_id;
-    let paid = flaky.gateway.pay(invoice, at(2, 0)).unwrap();
+    let paid = flaky.gateway.pay(invoice, at(1, 10)).unwrap();
     engine
         .handle_notification(
             &patungan_engine::notification::Notification::Payment(paid),
-            at(2, 0),
+            at(1, 10),
         )
         .await
         .unwrap();

@@ -155,7 +155,7 @@ async fn a_webhook_delivered_100_times_concurrently_changes_state_once() {
         .await
         .unwrap();
     w.engine.run_effects(at(1, 0)).await.unwrap();
-    let paid = w.gateway.pay(receipt.payment, at(2, 0)).unwrap();
+    let paid = w.gateway.pay(receipt.payment, at(1, 10)).unwrap();
     let version = w.engine.session(SESSION).await.unwrap().version;
 
     let engines = engines(&w.db, 4, 4, &w.gateway).await;

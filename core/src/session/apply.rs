@@ -102,7 +102,7 @@ impl SessionState {
                 self.totals.escrow = escrow;
                 self.totals.paid_quantity = paid_quantity;
                 self.totals.paid_count += 1;
-                self.totals.pending_count = self.totals.pending_count.saturating_sub(1);
+                self.forget_pending(i);
                 set_slot(&mut self.totals.paid_by_variant, slot, demand);
                 if let Some(p) = self.participants.get_mut(i) {
                     p.status = ParticipantStatus::Paid;
@@ -119,6 +119,11 @@ impl SessionState {
                 participant,
                 payment,
                 ..
+            }
+            | Event::PaymentWindowClosed {
+                participant,
+                payment,
+                ..
             } => {
                 let i = self.position(event, *participant, *payment)?;
                 let p = self.participant_at(event, i)?;
@@ -132,7 +137,7 @@ impl SessionState {
                     ParticipantStatus::PaymentExpired
                 };
                 self.release_hold(i)?;
-                self.totals.pending_count = self.totals.pending_count.saturating_sub(1);
+                self.forget_pending(i);
                 if let Some(p) = self.participants.get_mut(i) {
                     p.status = status;
                 }
@@ -185,7 +190,7 @@ impl SessionState {
                     set_slot(&mut self.totals.paid_by_variant, slot, demand);
                 } else {
                     self.release_hold(i)?;
-                    self.totals.pending_count = self.totals.pending_count.saturating_sub(1);
+                    self.forget_pending(i);
                 }
                 if let Some(p) = self.participants.get_mut(i) {
                     p.status = ParticipantStatus::Left;
@@ -224,7 +229,7 @@ impl SessionState {
                     }
                 }
                 self.totals.held.clone_from(&self.totals.paid_by_variant);
-                self.totals.pending_count = 0;
+                self.totals.pending.clear();
                 self.status = SessionStatus::AwaitingStock;
                 self.settlement = Some(Settlement::Succeeded(Box::new(success.clone())));
                 Ok(())
@@ -302,7 +307,7 @@ impl SessionState {
         id_slot.insert(index);
         payment_slot.insert(index);
         set_slot(&mut self.totals.held, slot, held);
-        self.totals.pending_count += 1;
+        self.totals.pending.insert(&participant, index);
         self.participants.push(participant);
         Ok(())
     }
@@ -329,6 +334,13 @@ impl SessionState {
         self.participants
             .get(i)
             .ok_or_else(|| inconsistent(event, "participant index out of range"))
+    }
+
+    /// Takes participant `i` out of the pending index.
+    fn forget_pending(&mut self, i: usize) {
+        if let Some(p) = self.participants.get(i) {
+            self.totals.pending.remove(p, i);
+        }
     }
 
     /// Frees the availability held by participant `i` (pending or paid).

@@ -58,9 +58,13 @@ pub struct SessionConfig {
     /// Gateway fee on the product amount (default 300 bp).
     #[serde(default = "default_gateway_fee_rate")]
     pub gateway_fee_rate: BasisPoints,
-    /// Invoice lifetime in seconds (default 24 h); an invoice never outlives `end`.
+    /// The payment window in seconds (default 30 min): a join's invoice expires at
+    /// `min(join + window, end)`, and an unpaid join stops holding availability then.
     #[serde(default = "default_invoice_ttl_seconds")]
     pub invoice_ttl_seconds: u32,
+    /// Unpaid joins one user may hold at once (default 1).
+    #[serde(default = "default_pending_joins_per_user")]
+    pub pending_joins_per_user: u32,
 }
 
 fn default_renewal() -> bool {
@@ -77,6 +81,10 @@ fn default_gateway_fee_rate() -> BasisPoints {
 
 fn default_invoice_ttl_seconds() -> u32 {
     SessionConfig::DEFAULT_INVOICE_TTL_SECONDS
+}
+
+fn default_pending_joins_per_user() -> u32 {
+    SessionConfig::DEFAULT_PENDING_JOINS_PER_USER
 }
 
 /// Why a session configuration was refused.
@@ -110,6 +118,9 @@ pub enum ConfigError {
     /// Invoices must live at least one second.
     #[error("the invoice lifetime must be at least 1 second")]
     ZeroInvoiceTtl,
+    /// A user must be allowed at least one unpaid join.
+    #[error("pending_joins_per_user must be at least 1")]
+    ZeroPendingJoins,
 }
 
 impl ConfigError {
@@ -121,6 +132,7 @@ impl ConfigError {
             ConfigError::ZeroSuccessThreshold => "session_config.zero_success_threshold",
             ConfigError::ZeroJoinLimit => "session_config.zero_join_limit",
             ConfigError::ZeroInvoiceTtl => "session_config.zero_invoice_ttl",
+            ConfigError::ZeroPendingJoins => "session_config.zero_pending_joins",
         }
     }
 }
@@ -128,12 +140,14 @@ impl ConfigError {
 impl SessionConfig {
     /// Default per-join limit: 1 000 units.
     pub const DEFAULT_PER_JOIN_LIMIT: u64 = 1_000;
-    /// Default invoice lifetime: 24 hours.
-    pub const DEFAULT_INVOICE_TTL_SECONDS: u32 = 24 * 60 * 60;
+    /// Default payment window: 30 minutes.
+    pub const DEFAULT_INVOICE_TTL_SECONDS: u32 = 30 * 60;
+    /// Default unpaid joins per user: 1.
+    pub const DEFAULT_PENDING_JOINS_PER_USER: u32 = 1;
 
     /// A configuration with every default: no grosir bundle, the default bot
     /// policy, renewal on, success at the lowest rung, 1 000 units per join,
-    /// a 300 bp gateway fee and 24 h invoices.
+    /// a 300 bp gateway fee, a 30 min payment window and one unpaid join per user.
     pub fn new(
         product: ProductId,
         moq: Moq,
@@ -156,6 +170,7 @@ impl SessionConfig {
             per_join_limit: Self::DEFAULT_PER_JOIN_LIMIT,
             gateway_fee_rate: DEFAULT_GATEWAY_FEE,
             invoice_ttl_seconds: Self::DEFAULT_INVOICE_TTL_SECONDS,
+            pending_joins_per_user: Self::DEFAULT_PENDING_JOINS_PER_USER,
         }
     }
 
@@ -189,6 +204,9 @@ impl SessionConfig {
         }
         if self.invoice_ttl_seconds == 0 {
             return Err(ConfigError::ZeroInvoiceTtl);
+        }
+        if self.pending_joins_per_user == 0 {
+            return Err(ConfigError::ZeroPendingJoins);
         }
         Ok(())
     }

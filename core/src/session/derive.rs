@@ -66,6 +66,14 @@ impl SessionState {
                     });
                 }
             }
+            Event::PaymentWindowClosed {
+                participant,
+                payment,
+                ..
+            } => out.push_back(Effect::ExpireInvoice {
+                participant: *participant,
+                payment: *payment,
+            }),
             Event::Left { participant, .. } => {
                 if let Some(p) = self.participant(*participant) {
                     match p.status {

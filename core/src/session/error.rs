@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::cost::CostError;
 use crate::grosir::GrosirError;
-use crate::ids::{ParticipantId, PaymentId, VariantId};
+use crate::ids::{ParticipantId, PaymentId, UserId, VariantId};
 use crate::money::{Money, MoneyError};
 use crate::session::config::ConfigError;
 use crate::session::participant::ParticipantStatus;
@@ -43,6 +43,16 @@ pub enum SessionError {
     Ended {
         /// The closing instant.
         end: DateTime<Utc>,
+    },
+    /// The user already holds as many unpaid joins as the session allows (DESIGN §8).
+    #[error(
+        "user {user} already has {limit} unpaid join(s) in this session: pay or leave it before joining again"
+    )]
+    PendingJoinLimit {
+        /// The user.
+        user: UserId,
+        /// Unpaid joins allowed per user.
+        limit: u32,
     },
     /// A join needs at least one unit.
     #[error("quantity must be at least 1")]
@@ -185,6 +195,7 @@ impl SessionError {
             SessionError::NotOpen { .. } => "session.not_open",
             SessionError::NotStarted { .. } => "session.not_started",
             SessionError::Ended { .. } => "session.ended",
+            SessionError::PendingJoinLimit { .. } => "session.pending_join_limit",
             SessionError::ZeroQuantity => "session.zero_quantity",
             SessionError::QuantityAboveLimit { .. } => "session.quantity_above_limit",
             SessionError::StalePrice { .. } => "session.stale_price",

@@ -73,6 +73,16 @@ pub enum Event {
         /// When.
         at: DateTime<Utc>,
     },
+    /// The payment window of a pending join closed unpaid (DESIGN §8): the
+    /// participant stops holding availability and its invoice is expired.
+    PaymentWindowClosed {
+        /// The participant.
+        participant: ParticipantId,
+        /// The payment.
+        payment: PaymentId,
+        /// When.
+        at: DateTime<Utc>,
+    },
     /// A payment arrived too late (after settlement, or for an expired, failed or
     /// departed participant) and is refunded in full.
     LatePaymentRefunded {
@@ -132,6 +142,7 @@ impl Event {
             Event::PaymentConfirmed { .. } => "payment_confirmed",
             Event::PaymentFailed { .. } => "payment_failed",
             Event::PaymentExpired { .. } => "payment_expired",
+            Event::PaymentWindowClosed { .. } => "payment_window_closed",
             Event::LatePaymentRefunded { .. } => "late_payment_refunded",
             Event::Left { .. } => "left",
             Event::BotChecked { .. } => "bot_checked",

@@ -126,12 +126,27 @@ impl Session {
                 group_price: config.group_price(),
             });
         }
+        // Windows that closed by `now` but whose timer has not run yet close with
+        // this join: they no longer hold availability nor count as unpaid.
+        let closing = state.windows_closed_at(now);
+        let unpaid = state
+            .totals
+            .pending
+            .of_user(request.user)
+            .saturating_sub(state.count_of_user(&closing, request.user));
+        if unpaid >= config.pending_joins_per_user {
+            return Err(SessionError::PendingJoinLimit {
+                user: request.user,
+                limit: config.pending_joins_per_user,
+            });
+        }
         if let Some(bundle) = config.bundle() {
             let variant = request.variant.ok_or(SessionError::VariantRequired)?;
             let index = bundle
                 .position(variant)
                 .ok_or(SessionError::UnknownVariant { variant })?;
-            let availability = bundle.availability_at(index, state.held_units())?;
+            let held = state.held_without(&closing)?;
+            let availability = bundle.availability_at(index, &held)?;
             if !availability.allows(request.quantity) {
                 return Err(SessionError::NotEnoughAvailable {
                     variant,
@@ -152,7 +167,8 @@ impl Session {
         let invoice_expires_at = now
             .checked_add_signed(config.invoice_ttl())
             .map_or(config.end, |t| t.min(config.end));
-        self.commit([Event::Joined {
+        let mut events = self.state().window_events(&closing, now);
+        events.push(Event::Joined {
             participant: request.participant,
             user: request.user,
             variant: request.variant,
@@ -161,7 +177,8 @@ impl Session {
             cost,
             invoice_expires_at,
             at: now,
-        }])?;
+        });
+        self.commit(events)?;
         Ok(JoinReceipt {
             participant: request.participant,
             payment: request.payment,

@@ -213,19 +213,23 @@ impl Session {
         &self.pending_effects
     }
 
-    /// The next instant at which [`Session::handle_timeout`] has work: the bot
-    /// check at `end − window` (while it has not run and the bot is enabled),
-    /// then `end`. `None` once the session has settled or been cancelled.
+    /// The next instant at which [`Session::handle_timeout`] has work: the soonest
+    /// closing payment window of a pending join, the bot check at `end − window`
+    /// (while it has not run and the bot is enabled), and `end`, whichever comes
+    /// first. `None` once the session has settled or been cancelled.
     pub fn poll_timeout(&self) -> Option<DateTime<Utc>> {
         if self.state.status != SessionStatus::Open {
             return None;
         }
         let config = &self.state.config;
+        let mut next = config.end;
         if config.bot.enabled() && !self.state.bot_window_checked {
-            Some(config.bot_check_at().min(config.end))
-        } else {
-            Some(config.end)
+            next = next.min(config.bot_check_at());
         }
+        if let Some(window) = self.state.totals.pending.next_deadline() {
+            next = next.min(window);
+        }
+        Some(next)
     }
 
     /// Makes room for `additional` more participants (the participant list and

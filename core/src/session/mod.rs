@@ -33,6 +33,7 @@ mod leave;
 mod machine;
 mod participant;
 mod payment;
+mod pending;
 mod renewal;
 mod state;
 mod timer;

@@ -170,7 +170,7 @@ impl SessionState {
 
     /// Participants whose payment is pending.
     pub fn pending_count(&self) -> u64 {
-        self.totals.pending_count
+        self.totals.pending.len()
     }
 
     /// Units counted toward fill: paid real units + bot units.

@@ -13,6 +13,8 @@ use crate::tier::TierLadder;
 impl Session {
     /// Runs whatever is due at `now` (see [`Session::poll_timeout`]):
     ///
+    /// - before `end`: every pending join whose payment window has closed stops
+    ///   holding availability ([`Event::PaymentWindowClosed`], its invoice expired);
     /// - at `end − bot window` (once): the bot check tops the fill up (DESIGN §4);
     /// - at `end`: the bot check runs again (it covers a missed window and payments
     ///   that expired since), then settlement: success iff at least one real
@@ -39,10 +41,20 @@ impl Session {
         let settle = now >= config.end;
         let window_due =
             config.bot.enabled() && !state.bot_window_checked() && now >= config.bot_check_at();
-        if !settle && !window_due {
+        // Settlement expires every unpaid invoice itself; before it, each payment
+        // window that closed frees its participant's availability.
+        let closing = if settle {
+            Vec::new()
+        } else {
+            state.windows_closed_at(now)
+        };
+        if !settle && !window_due && closing.is_empty() {
             return Ok(Outcome::Unchanged);
         }
-        let mut events = Vec::with_capacity(4);
+        let mut events = state.window_events(&closing, now);
+        if !settle && !window_due {
+            return self.commit(events);
+        }
         let paid = state.paid_real_quantity();
         let mut bot = state.bot_quantity();
         if config.bot.enabled() {

@@ -7,6 +7,7 @@ use crate::money::{Currency, Money, MoneyError};
 use crate::session::config::SessionConfig;
 use crate::session::error::SessionError;
 use crate::session::participant::{Participant, ParticipantStatus};
+use crate::session::pending::PendingIndex;
 
 /// Money held in escrow for the paid participants, part by part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,8 +67,8 @@ pub(crate) struct Totals {
     pub(crate) paid_quantity: u64,
     /// Paid participants.
     pub(crate) paid_count: u64,
-    /// Pending participants.
-    pub(crate) pending_count: u64,
+    /// Pending participants, by window end and per user.
+    pub(crate) pending: PendingIndex,
     /// Escrow held for paid participants.
     pub(crate) escrow: Escrow,
 }
@@ -84,7 +85,7 @@ impl Totals {
             paid_by_variant: vec![0; n],
             paid_quantity: 0,
             paid_count: 0,
-            pending_count: 0,
+            pending: PendingIndex::default(),
             escrow: Escrow::zero(config.ladder.currency()),
         }
     }
@@ -95,7 +96,7 @@ impl Totals {
         participants: &[Participant],
     ) -> Result<Totals, SessionError> {
         let mut t = Totals::empty(config);
-        for p in participants {
+        for (i, p) in participants.iter().enumerate() {
             let slot = variant_slot(config, p)?;
             if p.status.holds_availability() {
                 if let Some(h) = slot.and_then(|s| t.held.get_mut(s)) {
@@ -103,7 +104,7 @@ impl Totals {
                 }
             }
             match p.status {
-                ParticipantStatus::Pending => t.pending_count += 1,
+                ParticipantStatus::Pending => t.pending.insert(p, i),
                 ParticipantStatus::Paid => {
                     t.paid_count += 1;
                     t.paid_quantity = add(t.paid_quantity, p.quantity)?;
