@@ -75,6 +75,10 @@ id_type!(
     ProductId
 );
 id_type!(
+    /// Identifies a payment anomaly: a gateway callback that did not match its invoice.
+    AnomalyId
+);
+id_type!(
     /// Identifies a product variant (size, colour …).
     VariantId
 );

@@ -51,6 +51,8 @@ pub mod ids;
 pub mod ledger;
 pub mod money;
 pub mod moq;
+pub mod payments;
+pub mod refunds;
 pub mod session;
 pub mod tier;
 pub mod wallet;
@@ -62,8 +64,8 @@ pub use grosir::{
     Availability, GrosirConfig, GrosirError, StockLevel, VariantBundle, WarehousePlan,
 };
 pub use ids::{
-    AccountId, OrderId, ParticipantId, PaymentId, ProductId, SessionId, TransferId, UserId,
-    VariantId, WithdrawalId,
+    AccountId, AnomalyId, OrderId, ParticipantId, PaymentId, ProductId, SessionId, TransferId,
+    UserId, VariantId, WithdrawalId,
 };
 pub use ledger::{Chart, Ledger, LedgerError, Posting, Transfer};
 pub use money::{Currency, Money, MoneyError, Rounding};

@@ -39,6 +39,8 @@ pub enum AccountKind {
     Bank,
     /// Platform money spent on wallet deposits (admin credits).
     Funding,
+    /// Money collected under a payment anomaly, held until it is refunded.
+    Suspense,
 }
 
 /// The balance rule an account enforces (TigerBeetle's account flags).

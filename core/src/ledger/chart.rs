@@ -37,6 +37,9 @@ pub enum ChartAccount {
     PlatformFunding,
     /// A user's wallet. Never overdrawn, holds included.
     Wallet(UserId),
+    /// Money the gateway reported collected under a callback that did not match its
+    /// invoice (a payment anomaly), held until it is refunded. Never overdrawn.
+    Suspense,
 }
 
 impl ChartAccount {
@@ -52,6 +55,7 @@ impl ChartAccount {
             ChartAccount::BankPayouts => 0xA007,
             ChartAccount::PlatformFunding => 0xA008,
             ChartAccount::Wallet(_) => 0xA009,
+            ChartAccount::Suspense => 0xA00A,
         }
     }
 
@@ -84,7 +88,7 @@ impl ChartAccount {
 /// for spec in chart.platform_accounts() {
 ///     ledger.open(spec)?;
 /// }
-/// assert_eq!(ledger.accounts().len(), 7);
+/// assert_eq!(ledger.accounts().len(), 8);
 /// # Ok::<(), patungan_core::ledger::LedgerError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -132,6 +136,7 @@ impl Chart {
             ChartAccount::BankPayouts => (Entity::External, K::Bank, Free),
             ChartAccount::PlatformFunding => (Entity::Platform, K::Funding, Free),
             ChartAccount::Wallet(user) => (Entity::User(user), K::Wallet, Guarded),
+            ChartAccount::Suspense => (Entity::Platform, K::Suspense, Guarded),
         };
         let spec =
             AccountSpec::new(self.id(account), entity, kind, self.currency).with_limit(limit);
@@ -151,8 +156,8 @@ impl Chart {
         self.id(ChartAccount::Wallet(user))
     }
 
-    /// The seven platform-wide accounts (everything but escrows and wallets).
-    pub fn platform_accounts(&self) -> [AccountSpec; 7] {
+    /// The eight platform-wide accounts (everything but escrows and wallets).
+    pub fn platform_accounts(&self) -> [AccountSpec; 8] {
         [
             ChartAccount::GatewayClearing,
             ChartAccount::Warehouse,
@@ -161,6 +166,7 @@ impl Chart {
             ChartAccount::WithdrawalFeeRevenue,
             ChartAccount::BankPayouts,
             ChartAccount::PlatformFunding,
+            ChartAccount::Suspense,
         ]
         .map(|a| self.spec(a))
     }

@@ -27,6 +27,10 @@ const REFUND_CONFIRM: u32 = 0xB202;
 const REFUND_FAIL: u32 = 0xB203;
 const WALLET_CREDIT: u32 = 0xB301;
 const WALLET_DEBIT: u32 = 0xB302;
+const SUSPENSE_RECEIVED: u32 = 0xB401;
+const SUSPENSE_REFUND: u32 = 0xB402;
+const SUSPENSE_REFUND_CONFIRM: u32 = 0xB403;
+const SUSPENSE_REFUND_FAIL: u32 = 0xB404;
 
 fn transfer_id(base: Uuid, tag: u32, n: u32) -> TransferId {
     TransferId::from_uuid(derive_uuid(base, purpose(tag, n)))
@@ -269,6 +273,111 @@ pub struct WalletDebit {
     pub amount: Money,
 }
 
+/// A full refund of money held in suspense (a payment anomaly) back to its payer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuspenseRefund {
+    /// The anomaly; the base of the transfer id.
+    pub anomaly: Uuid,
+    /// 1 for the first try; a retry after a failed refund uses the next number.
+    pub attempt: u32,
+    /// The payer named by the anomaly's invoice (for a refund to the wallet).
+    pub user: UserId,
+    /// The amount refunded (everything collected).
+    pub amount: Money,
+    /// Original method or wallet.
+    pub destination: RefundDestination,
+}
+
+impl Chart {
+    /// The transfer id of [`Chart::suspense_received`] for `anomaly`.
+    pub fn suspense_transfer_id(&self, anomaly: Uuid) -> TransferId {
+        transfer_id(anomaly, SUSPENSE_RECEIVED, 0)
+    }
+
+    /// The transfer id of refund `attempt` of the money held for `anomaly`.
+    pub fn suspense_refund_transfer_id(&self, anomaly: Uuid, attempt: u32) -> TransferId {
+        transfer_id(anomaly, SUSPENSE_REFUND, attempt)
+    }
+
+    /// Money collected under a payment anomaly: gateway clearing → suspense.
+    pub fn suspense_received(&self, anomaly: Uuid, amount: Money) -> Posting {
+        let clearing = self.spec(ChartAccount::GatewayClearing);
+        let suspense = self.spec(ChartAccount::Suspense);
+        Posting {
+            transfers: vec![Transfer::posted(
+                self.suspense_transfer_id(anomaly),
+                clearing.id,
+                suspense.id,
+                amount,
+            )
+            .with_code(TransferCode::SuspenseReceived)],
+            accounts: vec![clearing, suspense],
+        }
+    }
+
+    /// A full refund out of suspense: pending to the gateway (original method) or
+    /// posted to the payer's wallet.
+    pub fn suspense_refund(&self, input: &SuspenseRefund) -> Posting {
+        let id = self.suspense_refund_transfer_id(input.anomaly, input.attempt);
+        self.refund_posting(
+            ChartAccount::Suspense,
+            id,
+            input.user,
+            input.amount,
+            input.destination,
+        )
+    }
+
+    /// The gateway's answer to a refund out of suspense: post or void the hold.
+    pub fn suspense_refund_settled(
+        &self,
+        anomaly: Uuid,
+        attempt: u32,
+        result: RefundResult,
+    ) -> Posting {
+        let pending = self.suspense_refund_transfer_id(anomaly, attempt);
+        let transfer = match result {
+            RefundResult::Confirmed => Transfer::post(
+                transfer_id(anomaly, SUSPENSE_REFUND_CONFIRM, attempt),
+                pending,
+                None,
+            ),
+            RefundResult::Failed => {
+                Transfer::void(transfer_id(anomaly, SUSPENSE_REFUND_FAIL, attempt), pending)
+            }
+        };
+        Posting {
+            accounts: Vec::new(),
+            transfers: vec![transfer.with_code(TransferCode::Refund)],
+        }
+    }
+
+    fn refund_posting(
+        &self,
+        source: ChartAccount,
+        id: TransferId,
+        user: UserId,
+        amount: Money,
+        destination: RefundDestination,
+    ) -> Posting {
+        let from = self.spec(source);
+        let (to, transfer) = match destination {
+            RefundDestination::OriginalMethod => {
+                let to = self.spec(ChartAccount::GatewayClearing);
+                (to, Transfer::pending(id, from.id, to.id, amount))
+            }
+            RefundDestination::Wallet => {
+                let to = self.spec(ChartAccount::Wallet(user));
+                (to, Transfer::posted(id, from.id, to.id, amount))
+            }
+        };
+        Posting {
+            accounts: vec![from, to],
+            transfers: vec![transfer.with_code(TransferCode::Refund)],
+        }
+    }
+}
+
 impl Chart {
     /// The transfer id of [`Chart::payment_received`] for `payment`.
     pub fn payment_transfer_id(&self, payment: PaymentId) -> TransferId {
@@ -362,22 +471,14 @@ impl Chart {
     /// A full refund out of escrow: pending to the gateway (original method) or posted
     /// to the wallet.
     pub fn refund(&self, input: &Refund) -> Posting {
-        let escrow = self.spec(ChartAccount::SessionEscrow(input.session));
         let id = self.refund_transfer_id(input.payment, input.attempt);
-        let (to, transfer) = match input.destination {
-            RefundDestination::OriginalMethod => {
-                let to = self.spec(ChartAccount::GatewayClearing);
-                (to, Transfer::pending(id, escrow.id, to.id, input.amount))
-            }
-            RefundDestination::Wallet => {
-                let to = self.spec(ChartAccount::Wallet(input.user));
-                (to, Transfer::posted(id, escrow.id, to.id, input.amount))
-            }
-        };
-        Posting {
-            accounts: vec![escrow, to],
-            transfers: vec![transfer.with_code(TransferCode::Refund)],
-        }
+        self.refund_posting(
+            ChartAccount::SessionEscrow(input.session),
+            id,
+            input.user,
+            input.amount,
+            input.destination,
+        )
     }
 
     /// The gateway's answer to a refund to the original method: post (confirmed) or void

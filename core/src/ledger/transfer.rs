@@ -37,6 +37,8 @@ pub enum TransferCode {
     WithdrawalFee,
     /// A reversed payout credited back to the wallet.
     WithdrawalReversal,
+    /// Money collected under a payment anomaly, booked to suspense.
+    SuspenseReceived,
 }
 
 /// What a transfer does.
