@@ -43,7 +43,7 @@ export type FailureReason = 'no_paid_participants' | 'below_success_threshold'
 /** The product's factory bundle and the factory price per unit. */
 export interface SessionGrosir { bundle: GrosirConfigJson; factory_unit_cost: Money }
 /** Everything that defines a session; fields after `bulk_shipping_cost` default to the core's defaults. */
-export interface SessionConfig { product: string; moq: number; ladder: TierLadderJson; start: string; end: string; bulk_shipping_cost: Money; grosir?: SessionGrosir | null; bot?: BotPolicyJson; renewal?: boolean; success_threshold?: number | null; per_join_limit?: number; gateway_fee_rate?: number; invoice_ttl_seconds?: number }
+export interface SessionConfig { product: string; moq: number; ladder: TierLadderJson; start: string; end: string; bulk_shipping_cost: Money; grosir?: SessionGrosir | null; bot?: BotPolicyJson; renewal?: boolean; success_threshold?: number | null; per_join_limit?: number; gateway_fee_rate?: number; invoice_ttl_seconds?: number; pending_joins_per_user?: number }
 /** A shopper's request to join; ids are chosen by the caller. */
 export interface JoinRequest { participant: string; user: string; payment: string; quantity: number; expected_unit_price: Money; courier_price: Money; variant?: string | null }
 /** What an accepted join gives back (`outcome` is `"unchanged"` for a retry). */
@@ -62,6 +62,7 @@ export interface Joined { participant: string; user: string; variant: string | n
 export interface PaymentConfirmed { participant: string; payment: string; amount: Money; at: string; type: 'payment_confirmed' }
 export interface PaymentFailed { participant: string; payment: string; at: string; type: 'payment_failed' }
 export interface PaymentExpired { participant: string; payment: string; at: string; type: 'payment_expired' }
+export interface PaymentWindowClosed { participant: string; payment: string; at: string; type: 'payment_window_closed' }
 export interface LatePaymentRefunded { participant: string; payment: string; amount: Money; at: string; type: 'late_payment_refunded' }
 export interface Left { participant: string; at: string; type: 'left' }
 export interface BotChecked { paid_real_quantity: number; previous_bot_quantity: number; bot_quantity: number; at_expiry: boolean; at: string; type: 'bot_checked' }
@@ -70,7 +71,7 @@ export interface Failed { at: string; reason: FailureReason; paid_real_quantity:
 export interface Confirmed { at: string; type: 'confirmed' }
 export interface Cancelled { at: string; type: 'cancelled' }
 export interface RenewalDue { at: string; start: string; end: string; type: 'renewal_due' }
-export type Event = Created | Joined | PaymentConfirmed | PaymentFailed | PaymentExpired | LatePaymentRefunded | Left | BotChecked | Succeeded | Failed | Confirmed | Cancelled | RenewalDue
+export type Event = Created | Joined | PaymentConfirmed | PaymentFailed | PaymentExpired | PaymentWindowClosed | LatePaymentRefunded | Left | BotChecked | Succeeded | Failed | Confirmed | Cancelled | RenewalDue
 export interface PaymentReceivedNotice { participant: string; user: string; kind: 'payment_received' }
 export interface SessionSucceededNotice { final_unit_price: Money; awaiting_stock: boolean; kind: 'session_succeeded' }
 export interface SessionConfirmedNotice { final_unit_price: Money; kind: 'session_confirmed' }

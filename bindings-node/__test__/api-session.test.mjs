@@ -32,7 +32,7 @@ test('a session runs with plain records and lazy lists', () => {
   assert.throws(() => created.at(1), { code: 'InvalidArg' })
   const receipt = s.join(join(1, 20), '2025-01-01T02:00:00Z')
   assert.deepStrictEqual(receipt.cost.total, idr(4235000))
-  assert.equal(receipt.invoice_expires_at, '2025-01-01T17:00:00Z')
+  assert.equal(receipt.invoice_expires_at, '2025-01-01T02:30:00Z') // the 30 min payment window
   const [invoice, notice] = [...s.drainEffects()]
   assert.equal(invoice.type, 'create_invoice')
   assert.equal(invoice.amount.amount, '4235000')
@@ -78,10 +78,32 @@ test('refused inputs throw typed errors and change nothing', () => {
   assert.throws(() => s.join(join(1, 0), '2025-01-01T02:00:00Z'), (e) => e instanceof p.SessionError && e.code === 'session.zero_quantity')
   assert.throws(() => s.paymentFailed(uuid(1), '2025-01-01T02:00:00Z'), (e) => e instanceof p.SessionError && e.code === 'session.unknown_payment')
   assert.throws(() => p.Session.create(uuid(8), config({ per_join_limit: 0 }), '2025-01-01T01:00:00Z'), (e) => e instanceof p.SessionConfigError && e instanceof p.SessionError)
+  assert.throws(() => p.Session.create(uuid(8), config({ pending_joins_per_user: 0 }), '2025-01-01T01:00:00Z'), (e) => e instanceof p.SessionConfigError && e.code === 'session_config.zero_pending_joins')
   assert.throws(() => s.handle({ type: 'fly' }), (e) => e instanceof p.PatunganError && e.code === 'json.invalid')
   assert.throws(() => s.cancel('yesterday'), { code: 'InvalidArg' })
   assert.throws(() => s.leave('not-a-uuid', new Date()), { code: 'InvalidArg' })
   assert.equal(s.toJson(), before)
+})
+
+test('the payment window closes unpaid joins', () => {
+  const s = p.Session.create(uuid(7), config({ invoice_ttl_seconds: 600 }), '2025-01-01T01:00:00Z')
+  assert.equal(s.state().config.pending_joins_per_user, 1)
+  const receipt = s.join(join(1, 20), '2025-01-01T01:00:00Z')
+  assert.equal(receipt.invoice_expires_at, '2025-01-01T01:10:00Z')
+  const before = s.toJson()
+  const again = { ...join(2, 5), user: uuid(201) } // the same user, still unpaid
+  assert.throws(() => s.join(again, '2025-01-01T01:05:00Z'), (e) => e instanceof p.SessionError && e.code === 'session.pending_join_limit')
+  assert.equal(s.toJson(), before)
+  s.drainEvents()
+  s.drainEffects()
+  assert.equal(s.pollTimeout().toISOString(), '2025-01-01T01:10:00.000Z')
+  assert.equal(s.handleTimeout('2025-01-01T01:10:00Z'), 'applied')
+  const [closed, ...rest] = [...s.drainEvents()]
+  assert.deepStrictEqual([closed, rest], [{ type: 'payment_window_closed', participant: uuid(101), payment: uuid(301), at: '2025-01-01T01:10:00Z' }, []])
+  assert.deepStrictEqual(s.drainEffects().kinds(), ['expire_invoice'])
+  assert.equal(s.participant(uuid(101)).status, 'payment_expired')
+  assert.equal(s.availability(M).available, 50)
+  assert.equal(s.join(again, '2025-01-01T01:10:00Z').participant, uuid(102))
 })
 
 test('ledger, chart recipes, wallets, withdrawals and the schedule', () => {

@@ -66,6 +66,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "DEFAULT_INVOICE_TTL_SECONDS",
         patungan_core::SessionConfig::DEFAULT_INVOICE_TTL_SECONDS,
     )?;
+    m.add(
+        "DEFAULT_PENDING_JOINS_PER_USER",
+        patungan_core::SessionConfig::DEFAULT_PENDING_JOINS_PER_USER,
+    )?;
     m.add_class::<ledger::Ledger>()?;
     m.add_class::<ledger::Chart>()?;
     m.add_function(wrap_pyfunction!(ledger::success_split_from_cost, m)?)?;

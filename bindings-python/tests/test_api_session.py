@@ -27,6 +27,7 @@ from patungan.session import (
     JoinInput,
     JoinRequest,
     Joined,
+    PaymentWindowClosed,
     SessionGrosir,
     StockReservation,
 )
@@ -72,7 +73,8 @@ def test_a_session_runs_with_typed_records_and_lazy_lists() -> None:
     invoice = effects[0]
     assert isinstance(invoice, CreateInvoice)
     assert invoice.amount == Money.idr(4_235_000) and isinstance(invoice.amount.amount, Decimal)
-    assert invoice.expires_at == END and invoice.expires_at.tzinfo is not None
+    # The payment window: 30 minutes by default (never past the end).
+    assert invoice.expires_at == START + timedelta(minutes=30) and invoice.expires_at.tzinfo is not None
     assert invoice.payment == r.payment and isinstance(invoice.payment, UUID)
     joined = session.poll_event()
     assert isinstance(joined, Joined) and joined.quantity == 20 and session.poll_event() is None
@@ -106,7 +108,7 @@ def test_inputs_by_json_form_and_state_round_trip() -> None:
     session = Session.create(UUID(int=7), config(), START)
     request = JoinRequest(UUID(int=10), UUID(int=11), UUID(int=12), 5, Money.idr(200_000), Money.idr(0), M)
     assert session.handle(JoinInput(START, request)) == "applied"
-    as_dict = {"type": "join", "now": "2025-01-01T02:00:00Z", "request": {
+    as_dict = {"type": "join", "now": "2025-01-01T01:20:00Z", "request": {
         "participant": str(UUID(int=20)), "user": str(UUID(int=21)), "payment": str(UUID(int=22)),
         "quantity": 5, "expected_unit_price": {"amount": "200000", "currency": "IDR"},
         "courier_price": {"amount": "0", "currency": "IDR"}, "variant": str(M)}}
@@ -138,12 +140,43 @@ def test_refused_inputs_raise_typed_errors_and_change_nothing() -> None:
         Session.create(uuid4(), config(per_join_limit=0), START)
     assert config_error.value.code == "session_config.zero_join_limit"
     assert isinstance(config_error.value, patungan.SessionError)
+    with pytest.raises(patungan.SessionConfigError) as config_error:
+        Session.create(uuid4(), config(pending_joins_per_user=0), START)
+    assert config_error.value.code == "session_config.zero_pending_joins"
     with pytest.raises(ValueError):
         session.cancel(datetime(2025, 1, 1))  # naive
     with pytest.raises(patungan.Error) as bad_json:
         session.handle({"type": "fly"})
     assert bad_json.value.code == "json.invalid"
     assert session.to_json() == before
+
+
+def test_the_payment_window_closes_unpaid_joins() -> None:
+    session = Session.create(UUID(int=7), config(invoice_ttl_seconds=600), START)
+    assert session.state().config.pending_joins_per_user == 1
+    user = uuid4()
+    r = JoinRequest(uuid4(), user, uuid4(), 20, Money.idr(200_000), Money.idr(15_000), M)
+    receipt = session.join(r, START)
+    assert receipt.invoice_expires_at == START + timedelta(minutes=10)
+    before = session.to_json()
+    with pytest.raises(patungan.SessionError) as raised:
+        session.join(JoinRequest(uuid4(), user, uuid4(), 5, Money.idr(200_000), Money.idr(15_000), M), START)
+    assert raised.value.code == "session.pending_join_limit"
+    assert session.to_json() == before
+    session.drain_events()
+    session.drain_effects()
+    assert session.poll_timeout() == receipt.invoice_expires_at
+    assert session.handle_timeout(receipt.invoice_expires_at) == "applied"
+    [closed] = session.drain_events()
+    assert isinstance(closed, PaymentWindowClosed) and closed.type == "payment_window_closed"
+    assert closed.participant == r.participant and closed.payment == r.payment and closed.at == receipt.invoice_expires_at
+    assert [e.type for e in session.drain_effects()] == ["expire_invoice"]
+    p = session.participant(r.participant)
+    assert p is not None and p.status == "payment_expired"
+    # Its units are free again, and the user may join again.
+    a = session.availability(M)
+    assert a is not None and a.available == 50
+    session.join(JoinRequest(uuid4(), user, uuid4(), 5, Money.idr(200_000), Money.idr(15_000), M), receipt.invoice_expires_at)
 
 
 def test_ledger_chart_and_wallet_records() -> None:

@@ -52,6 +52,9 @@ for (const effect of session.drainEffects()) {
   else if (e.type === 'notify' && e.notification.kind === 'payment_received') console.log(e.notification.user)
 }
 const events: Event[] = session.drainEvents().toArray()
+for (const e of events) {
+  if (e.type === 'payment_window_closed') console.log(e.participant, e.payment, e.at)
+}
 const a: Availability | null = session.availability('00000000-0000-0000-0000-000000000002')
 const deadline: Date | null = session.pollTimeout()
 try {

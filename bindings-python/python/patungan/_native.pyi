@@ -55,6 +55,7 @@ __all__ = [
     "CostBreakdown",
     "DEFAULT_GATEWAY_FEE_BP",
     "DEFAULT_INVOICE_TTL_SECONDS",
+    "DEFAULT_PENDING_JOINS_PER_USER",
     "DEFAULT_PER_JOIN_LIMIT",
     "EffectIter",
     "EffectList",
@@ -88,6 +89,7 @@ __all__ = [
 DEFAULT_GATEWAY_FEE_BP: Final[int]
 DEFAULT_PER_JOIN_LIMIT: Final[int]
 DEFAULT_INVOICE_TTL_SECONDS: Final[int]
+DEFAULT_PENDING_JOINS_PER_USER: Final[int]
 
 def parse_instant(text: str) -> datetime: ...
 

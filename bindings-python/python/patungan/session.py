@@ -18,6 +18,7 @@ from . import _codec
 from ._native import (
     DEFAULT_GATEWAY_FEE_BP,
     DEFAULT_INVOICE_TTL_SECONDS,
+    DEFAULT_PENDING_JOINS_PER_USER,
     DEFAULT_PER_JOIN_LIMIT,
     BotPolicy,
     CostBreakdown,
@@ -68,6 +69,7 @@ class SessionConfig:
     per_join_limit: int = DEFAULT_PER_JOIN_LIMIT
     gateway_fee_rate: int = DEFAULT_GATEWAY_FEE_BP
     invoice_ttl_seconds: int = DEFAULT_INVOICE_TTL_SECONDS
+    pending_joins_per_user: int = DEFAULT_PENDING_JOINS_PER_USER
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,14 @@ class PaymentExpired:
 
 
 @dataclass(frozen=True)
+class PaymentWindowClosed:
+    participant: UUID
+    payment: UUID
+    at: datetime
+    type: Literal["payment_window_closed"] = "payment_window_closed"
+
+
+@dataclass(frozen=True)
 class LatePaymentRefunded:
     participant: UUID
     payment: UUID
@@ -290,6 +300,7 @@ Event = Union[
     PaymentConfirmed,
     PaymentFailed,
     PaymentExpired,
+    PaymentWindowClosed,
     LatePaymentRefunded,
     Left,
     BotChecked,
@@ -569,6 +580,7 @@ __all__ = [
     "PaymentFailed",
     "PaymentFailedInput",
     "PaymentReceivedNotice",
+    "PaymentWindowClosed",
     "RefundPayment",
     "RefundReason",
     "ReleaseEscrow",

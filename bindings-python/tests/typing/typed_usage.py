@@ -85,6 +85,10 @@ def session_flow() -> None:
             print(due, e.expires_at.isoformat())
         elif e.type == "notify" and e.notification.kind == "payment_received":
             print(e.notification.user)
+    for event in session.drain_events():
+        if event.type == "payment_window_closed":
+            closed_at: datetime = event.at
+            print(event.payment, closed_at)
     a = session.availability(size_m)
     print(total, outcome, deadline, a.available if a else None, session.preview(5).fill_bp)
 
