@@ -43,6 +43,7 @@
     )
 )]
 
+pub mod audit;
 pub mod bot;
 pub mod bp;
 pub mod cost;

@@ -67,7 +67,7 @@ fn exhaust(l: &mut Ledger, policy: &RefundPolicy) -> RefundAttempt {
     l.execute(&posting).unwrap();
     loop {
         attempt.accepted("rf");
-        let settled = attempt.settle(&chart(), &failed(), "rf", policy, now());
+        let settled = attempt.settle(&chart(), &failed(), Some("rf"), policy, now());
         l.execute(&settled.posting).unwrap();
         match settled.next {
             RefundNext::RetryAt { at } => {
@@ -100,7 +100,7 @@ fn a_confirmed_refund_posts_its_hold() {
     let settled = a.settle(
         &chart(),
         &RefundOutcome::Succeeded,
-        "rf_1",
+        Some("rf_1"),
         &RefundPolicy::default(),
         now(),
     );
@@ -174,7 +174,7 @@ fn a_suspense_refund_empties_suspense() {
     let settled = a.settle(
         &chart(),
         &RefundOutcome::Succeeded,
-        "rf",
+        Some("rf"),
         &RefundPolicy::default(),
         now(),
     );
@@ -199,7 +199,7 @@ proptest! {
         l.execute(&posting).unwrap();
         for ok in answers {
             let outcome = if ok { RefundOutcome::Succeeded } else { failed() };
-            let settled = a.settle(&chart(), &outcome, "rf", &policy, now());
+            let settled = a.settle(&chart(), &outcome, Some("rf"), &policy, now());
             l.execute(&settled.posting).unwrap();
             match settled.next {
                 RefundNext::Done | RefundNext::AwaitOperator => break,

@@ -37,6 +37,24 @@ pub enum EngineError {
         /// Its id or key.
         id: String,
     },
+    /// A paid callback arrived before the invoice's creation was recorded: it cannot
+    /// be checked yet and must be delivered again (nothing was changed).
+    #[error(
+        "the invoice of payment {payment} is still being created; deliver the callback again later"
+    )]
+    InvoiceNotReady {
+        /// The payment.
+        payment: patungan_core::PaymentId,
+    },
+    /// A notification lacks what its kind requires.
+    #[error("invalid notification: {reason}")]
+    InvalidNotification {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The refund rules refused an operator's action.
+    #[error(transparent)]
+    Refund(#[from] patungan_core::refunds::RefundError),
     /// Stored data contradicts itself (a bug or a corrupted database).
     #[error("inconsistent state: {0}")]
     Inconsistent(String),
@@ -53,12 +71,19 @@ impl EngineError {
             EngineError::Wallet(e) => e.code(),
             EngineError::Store(e) => e.code(),
             EngineError::UnknownReference { .. } => "engine.unknown_reference",
+            EngineError::InvoiceNotReady { .. } => "engine.invoice_not_ready",
+            EngineError::InvalidNotification { .. } => "engine.invalid_notification",
+            EngineError::Refund(e) => e.code(),
             EngineError::Inconsistent(_) => "engine.inconsistent",
         }
     }
 
     /// Whether repeating the same call may succeed (store conflicts and outages).
     pub fn is_retryable(&self) -> bool {
-        matches!(self, EngineError::Store(e) if e.is_retryable())
+        match self {
+            EngineError::Store(e) => e.is_retryable(),
+            EngineError::InvoiceNotReady { .. } => true,
+            _ => false,
+        }
     }
 }

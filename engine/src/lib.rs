@@ -38,6 +38,6 @@ pub mod task;
 pub use engine::{
     order_id, renewal_id, Engine, EngineConfig, Handled, InvoiceRecord, OrderRecord, Ports,
     PurchaseOrderRecord, PurchaseOrderStatus, RefundRecord, RefundStatus, RunReport, SessionView,
-    StockRecord, TickReport, MAX_REFUND_ATTEMPTS,
+    StockRecord, TickReport,
 };
 pub use error::EngineError;

@@ -35,6 +35,22 @@ pub struct PaymentNotification {
     pub payment_method: Option<String>,
     /// e.g. `BCA`.
     pub payment_channel: Option<String>,
+    /// The gateway's own id of the payment, when the callback carries one.
+    #[serde(default)]
+    pub provider_payment_id: Option<String>,
+}
+
+impl PaymentNotification {
+    /// What a paid callback reports, for checking against the invoice; `None`
+    /// without a paid amount.
+    pub fn paid_report(&self) -> Option<patungan_core::payments::PaidReport> {
+        Some(patungan_core::payments::PaidReport {
+            provider_invoice_id: self.provider_event_id.clone(),
+            provider_payment_id: self.provider_payment_id.clone(),
+            amount: self.paid_amount?,
+            paid_at: self.paid_at,
+        })
+    }
 }
 
 /// What a refund notification says happened.
@@ -113,13 +129,19 @@ pub enum Notification {
 }
 
 impl Notification {
-    /// The inbox key: the provider's object id plus the status it reports. A webhook
-    /// delivered again under the same key is a duplicate and changes nothing.
+    /// The inbox key: the provider's object id plus what it reports. A webhook
+    /// delivered again under the same key is a duplicate and changes nothing. A paid
+    /// callback's key carries the amount and the gateway's payment id, so a callback
+    /// that does not match its invoice never takes the key of the genuine one.
     pub fn dedup_key(&self) -> String {
         match self {
-            Notification::Payment(n) => {
-                format!("payment:{}:{:?}", n.provider_event_id, n.status)
-            }
+            Notification::Payment(n) => format!(
+                "payment:{}:{:?}:{}:{}",
+                n.provider_event_id,
+                n.status,
+                n.paid_amount.map(|p| p.to_string()).unwrap_or_default(),
+                n.provider_payment_id.as_deref().unwrap_or("")
+            ),
             Notification::Refund(n) => format!("refund:{}:{:?}", n.provider_event_id, n.outcome),
             Notification::Payout(n) => format!("payout:{}:{:?}", n.provider_event_id, n.outcome),
             Notification::Shipment(n) => format!(

@@ -27,8 +27,8 @@ pub enum Task {
     },
     /// Refund a payment to its original method.
     Refund {
-        /// The session.
-        session: SessionId,
+        /// Where the refunded money is held.
+        source: patungan_core::refunds::RefundSource,
         /// The attempt number (a failed refund is retried under the next one).
         attempt: u32,
         /// The request (its reference is the idempotency key).

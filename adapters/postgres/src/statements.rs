@@ -205,4 +205,6 @@ statements! {
     dump_transfers => format!("SELECT {TRANSFER_COLUMNS} FROM transfers ORDER BY seq");
     /// Every session with its status, by id.
     list_sessions => "SELECT id, status FROM sessions ORDER BY id";
+    /// The records of one kind, by key.
+    list_records => "SELECT body FROM records WHERE kind = $1::text ORDER BY key";
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use patungan_core::ledger::{Account, TransferRecord};
 use patungan_core::session::SessionStatus;
 use patungan_core::SessionId;
-use patungan_engine::store::{OutboxEntry, Store, StoreError, StoreTx};
+use patungan_engine::store::{OutboxEntry, RecordKind, Store, StoreError, StoreTx};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
 use uuid::Uuid;
@@ -165,6 +165,13 @@ impl Store for PostgresStore {
                     from_name(status, "session status")?,
                 ))
             })
+            .collect()
+    }
+
+    async fn list_records(&self, kind: RecordKind) -> Result<Vec<serde_json::Value>, StoreError> {
+        let rows = self.query(|s| &s.list_records, &[&kind.as_str()]).await?;
+        rows.iter()
+            .map(|row| codec::get_json(row, 0, "record"))
             .collect()
     }
 }

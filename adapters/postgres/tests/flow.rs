@@ -42,6 +42,10 @@ async fn success_settles_escrow_credits_cashback_and_renews() {
         paid_at: Some(at(1, 10)),
         payment_method: Some("BANK_TRANSFER".into()),
         payment_channel: Some("BCA".into()),
+        provider_payment_id: Some(format!(
+            "pay_{}",
+            invoice.request.payment_id.as_uuid().simple()
+        )),
     };
     let again = w
         .engine

@@ -282,6 +282,7 @@ struct InvoiceCallbackWire {
     currency: Option<String>,
     payment_method: Option<String>,
     payment_channel: Option<String>,
+    payment_id: Option<String>,
 }
 
 /// Parses an invoice callback (status `PAID`, `SETTLED` or `EXPIRED`) without
@@ -319,6 +320,7 @@ pub fn parse_invoice_callback(raw_body: &[u8]) -> Result<PaymentNotification, We
     };
     let payment_method = optional("payment_method", wire.payment_method)?;
     let payment_channel = optional("payment_channel", wire.payment_channel)?;
+    let provider_payment_id = optional("payment_id", wire.payment_id)?;
     if status == PaymentStatus::Expired {
         return Ok(PaymentNotification {
             provider_event_id: id,
@@ -328,6 +330,7 @@ pub fn parse_invoice_callback(raw_body: &[u8]) -> Result<PaymentNotification, We
             paid_at: None,
             payment_method,
             payment_channel,
+            provider_payment_id,
         });
     }
     let (field, raw_amount) = match (wire.paid_amount, wire.amount) {
@@ -359,6 +362,7 @@ pub fn parse_invoice_callback(raw_body: &[u8]) -> Result<PaymentNotification, We
         paid_at,
         payment_method,
         payment_channel,
+        provider_payment_id,
     })
 }
 

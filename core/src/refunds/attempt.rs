@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::policy::RefundPolicy;
 use crate::ids::{AnomalyId, PaymentId, SessionId, UserId};
 use crate::ledger::{
-    Chart, Posting, Refund, RefundDestination, RefundResult, RefundSettlement, SuspenseRefund,
+    AccountSpec, Chart, Posting, Refund, RefundDestination, RefundResult, RefundSettlement,
+    SuspenseRefund,
 };
 use crate::money::Money;
 
@@ -228,11 +229,13 @@ impl RefundAttempt {
         &mut self,
         chart: &Chart,
         outcome: &RefundOutcome,
-        provider_refund_id: &str,
+        provider_refund_id: Option<&str>,
         policy: &RefundPolicy,
         now: DateTime<Utc>,
     ) -> Settled {
-        self.provider_refund_id = Some(provider_refund_id.to_owned());
+        if let Some(id) = provider_refund_id {
+            self.provider_refund_id = Some(id.to_owned());
+        }
         let (result, next) = match outcome {
             RefundOutcome::Succeeded => {
                 self.status = RefundStatus::Completed;
@@ -293,6 +296,20 @@ impl RefundAttempt {
             OperatorAction::CreditWallet => RefundDestination::Wallet,
         };
         Ok(self.next_attempt(chart, destination))
+    }
+
+    /// The accounts the attempt's hold touches (to load before settling it).
+    pub fn hold_accounts(&self, chart: &Chart) -> Vec<AccountSpec> {
+        RefundAttempt::start(
+            chart,
+            self.source,
+            self.user,
+            self.amount,
+            self.attempt,
+            self.destination,
+        )
+        .1
+        .accounts
     }
 
     fn settled_posting(&self, chart: &Chart, result: RefundResult) -> Posting {

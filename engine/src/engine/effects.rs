@@ -4,18 +4,18 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use patungan_core::ledger::{derive_uuid, Refund, RefundDestination, SuccessSplit};
+use patungan_core::ledger::{derive_uuid, SuccessSplit};
+use patungan_core::refunds::RefundSource;
 use patungan_core::session::{Effect, OrderRequest, RefundReason, Session, Settlement};
-use patungan_core::{CostBreakdown, Money, OrderId, PaymentId, SessionId, UserId};
+use patungan_core::{CostBreakdown, OrderId, SessionId};
 use serde::{Deserialize, Serialize};
 
-use super::records::{self, InvoiceRecord, OrderRecord, RefundRecord, RefundStatus};
+use super::records::{self, InvoiceRecord, OrderRecord};
+use super::refunds::NewRefund;
 use super::Engine;
 use crate::error::EngineError;
 use crate::ledger_ws;
-use crate::ports::{
-    InvoiceItem, InvoiceRequest, Payer, RefundReason as GatewayReason, RefundRequest,
-};
+use crate::ports::{InvoiceItem, InvoiceRequest, Payer, RefundReason as GatewayReason};
 use crate::store::{EffectId, OutboxEntry, RecordKind, StoreTx};
 use crate::task::Task;
 
@@ -122,17 +122,17 @@ impl Engine {
                     reason,
                     ..
                 } => {
-                    self.start_refund(
-                        tx,
-                        id,
-                        payment,
+                    let refund = NewRefund {
+                        source: RefundSource::Escrow {
+                            session: id,
+                            payment,
+                        },
                         user,
                         amount,
-                        1,
-                        gateway_reason(reason),
-                        now,
-                    )
-                    .await?;
+                        destination: self.config.refund_destination,
+                        reason: gateway_reason(reason),
+                    };
+                    self.start_refund(tx, refund, now).await?;
                 }
                 Effect::CreateOrder(order) => {
                     self.create_order(tx, session, &order).await?;
@@ -247,70 +247,6 @@ impl Engine {
             &record,
         )
         .await
-    }
-
-    /// Posts refund `attempt` of a payment out of escrow and, for the original
-    /// method, queues the gateway call.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn start_refund(
-        &self,
-        tx: &mut dyn StoreTx,
-        session: SessionId,
-        payment: PaymentId,
-        user: UserId,
-        amount: Money,
-        attempt: u32,
-        reason: GatewayReason,
-        now: DateTime<Utc>,
-    ) -> Result<(), EngineError> {
-        let destination = self.config.refund_destination;
-        let refund = Refund {
-            payment,
-            attempt,
-            session,
-            user,
-            amount,
-            destination,
-        };
-        ledger_ws::execute(tx, &self.chart.refund(&refund), &[]).await?;
-        let reference = self.chart.refund_transfer_id(payment, attempt).to_string();
-        let record = RefundRecord {
-            reference: reference.clone(),
-            session,
-            payment,
-            user,
-            amount,
-            attempt,
-            destination,
-            status: match destination {
-                RefundDestination::Wallet => RefundStatus::Completed,
-                RefundDestination::OriginalMethod => RefundStatus::Pending,
-            },
-            provider_refund_id: None,
-            failure_code: None,
-        };
-        records::put(tx, RecordKind::Refund, &reference, &record).await?;
-        if destination == RefundDestination::OriginalMethod {
-            let invoice: Option<InvoiceRecord> =
-                records::get(tx, RecordKind::Invoice, &payment.to_string()).await?;
-            let task = Task::Refund {
-                session,
-                attempt,
-                request: RefundRequest {
-                    reference: reference.clone(),
-                    payment_id: payment,
-                    provider_invoice_id: invoice.and_then(|i| i.provider_invoice_id),
-                    amount,
-                    reason,
-                },
-            };
-            let id = EffectId(derive_uuid(
-                *self.chart.refund_transfer_id(payment, attempt).as_uuid(),
-                EFFECT,
-            ));
-            tx.enqueue(&[OutboxEntry::new(id, task, now)]).await?;
-        }
-        Ok(())
     }
 }
 

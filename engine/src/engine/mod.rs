@@ -3,7 +3,9 @@
 
 mod effects;
 mod notifications;
+mod payments;
 mod records;
+mod refunds;
 mod runner;
 mod sessions;
 mod tick;
@@ -13,6 +15,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex as StdMutex, PoisonError};
 
 use patungan_core::ledger::{Chart, RefundDestination};
+use patungan_core::refunds::RefundPolicy;
 use patungan_core::wallet::{BatchLimits, WithdrawalPolicy, WithdrawalSchedule};
 use patungan_core::{Currency, SessionId};
 use tokio::sync::Mutex;
@@ -22,7 +25,7 @@ use crate::retry::RetryPolicy;
 use crate::store::Store;
 
 pub use effects::{order_id, renewal_id, PurchaseOrderRecord, PurchaseOrderStatus, StockRecord};
-pub use notifications::{Handled, MAX_REFUND_ATTEMPTS};
+pub use notifications::Handled;
 pub use records::{InvoiceRecord, OrderRecord, RefundRecord, RefundStatus};
 pub use runner::RunReport;
 pub use sessions::SessionView;
@@ -35,6 +38,8 @@ pub struct EngineConfig {
     pub currency: Currency,
     /// Where refunds go: the original payment method (default) or the wallet.
     pub refund_destination: RefundDestination,
+    /// Attempts and backoff of refunds to the original method.
+    pub refund_policy: RefundPolicy,
     /// Withdrawal rules (minimum, fee …).
     pub withdrawal_policy: WithdrawalPolicy,
     /// When withdrawal batches run.
@@ -54,6 +59,7 @@ impl Default for EngineConfig {
         EngineConfig {
             currency: Currency::IDR,
             refund_destination: RefundDestination::OriginalMethod,
+            refund_policy: RefundPolicy::default(),
             withdrawal_policy: WithdrawalPolicy::default(),
             withdrawal_schedule: WithdrawalSchedule::default(),
             batch_limits: BatchLimits::default(),

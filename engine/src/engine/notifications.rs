@@ -1,18 +1,16 @@
 //! Provider notifications: deduplicated in the inbox, applied in one transaction.
 
 use chrono::{DateTime, Utc};
-use patungan_core::ledger::{PaymentReceived, RefundResult, RefundSettlement};
 use patungan_core::wallet::{PayoutItemKey, PayoutResult, Withdrawals};
 
-use super::records::{self, InvoiceRecord, RefundRecord, RefundStatus};
+use super::records::{self, RefundRecord};
 use super::Engine;
 use crate::error::EngineError;
 use crate::ledger_ws;
 use crate::notification::{
-    Notification, PaymentNotification, PaymentStatus, PayoutNotification, PayoutOutcome,
-    RefundNotification, RefundOutcome, ShipmentNotification,
+    Notification, PayoutNotification, PayoutOutcome, RefundNotification, RefundOutcome,
+    ShipmentNotification,
 };
-use crate::ports::RefundReason;
 use crate::store::RecordKind;
 
 /// What handling a notification did.
@@ -25,10 +23,10 @@ pub enum Handled {
     /// It was recorded but changed nothing, for the reason given (e.g. an expiry of
     /// an invoice already paid).
     Ignored(String),
+    /// A paid callback did not match its invoice: recorded as this anomaly, its money
+    /// held in suspense and refunded; the participant's payment is untouched.
+    Anomaly(patungan_core::AnomalyId),
 }
-
-/// Refund attempts made for one payment before it waits for an operator.
-pub const MAX_REFUND_ATTEMPTS: u32 = 5;
 
 impl Engine {
     /// Applies a provider notification exactly once (by its dedup key).
@@ -45,72 +43,6 @@ impl Engine {
         }
     }
 
-    async fn payment_notification(
-        &self,
-        notification: &Notification,
-        n: &PaymentNotification,
-        now: DateTime<Utc>,
-    ) -> Result<Handled, EngineError> {
-        let invoice: InvoiceRecord = {
-            let mut tx = self.store.begin().await?;
-            records::get(&mut *tx, RecordKind::Invoice, &n.payment_id.to_string())
-                .await?
-                .ok_or_else(|| EngineError::UnknownReference {
-                    what: "payment",
-                    id: n.payment_id.to_string(),
-                })?
-        };
-        let mut work = self.open_session(invoice.session).await?;
-        if !work.tx.inbox_insert(&notification.dedup_key(), now).await? {
-            work.keep();
-            return Ok(Handled::Duplicate);
-        }
-        let outcome = match n.status {
-            PaymentStatus::Paid => {
-                let amount = n.paid_amount.unwrap_or(invoice.amount);
-                let posting = self.chart.payment_received(&PaymentReceived {
-                    payment: n.payment_id,
-                    session: invoice.session,
-                    amount,
-                });
-                ledger_ws::execute(&mut *work.tx, &posting, &[]).await?;
-                let at = n.paid_at.unwrap_or(now);
-                match work.session().payment_confirmed(n.payment_id, amount, at) {
-                    Ok(_) => Handled::Applied,
-                    Err(refused) => {
-                        // The money arrived but the session cannot take it (e.g. a wrong
-                        // amount): it goes straight back, never stuck in escrow.
-                        self.start_refund(
-                            &mut *work.tx,
-                            invoice.session,
-                            n.payment_id,
-                            invoice.user,
-                            amount,
-                            1,
-                            RefundReason::Others,
-                            now,
-                        )
-                        .await?;
-                        Handled::Ignored(refused.code().to_owned())
-                    }
-                }
-            }
-            PaymentStatus::Expired | PaymentStatus::Failed => {
-                let result = if n.status == PaymentStatus::Expired {
-                    work.session().payment_expired(n.payment_id, now)
-                } else {
-                    work.session().payment_failed(n.payment_id, now)
-                };
-                match result {
-                    Ok(_) => Handled::Applied,
-                    Err(refused) => Handled::Ignored(refused.code().to_owned()),
-                }
-            }
-        };
-        self.commit_session(work, now).await?;
-        Ok(outcome)
-    }
-
     async fn refund_notification(
         &self,
         notification: &Notification,
@@ -118,7 +50,7 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<Handled, EngineError> {
         let mut tx = self.store.begin().await?;
-        let mut record: RefundRecord = records::get(&mut *tx, RecordKind::Refund, &n.reference)
+        let record: RefundRecord = records::get(&mut *tx, RecordKind::Refund, &n.reference)
             .await?
             .ok_or_else(|| EngineError::UnknownReference {
                 what: "refund",
@@ -127,56 +59,21 @@ impl Engine {
         if !tx.inbox_insert(&notification.dedup_key(), now).await? {
             return Ok(Handled::Duplicate);
         }
-        if matches!(
-            record.status,
-            RefundStatus::Completed | RefundStatus::Failed
-        ) {
+        if record.is_settled() {
             tx.commit().await?;
             return Ok(Handled::Ignored(format!(
                 "refund {} already {:?}",
                 n.reference, record.status
             )));
         }
-        let result = match n.outcome {
-            RefundOutcome::Succeeded => RefundResult::Confirmed,
-            RefundOutcome::Failed => RefundResult::Failed,
+        let outcome = match n.outcome {
+            RefundOutcome::Succeeded => patungan_core::refunds::RefundOutcome::Succeeded,
+            RefundOutcome::Failed => patungan_core::refunds::RefundOutcome::Failed {
+                failure_code: n.failure_code.clone(),
+            },
         };
-        let posting = self.chart.refund_settled(&RefundSettlement {
-            payment: record.payment,
-            attempt: record.attempt,
-            result,
-        });
-        let specs = self.chart.refund(&patungan_core::ledger::Refund {
-            payment: record.payment,
-            attempt: record.attempt,
-            session: record.session,
-            user: record.user,
-            amount: record.amount,
-            destination: record.destination,
-        });
-        ledger_ws::execute(&mut *tx, &posting, &specs.accounts).await?;
-        record.provider_refund_id = Some(n.provider_event_id.clone());
-        match n.outcome {
-            RefundOutcome::Succeeded => record.status = RefundStatus::Completed,
-            RefundOutcome::Failed => {
-                record.status = RefundStatus::Failed;
-                record.failure_code.clone_from(&n.failure_code);
-                if record.attempt < MAX_REFUND_ATTEMPTS {
-                    self.start_refund(
-                        &mut *tx,
-                        record.session,
-                        record.payment,
-                        record.user,
-                        record.amount,
-                        record.attempt + 1,
-                        RefundReason::Others,
-                        now,
-                    )
-                    .await?;
-                }
-            }
-        }
-        records::put(&mut *tx, RecordKind::Refund, &n.reference, &record).await?;
+        self.settle_refund(&mut *tx, record, &outcome, Some(&n.provider_event_id), now)
+            .await?;
         tx.commit().await?;
         Ok(Handled::Applied)
     }

@@ -1,9 +1,9 @@
 //! Typed records the engine keeps next to sessions and the ledger.
 
-use chrono::{DateTime, Utc};
-use patungan_core::ledger::RefundDestination;
+use patungan_core::payments::Anomaly;
+use patungan_core::refunds::RefundStatus as Status;
 use patungan_core::session::OrderRequest;
-use patungan_core::{Money, OrderId, ParticipantId, PaymentId, SessionId, UserId};
+use patungan_core::{AnomalyId, OrderId, ParticipantId, PaymentId, SessionId};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -11,65 +11,10 @@ use crate::error::EngineError;
 use crate::ports::ShipmentStatus;
 use crate::store::{RecordKind, StoreError, StoreTx};
 
-/// A participant's invoice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InvoiceRecord {
-    /// The session.
-    pub session: SessionId,
-    /// The participant.
-    pub participant: ParticipantId,
-    /// The payment id (the key).
-    pub payment: PaymentId,
-    /// The payer.
-    pub user: UserId,
-    /// The amount due.
-    pub amount: Money,
-    /// When it expires.
-    pub expires_at: DateTime<Utc>,
-    /// The gateway's id, once created.
-    pub provider_invoice_id: Option<String>,
-    /// Where to pay, once created.
-    pub url: Option<String>,
-}
-
-/// Where a refund stands (DESIGN §8).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RefundStatus {
-    /// Posted in the ledger, not yet sent to the gateway.
-    Pending,
-    /// Accepted by the gateway; waiting for its confirmation.
-    Processing,
-    /// Confirmed by the gateway (or credited to the wallet).
-    Completed,
-    /// Failed; retried under the next attempt.
-    Failed,
-}
-
-/// One refund attempt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RefundRecord {
-    /// The reference (the key, and the gateway idempotency key).
-    pub reference: String,
-    /// The session whose escrow pays.
-    pub session: SessionId,
-    /// The refunded payment.
-    pub payment: PaymentId,
-    /// The buyer.
-    pub user: UserId,
-    /// The amount.
-    pub amount: Money,
-    /// Attempt number, from 1.
-    pub attempt: u32,
-    /// Original method or wallet.
-    pub destination: RefundDestination,
-    /// Where it stands.
-    pub status: RefundStatus,
-    /// The gateway's id, once accepted.
-    pub provider_refund_id: Option<String>,
-    /// The gateway's failure code, when it failed.
-    pub failure_code: Option<String>,
-}
+/// A participant's invoice (the core's payments record).
+pub use patungan_core::payments::Invoice as InvoiceRecord;
+/// One refund attempt (the core's refunds record).
+pub use patungan_core::refunds::{RefundAttempt as RefundRecord, RefundStatus};
 
 /// An order created at confirmation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,6 +45,26 @@ pub(crate) async fn get<T: DeserializeOwned>(
     }
 }
 
+/// Every committed record of `kind` (no lock).
+pub(crate) async fn list<T: DeserializeOwned>(
+    store: &dyn crate::store::Store,
+    kind: RecordKind,
+) -> Result<Vec<T>, EngineError> {
+    store
+        .list_records(kind)
+        .await?
+        .into_iter()
+        .map(|value| {
+            serde_json::from_value(value).map_err(|e| {
+                EngineError::Store(StoreError::Corrupt(format!(
+                    "{} record: {e}",
+                    kind.as_str()
+                )))
+            })
+        })
+        .collect()
+}
+
 pub(crate) async fn put<T: Serialize>(
     tx: &mut dyn StoreTx,
     kind: RecordKind,
@@ -127,6 +92,27 @@ impl super::Engine {
     pub async fn refund(&self, reference: &str) -> Result<Option<RefundRecord>, EngineError> {
         let mut tx = self.store.begin().await?;
         get(&mut *tx, RecordKind::Refund, reference).await
+    }
+
+    /// A payment anomaly by its id.
+    pub async fn anomaly(&self, id: AnomalyId) -> Result<Option<Anomaly>, EngineError> {
+        let mut tx = self.store.begin().await?;
+        get(&mut *tx, RecordKind::Anomaly, &id.to_string()).await
+    }
+
+    /// Every payment anomaly, open or closed.
+    pub async fn anomalies(&self) -> Result<Vec<Anomaly>, EngineError> {
+        list(&*self.store, RecordKind::Anomaly).await
+    }
+
+    /// Refunds whose attempts are spent, waiting for an operator's decision
+    /// ([`super::Engine::resolve_refund`]).
+    pub async fn refunds_awaiting_operator(&self) -> Result<Vec<RefundRecord>, EngineError> {
+        let all: Vec<RefundRecord> = list(&*self.store, RecordKind::Refund).await?;
+        Ok(all
+            .into_iter()
+            .filter(|r| r.status == Status::AwaitingOperator)
+            .collect())
     }
 
     /// The order of a participant of a confirmed session.

@@ -9,7 +9,9 @@ use chrono::{DateTime, Utc};
 use patungan_core::session::ParticipantStatus;
 use tracing::{debug, warn};
 
-use super::records::{self, InvoiceRecord, RefundRecord, RefundStatus};
+use patungan_core::refunds::RefundOutcome;
+
+use super::records::{self, InvoiceRecord, RefundRecord};
 use super::Engine;
 use crate::error::EngineError;
 use crate::ports::{PortError, RefundState};
@@ -191,11 +193,8 @@ impl Engine {
                 if let Some(mut record) =
                     records::get::<RefundRecord>(tx, RecordKind::Refund, &request.reference).await?
                 {
-                    if record.status == RefundStatus::Pending {
-                        record.status = RefundStatus::Processing;
-                        record.provider_refund_id = Some(accepted.provider_refund_id.clone());
-                        records::put(tx, RecordKind::Refund, &request.reference, &record).await?;
-                    }
+                    record.accepted(&accepted.provider_refund_id);
+                    records::put(tx, RecordKind::Refund, &request.reference, &record).await?;
                     if accepted.state != RefundState::Pending {
                         debug!(reference = %request.reference, state = ?accepted.state, at = %now,
                             "refund settled synchronously; waiting for its webhook");
@@ -216,11 +215,16 @@ impl Engine {
     ) -> Result<(), EngineError> {
         match &entry.task {
             Task::Refund { request, .. } => {
-                if let Some(mut record) =
-                    records::get::<RefundRecord>(tx, RecordKind::Refund, &request.reference).await?
-                {
-                    record.failure_code = Some(error.code.clone());
-                    records::put(tx, RecordKind::Refund, &request.reference, &record).await?;
+                // The gateway refused the attempt for good: it failed, and the refund
+                // rules decide what follows (the next attempt, or an operator).
+                let record =
+                    records::get::<RefundRecord>(tx, RecordKind::Refund, &request.reference)
+                        .await?;
+                if let Some(record) = record.filter(|r| !r.is_settled()) {
+                    let failed = RefundOutcome::Failed {
+                        failure_code: Some(error.code.clone()),
+                    };
+                    self.settle_refund(tx, record, &failed, None, now).await?;
                 }
             }
             Task::CreateInvoice { .. }

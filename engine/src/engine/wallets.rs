@@ -1,8 +1,9 @@
 //! Wallets and withdrawals: balances, deposits, withdrawal requests, reconciliation.
 
 use chrono::{DateTime, Utc};
+use patungan_core::audit::{OperationsReport, SuspenseBalance};
 use patungan_core::ledger::{
-    Account, AccountSpec, ChartAccount, CreditReason, Ledger, ReconciliationReport, WalletCredit,
+    Account, AccountKind, AccountSpec, ChartAccount, CreditReason, Ledger, WalletCredit,
 };
 use patungan_core::wallet::{WalletBalance, Wallets, WithdrawalRequest, Withdrawals};
 use patungan_core::{Money, SessionId, UserId, WithdrawalId};
@@ -124,8 +125,10 @@ impl Engine {
             .map_err(|e| EngineError::Store(StoreError::Corrupt(e.to_string())))
     }
 
-    /// The reconciliation report over every terminal session.
-    pub async fn reconcile(&self) -> Result<ReconciliationReport, EngineError> {
+    /// The operations report: the ledger's reconciliation over every terminal
+    /// session, suspense balances, open payment anomalies and refunds waiting for an
+    /// operator. Clean only when all of them are.
+    pub async fn reconcile(&self) -> Result<OperationsReport, EngineError> {
         let terminal: Vec<SessionId> = self
             .store
             .sessions()
@@ -134,7 +137,29 @@ impl Engine {
             .filter(|(_, status)| status.is_terminal())
             .map(|(id, _)| id)
             .collect();
-        Ok(self.ledger().await?.reconcile(&terminal))
+        let ledger = self.ledger().await?;
+        let suspense = ledger
+            .accounts()
+            .iter()
+            .filter(|a| a.spec().kind == AccountKind::Suspense)
+            .map(|a| SuspenseBalance {
+                currency: a.spec().currency,
+                balances: *a.balances(),
+            })
+            .collect();
+        let open_anomalies = self
+            .anomalies()
+            .await?
+            .into_iter()
+            .filter(|a| a.status.is_open())
+            .collect();
+        Ok(OperationsReport {
+            ledger: ledger.reconcile(&terminal),
+            suspense,
+            open_anomalies,
+            refunds_awaiting_operator: self.refunds_awaiting_operator().await?,
+            withdrawals_held_too_long: Vec::new(),
+        })
     }
 
     /// When the next withdrawal batch runs after `now`.

@@ -6,7 +6,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use patungan_core::PaymentId;
+use patungan_core::{Currency, Money, PaymentId};
 
 use crate::memory::faults::{fault_error, Fault, FaultConfig, FaultPlan};
 use crate::notification::{PaymentNotification, PaymentStatus, RefundNotification, RefundOutcome};
@@ -51,6 +51,8 @@ pub struct SimRefund {
 struct State {
     invoices: BTreeMap<PaymentId, SimInvoice>,
     refunds: BTreeMap<String, SimRefund>,
+    /// Money collected per gateway invoice id and currency (what a refund may give back).
+    collected: BTreeMap<(String, Currency), Money>,
 }
 
 /// The in-memory [`PaymentGateway`].
@@ -114,15 +116,67 @@ impl MemoryGateway {
             return None;
         }
         invoice.status = InvoiceStatus::Paid;
+        let amount = invoice.request.amount;
+        collect(
+            &mut state.collected,
+            provider_invoice_id(payment_id),
+            amount,
+        );
         Some(PaymentNotification {
             provider_event_id: provider_invoice_id(payment_id),
             payment_id,
             status: PaymentStatus::Paid,
-            paid_amount: Some(invoice.request.amount),
+            paid_amount: Some(amount),
             paid_at: Some(at),
             payment_method: Some("BANK_TRANSFER".to_owned()),
             payment_channel: Some("BCA".to_owned()),
+            provider_payment_id: Some(format!("pay_{}", payment_id.as_uuid().simple())),
         })
+    }
+
+    /// A payment the gateway collected and reports as it likes — another amount or
+    /// currency, or under another gateway invoice id than the one it created — the
+    /// paid callback of a faulty or hostile provider. The money counts as collected
+    /// under the reported invoice id, so it can be refunded; the invoice's own status
+    /// does not change.
+    pub fn collect_mismatched(
+        &self,
+        payment_id: PaymentId,
+        provider_invoice_id: &str,
+        amount: Money,
+        at: DateTime<Utc>,
+    ) -> PaymentNotification {
+        let mut state = lock(&self.state);
+        collect(&mut state.collected, provider_invoice_id.to_owned(), amount);
+        PaymentNotification {
+            provider_event_id: provider_invoice_id.to_owned(),
+            payment_id,
+            status: PaymentStatus::Paid,
+            paid_amount: Some(amount),
+            paid_at: Some(at),
+            payment_method: Some("BANK_TRANSFER".to_owned()),
+            payment_channel: Some("BCA".to_owned()),
+            provider_payment_id: Some(format!("pay_{provider_invoice_id}_{amount}")),
+        }
+    }
+
+    /// Fails every pending refund with `failure_code`; returns the webhooks.
+    pub fn fail_refunds(&self, failure_code: &str) -> Vec<RefundNotification> {
+        let mut state = lock(&self.state);
+        state
+            .refunds
+            .values_mut()
+            .filter(|r| r.state == RefundState::Pending)
+            .map(|r| {
+                r.state = RefundState::Failed;
+                RefundNotification {
+                    provider_event_id: provider_refund_id(&r.request.reference),
+                    reference: r.request.reference.clone(),
+                    outcome: RefundOutcome::Failed,
+                    failure_code: Some(failure_code.to_owned()),
+                }
+            })
+            .collect()
     }
 
     /// Expires every pending invoice whose expiry is at or before `now`; returns the webhooks.
@@ -159,6 +213,14 @@ impl MemoryGateway {
     }
 }
 
+/// Adds `amount` to what was collected under `invoice_id` in its currency.
+fn collect(collected: &mut BTreeMap<(String, Currency), Money>, invoice_id: String, amount: Money) {
+    let total = collected
+        .entry((invoice_id, amount.currency()))
+        .or_insert_with(|| Money::zero(amount.currency()));
+    *total = total.checked_add(amount).unwrap_or(*total);
+}
+
 fn provider_invoice_id(payment_id: PaymentId) -> String {
     format!("inv_{}", payment_id.as_uuid().simple())
 }
@@ -176,6 +238,7 @@ fn expired(payment_id: PaymentId) -> PaymentNotification {
         paid_at: None,
         payment_method: None,
         payment_channel: None,
+        provider_payment_id: None,
     }
 }
 
@@ -246,10 +309,14 @@ impl PaymentGateway for MemoryGateway {
             return Err(fault_error(fault, "refund"));
         }
         let mut state = lock(&self.state);
+        let invoice_id = request
+            .provider_invoice_id
+            .clone()
+            .unwrap_or_else(|| provider_invoice_id(request.payment_id));
         let paid = state
-            .invoices
-            .get(&request.payment_id)
-            .is_some_and(|i| i.status == InvoiceStatus::Paid && request.amount <= i.request.amount);
+            .collected
+            .get(&(invoice_id, request.amount.currency()))
+            .is_some_and(|c| request.amount <= *c);
         if !paid {
             return Err(PortError::permanent(
                 "memory",

@@ -201,6 +201,16 @@ impl Store for MemoryStore {
         all.sort_unstable_by_key(|(id, _)| *id);
         Ok(all)
     }
+
+    async fn list_records(&self, kind: RecordKind) -> Result<Vec<serde_json::Value>, StoreError> {
+        let data = self.data.lock().await;
+        Ok(data
+            .records
+            .iter()
+            .filter(|((k, _), _)| *k == kind)
+            .map(|(_, body)| body.clone())
+            .collect())
+    }
 }
 
 #[async_trait]

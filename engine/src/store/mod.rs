@@ -47,6 +47,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// Every session id with its status.
     async fn sessions(&self) -> Result<Vec<(SessionId, SessionStatus)>, StoreError>;
+
+    /// The committed records of one kind, by key (a read that locks nothing).
+    async fn list_records(&self, kind: RecordKind) -> Result<Vec<serde_json::Value>, StoreError>;
 }
 
 /// One transaction. Dropping it without [`StoreTx::commit`] rolls everything back.

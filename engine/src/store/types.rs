@@ -128,6 +128,8 @@ pub enum RecordKind {
     Payout,
     /// A notification to a user, by effect id.
     Notification,
+    /// A payment anomaly (a paid callback that did not match its invoice), by id.
+    Anomaly,
 }
 
 impl RecordKind {
@@ -142,6 +144,7 @@ impl RecordKind {
             RecordKind::Withdrawals => "withdrawals",
             RecordKind::Payout => "payout",
             RecordKind::Notification => "notification",
+            RecordKind::Anomaly => "anomaly",
         }
     }
 }

@@ -141,6 +141,11 @@ impl Store for FaultyStore {
         self.faults.check()?;
         self.inner.sessions().await
     }
+
+    async fn list_records(&self, kind: RecordKind) -> Result<Vec<serde_json::Value>, StoreError> {
+        self.faults.check()?;
+        self.inner.list_records(kind).await
+    }
 }
 
 #[async_trait]

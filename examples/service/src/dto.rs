@@ -247,7 +247,7 @@ impl From<&Withdrawal> for WithdrawalView {
 /// The answer to a webhook.
 #[derive(Debug, Clone, Serialize)]
 pub struct WebhookAck {
-    /// `applied`, `duplicate`, `ignored` or `probe`.
+    /// `applied`, `duplicate`, `ignored`, `anomaly` or `probe`.
     pub result: &'static str,
     /// Why it was ignored.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -270,6 +270,12 @@ impl WebhookAck {
                 result: "ignored",
                 reason: Some(reason),
             },
+            Handled::Anomaly(id) => WebhookAck {
+                result: "anomaly",
+                reason: Some(format!(
+                    "the callback does not match its invoice: recorded as anomaly {id}, its money refunded"
+                )),
+            },
         }
     }
 
@@ -279,7 +285,8 @@ impl WebhookAck {
         let rank = |h: &Handled| match h {
             Handled::Applied => 0,
             Handled::Duplicate => 1,
-            Handled::Ignored(_) => 2,
+            Handled::Anomaly(_) => 2,
+            Handled::Ignored(_) => 3,
         };
         handled.into_iter().min_by_key(rank).map_or(
             WebhookAck {

@@ -6,7 +6,7 @@ use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use axum::Json;
-use patungan_core::ledger::ReconciliationReport;
+use patungan_core::audit::OperationsReport;
 use patungan_core::SessionId;
 use serde::Serialize;
 use subtle::ConstantTimeEq;
@@ -106,10 +106,11 @@ pub async fn stock_received(
 /// The reconciliation answer.
 #[derive(Debug, Serialize)]
 pub struct Reconciliation {
-    /// Every currency balances and every terminal session's escrow is empty.
+    /// Every currency balances, every terminal session's escrow is empty, and no
+    /// anomaly, suspense balance or refund waits for an operator.
     pub clean: bool,
     /// The whole report.
-    pub report: ReconciliationReport,
+    pub report: OperationsReport,
 }
 
 /// `GET /admin/reconciliation`: rebuilds and verifies the ledger from the store.
