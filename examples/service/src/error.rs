@@ -105,6 +105,9 @@ fn status_of(code: &str) -> StatusCode {
         | "withdrawal.not_in_flight"
         | "withdrawal.conflicting_result"
         | "withdrawal.not_completed"
+        | "session.pending_join_limit"
+        | "refund.not_awaiting_operator"
+        | "engine.invoice_not_ready"
         | "store.conflict" => StatusCode::CONFLICT,
         "store.unavailable" => StatusCode::SERVICE_UNAVAILABLE,
         "engine.inconsistent"

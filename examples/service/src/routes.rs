@@ -6,7 +6,11 @@
 //! | POST | `/admin/sessions` | create a session (admin) |
 //! | POST | `/admin/sessions/{id}/cancel` | cancel, refunding everyone paid (admin) |
 //! | POST | `/admin/sessions/{id}/stock-received` | the purchase order arrived (admin) |
-//! | GET | `/admin/reconciliation` | the ledger's reconciliation report (admin) |
+//! | GET | `/admin/reconciliation` | the operations report: ledger, suspense, anomalies, refunds waiting (admin) |
+//! | GET | `/admin/anomalies` | payment anomalies, open and closed (admin) |
+//! | GET | `/admin/refunds/awaiting-operator` | refunds whose attempts are spent (admin) |
+//! | POST | `/admin/refunds/{reference}/retry` | retry such a refund through the gateway (admin) |
+//! | POST | `/admin/refunds/{reference}/credit-wallet` | credit it to the payer's wallet instead (admin) |
 //! | GET | `/sessions/{id}` | status, fill, price now, settlement |
 //! | GET | `/sessions/{id}/preview?extra=N` | the tier preview with N more units |
 //! | POST | `/sessions/{id}/join` | join: cost breakdown and invoice URL |
@@ -45,7 +49,20 @@ pub fn router(state: AppState) -> Router {
             "/admin/sessions/{id}/stock-received",
             post(admin::stock_received),
         )
-        .route("/admin/reconciliation", get(admin::reconciliation));
+        .route("/admin/reconciliation", get(admin::reconciliation))
+        .route("/admin/anomalies", get(admin::anomalies))
+        .route(
+            "/admin/refunds/awaiting-operator",
+            get(admin::refunds_awaiting_operator),
+        )
+        .route(
+            "/admin/refunds/{reference}/retry",
+            post(admin::retry_refund),
+        )
+        .route(
+            "/admin/refunds/{reference}/credit-wallet",
+            post(admin::credit_refund_to_wallet),
+        );
     if state.simulated.is_some() {
         admin_routes = admin_routes
             .route("/simulator/payments/{payment}/pay", post(simulator::pay))

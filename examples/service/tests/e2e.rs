@@ -51,6 +51,9 @@ fn session_config(bot: BotPolicy) -> SessionConfig {
         Money::idr(500_000),
     );
     config.bot = bot;
+    // A payment window as long as the session, so that u8 can pay at 11:59 (the
+    // 30-minute default is exercised by the engine's and the core's tests).
+    config.invoice_ttl_seconds = 12 * 60 * 60;
     config
 }
 

@@ -7,6 +7,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 use axum::Json;
 use patungan_core::audit::OperationsReport;
+use patungan_core::payments::Anomaly;
+use patungan_core::refunds::{OperatorAction, RefundAttempt};
 use patungan_core::SessionId;
 use serde::Serialize;
 use subtle::ConstantTimeEq;
@@ -120,4 +122,48 @@ pub async fn reconciliation(State(app): State<AppState>) -> Result<Json<Reconcil
         clean: report.is_clean(),
         report,
     }))
+}
+
+/// `GET /admin/anomalies`: every payment anomaly (paid callbacks that did not match
+/// their invoice), with the raw fields the gateway sent.
+pub async fn anomalies(State(app): State<AppState>) -> Result<Json<Vec<Anomaly>>, ApiError> {
+    Ok(Json(app.engine.anomalies().await?))
+}
+
+/// `GET /admin/refunds/awaiting-operator`: refunds whose attempts are spent.
+pub async fn refunds_awaiting_operator(
+    State(app): State<AppState>,
+) -> Result<Json<Vec<RefundAttempt>>, ApiError> {
+    Ok(Json(app.engine.refunds_awaiting_operator().await?))
+}
+
+/// `POST /admin/refunds/{reference}/retry`: a new attempt through the gateway (once;
+/// a second decision answers 409 `refund.not_awaiting_operator`).
+pub async fn retry_refund(
+    State(app): State<AppState>,
+    PathParams(reference): PathParams<String>,
+) -> Result<Json<RefundAttempt>, ApiError> {
+    operator(&app, &reference, OperatorAction::Retry).await
+}
+
+/// `POST /admin/refunds/{reference}/credit-wallet`: credits the payer's wallet
+/// instead of the original method (once, like a retry).
+pub async fn credit_refund_to_wallet(
+    State(app): State<AppState>,
+    PathParams(reference): PathParams<String>,
+) -> Result<Json<RefundAttempt>, ApiError> {
+    operator(&app, &reference, OperatorAction::CreditWallet).await
+}
+
+async fn operator(
+    app: &AppState,
+    reference: &str,
+    action: OperatorAction,
+) -> Result<Json<RefundAttempt>, ApiError> {
+    let next = app
+        .engine
+        .resolve_refund(reference, action, app.clock.now())
+        .await?;
+    app.kicker.kick();
+    Ok(Json(next))
 }
