@@ -19,7 +19,9 @@ from ._native import Chart, CostBreakdown, Ledger, Money, derive_uuid, success_s
 
 Outcome = Literal["created", "already_exists"]
 """The result of a create: ``"already_exists"`` for the identical item (a no-op)."""
-AccountKind = Literal["clearing", "escrow", "payable", "revenue", "wallet", "bank", "funding"]
+AccountKind = Literal[
+    "clearing", "escrow", "payable", "revenue", "wallet", "bank", "funding", "suspense"
+]
 BalanceLimit = Literal["none", "debits_must_not_exceed_credits", "credits_must_not_exceed_debits"]
 TransferCode = Literal[
     "unspecified",
@@ -34,6 +36,7 @@ TransferCode = Literal[
     "withdrawal_payout",
     "withdrawal_fee",
     "withdrawal_reversal",
+    "suspense_received",
 ]
 RefundDestination = Literal["original_method", "wallet"]
 RefundResult = Literal["confirmed", "failed"]
@@ -45,6 +48,7 @@ PlatformAccount = Literal[
     "withdrawal_fee_revenue",
     "bank_payouts",
     "platform_funding",
+    "suspense",
 ]
 
 
