@@ -145,10 +145,14 @@ fn oracle_available(held: &[u64], r: usize) -> u64 {
     (cap * UNITS[r]).saturating_sub(held[r])
 }
 
-fn held_by_variant(session: &Session) -> [u64; 3] {
+/// Units held per variant; with `closing_at`, a pending join whose payment window
+/// closed by then no longer counts (a join or a timer at that instant closes it).
+fn held_by_variant(session: &Session, closing_at: Option<DateTime<Utc>>) -> [u64; 3] {
     let mut held = [0; 3];
     for p in session.state().participants() {
-        if p.status.holds_availability() {
+        let closed = p.status == ParticipantStatus::Pending
+            && closing_at.is_some_and(|now| p.invoice_expires_at <= now);
+        if p.status.holds_availability() && !closed {
             let i = (0..3).find(|&i| Some(variant(i)) == p.variant).unwrap();
             held[i] += p.quantity;
         }
@@ -180,6 +184,48 @@ fn stock_levels(stock: [u64; 3], grosir: bool) -> Vec<StockLevel> {
 }
 
 impl Model {
+    /// The payment window (DESIGN §8): after an accepted timer before `end`, no pending
+    /// join's window has closed; a user never holds more unpaid joins than allowed;
+    /// every invoice expires at min(join + window, end).
+    fn check_payment_window(
+        &self,
+        input: &Input,
+        result: &Result<Outcome, String>,
+    ) -> Result<(), TestCaseError> {
+        let state = self.session.state();
+        let config = state.config();
+        let pending: Vec<_> = state
+            .participants()
+            .iter()
+            .filter(|p| p.status == ParticipantStatus::Pending)
+            .collect();
+        if let (Input::Timeout { now, .. }, Ok(_)) = (input, result) {
+            if *now < config.end {
+                prop_assert!(
+                    pending.iter().all(|p| p.invoice_expires_at > *now),
+                    "a closed payment window still holds availability"
+                );
+            }
+        }
+        let mut per_user: BTreeMap<UserId, u32> = BTreeMap::new();
+        for p in &pending {
+            *per_user.entry(p.user).or_default() += 1;
+        }
+        prop_assert!(per_user
+            .values()
+            .all(|&n| n <= config.pending_joins_per_user));
+        for p in state.participants() {
+            let window = p.joined_at + config.invoice_ttl();
+            prop_assert_eq!(p.invoice_expires_at, window.min(config.end));
+        }
+        if let Some(next) = self.session.poll_timeout() {
+            if let Some(first) = pending.iter().map(|p| p.invoice_expires_at).min() {
+                prop_assert!(next <= first, "poll_timeout misses a payment window");
+            }
+        }
+        Ok(())
+    }
+
     fn input(&mut self, op: &Op, setup: &Setup) -> Option<Input> {
         let now = self.now;
         let pick = |who: usize, joined: &[(ParticipantId, PaymentId, Money)]| {
@@ -277,7 +323,7 @@ impl Model {
             .map(|p| (p.payment, p.id, p.cost.total, p.quantity))
             .collect();
         let held_before = if setup.grosir {
-            held_by_variant(&before)
+            held_by_variant(&before, Some(input.now()))
         } else {
             [0; 3]
         };
@@ -348,9 +394,10 @@ impl Model {
             }
         }
         if setup.grosir {
-            let held = held_by_variant(&self.session);
+            let held = held_by_variant(&self.session, None);
             prop_assert_eq!(&held[..], self.session.state().held_units());
         }
+        self.check_payment_window(&input, &result)?;
 
         let state = self.session.state();
         let settled_now = events
@@ -594,6 +641,8 @@ fn random_interleavings_keep_the_invariants() {
         "error:session.stale_price",
         "error:session.not_open",
         "error:session.amount_mismatch",
+        "payment_window_closed",
+        "error:session.pending_join_limit",
     ] {
         assert!(
             seen.contains(needed),

@@ -72,6 +72,22 @@ pub enum Input {
     },
 }
 
+impl Input {
+    /// The time of the input.
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Input::Join { now, .. }
+            | Input::PaymentConfirmed { now, .. }
+            | Input::PaymentFailed { now, .. }
+            | Input::PaymentExpired { now, .. }
+            | Input::Leave { now, .. }
+            | Input::Timeout { now, .. }
+            | Input::StockReceived { now }
+            | Input::Cancel { now } => *now,
+        }
+    }
+}
+
 impl Session {
     /// Runs one input. For a join the receipt's outcome is returned; the amount
     /// due is in the queued `create_invoice` effect.
