@@ -164,7 +164,7 @@ mod outage {
     use patungan_engine::memory::{MemoryDisburser, MemoryGateway, MemoryShipping};
     use patungan_engine::ports::{
         Disburser, Invoice, InvoiceRequest, PaymentGateway, PayoutBatch, PayoutBatchAccepted,
-        PortError, RefundAccepted, RefundRequest,
+        PayoutStatus, PortError, RefundAccepted, RefundRequest,
     };
     use patungan_engine::store::MemoryStore;
     use patungan_engine::{Engine, EngineConfig, Ports};
@@ -227,6 +227,10 @@ mod outage {
         ) -> Result<PayoutBatchAccepted, PortError> {
             self.0.outage("submit_batch")?;
             self.0.disburser.submit_batch(batch).await
+        }
+        async fn payout_status(&self, external_id: &str) -> Result<PayoutStatus, PortError> {
+            self.0.outage("payout_status")?;
+            self.0.disburser.payout_status(external_id).await
         }
     }
 
@@ -367,3 +371,4 @@ async fn no_invoice_is_created_for_a_participant_who_is_no_longer_pending() {
         "an invoice is payable for a participant who left: {invoice:?}"
     );
 }
+
