@@ -3,6 +3,7 @@
 
 mod effects;
 mod notifications;
+mod payouts;
 mod records;
 mod runner;
 mod sessions;
@@ -13,7 +14,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex as StdMutex, PoisonError};
 
 use patungan_core::ledger::{Chart, RefundDestination};
-use patungan_core::wallet::{BatchLimits, WithdrawalPolicy, WithdrawalSchedule};
+use patungan_core::wallet::{
+    BatchLimits, WithdrawalPolicy, WithdrawalSchedule, DEFAULT_PAYOUT_SILENCE,
+};
 use patungan_core::{Currency, SessionId};
 use tokio::sync::Mutex;
 
@@ -41,6 +44,9 @@ pub struct EngineConfig {
     pub withdrawal_schedule: WithdrawalSchedule,
     /// Batch size limits.
     pub batch_limits: BatchLimits,
+    /// How long a payout may go without a result (counted from its batch's scheduled
+    /// instant) before the disburser is asked for its status; again every such period.
+    pub payout_silence: chrono::TimeDelta,
     /// Backoff for retryable port failures.
     pub retry: RetryPolicy,
     /// A session snapshot is stored every this many events (and at terminal states).
@@ -57,6 +63,7 @@ impl Default for EngineConfig {
             withdrawal_policy: WithdrawalPolicy::default(),
             withdrawal_schedule: WithdrawalSchedule::default(),
             batch_limits: BatchLimits::default(),
+            payout_silence: DEFAULT_PAYOUT_SILENCE,
             retry: RetryPolicy::default(),
             snapshot_every: 512,
             runner_batch: 256,

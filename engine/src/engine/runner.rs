@@ -12,7 +12,7 @@ use tracing::{debug, warn};
 use super::records::{self, InvoiceRecord, RefundRecord, RefundStatus};
 use super::Engine;
 use crate::error::EngineError;
-use crate::ports::{PortError, RefundState};
+use crate::ports::{PayoutStatus, PortError, RefundState};
 use crate::store::{OutboxEntry, OutboxState, RecordKind, StoreTx};
 use crate::task::Task;
 
@@ -32,6 +32,7 @@ enum Performed {
     Expired,
     Refund(crate::ports::RefundAccepted),
     Payouts,
+    PayoutStatus(PayoutStatus),
     /// Not performed: no longer wanted (an invoice for a participant who is no
     /// longer waiting to pay).
     Skipped,
@@ -136,6 +137,7 @@ impl Engine {
                 .participant(*session, *participant)
                 .await?
                 .is_some_and(|p| p.status == ParticipantStatus::Pending)),
+            Task::QueryPayoutStatus { item } => self.payout_in_flight(*item).await,
             _ => Ok(true),
         }
     }
@@ -166,6 +168,12 @@ impl Engine {
                 .submit_batch(batch)
                 .await
                 .map(|_| Performed::Payouts),
+            Task::QueryPayoutStatus { item } => self
+                .ports
+                .disburser
+                .payout_status(&item.to_string())
+                .await
+                .map(Performed::PayoutStatus),
         }
     }
 
@@ -202,6 +210,9 @@ impl Engine {
                     }
                 }
             }
+            (Task::QueryPayoutStatus { item }, Performed::PayoutStatus(status)) => {
+                self.apply_payout_status(tx, *item, &status).await?;
+            }
             _ => {}
         }
         Ok(())
@@ -223,9 +234,14 @@ impl Engine {
                     records::put(tx, RecordKind::Refund, &request.reference, &record).await?;
                 }
             }
+            // Rejected as a whole: every item is resolved like that failure code.
+            Task::SubmitPayouts { batch } if !error.is_retryable() => {
+                self.reject_payout_batch(tx, batch, &error.code).await?;
+            }
             Task::CreateInvoice { .. }
             | Task::ExpireInvoice { .. }
-            | Task::SubmitPayouts { .. } => {
+            | Task::SubmitPayouts { .. }
+            | Task::QueryPayoutStatus { .. } => {
                 debug!(at = %now, "no record to update");
             }
         }
