@@ -1,5 +1,6 @@
 //! External effects the engine performs through its ports after commit.
 
+use patungan_core::wallet::PayoutItemKey;
 use patungan_core::{ParticipantId, PaymentId, SessionId};
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +40,11 @@ pub enum Task {
         /// The batch (its reference is the idempotency key).
         batch: PayoutBatch,
     },
+    /// Ask the disburser where a payout silent for too long stands.
+    QueryPayoutStatus {
+        /// The payout attempt (its key is the provider's external id).
+        item: PayoutItemKey,
+    },
 }
 
 impl Task {
@@ -49,6 +55,7 @@ impl Task {
             Task::ExpireInvoice { .. } => "expire_invoice",
             Task::Refund { .. } => "refund",
             Task::SubmitPayouts { .. } => "submit_payouts",
+            Task::QueryPayoutStatus { .. } => "query_payout_status",
         }
     }
 }

@@ -9,12 +9,15 @@ use chrono::{DateTime, Utc};
 use patungan_core::PaymentId;
 use patungan_engine::ports::{
     Disburser, Invoice, InvoiceRequest, PaymentGateway, PayoutBatch, PayoutBatchAccepted,
-    PortError, RefundAccepted, RefundRequest, RefundState,
+    PayoutStatus, PortError, RefundAccepted, RefundRequest, RefundState,
 };
 
 use crate::amount::IdrAmount;
 use crate::client::XenditClient;
-use crate::disbursement::{BatchDisbursementItem, BatchSubmission, CreateBatchDisbursement};
+use crate::disbursement::{
+    BatchDisbursementItem, BatchSubmission, CreateBatchDisbursement, DisbursementStatus,
+    XenditDisbursement,
+};
 use crate::error::{XenditError, PROVIDER};
 use crate::invoice::{
     CreateInvoice, CreateInvoiceItem, InvoiceCustomer, InvoiceStatus, XenditInvoice,
@@ -49,6 +52,31 @@ fn system_now() -> DateTime<Utc> {
 
 fn permanent(operation: &'static str, code: &str, message: impl Into<String>) -> PortError {
     PortError::permanent(PROVIDER, operation, code, message)
+}
+
+/// The failure code reported for a `FAILED` disbursement that carries none.
+const UNKNOWN_FAILURE: &str = "UNKNOWN";
+
+/// Our payout's status from the disbursements Xendit holds under its external id:
+/// completed if one completed, else pending if one is pending (or in a status this
+/// adapter does not know), else failed with the first one's code; none: not found.
+fn payout_status_of(found: &[XenditDisbursement]) -> PayoutStatus {
+    let has = |status| found.iter().any(|d| d.status == status);
+    if has(DisbursementStatus::Completed) {
+        return PayoutStatus::Completed;
+    }
+    if has(DisbursementStatus::Pending) || has(DisbursementStatus::Unknown) {
+        return PayoutStatus::Pending;
+    }
+    match found.first() {
+        None => PayoutStatus::NotFound,
+        Some(failed) => PayoutStatus::Failed {
+            failure_code: failed
+                .failure_code
+                .clone()
+                .unwrap_or_else(|| UNKNOWN_FAILURE.to_owned()),
+        },
+    }
 }
 
 fn to_invoice(invoice: XenditInvoice) -> Invoice {
@@ -299,5 +327,20 @@ impl Disburser for XenditGateway {
                 provider_batch_id: reference,
             }),
         }
+    }
+
+    /// `GET /disbursements?external_id=`: Xendit's `PENDING`, `COMPLETED` and `FAILED`
+    /// (with its `failure_code`); an empty list (or a 404) means not found.
+    async fn payout_status(&self, external_id: &str) -> Result<PayoutStatus, PortError> {
+        const OP: &str = "payout_status";
+        let found: Vec<XenditDisbursement> = self
+            .client
+            .find_disbursements(external_id)
+            .await
+            .map_err(|e| e.into_port_error(OP))?
+            .into_iter()
+            .filter(|d| d.external_id == external_id)
+            .collect();
+        Ok(payout_status_of(&found))
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! - [`Wallets`]: balances, credits with unique references, debits never below zero.
 //! - [`Withdrawals`]: the withdrawal state machine (validation, hold, batch, completed /
-//!   failed / re-queued, reversal) under a [`WithdrawalPolicy`].
+//!   failed / re-queued, reversal) under a [`WithdrawalPolicy`], and the recovery of
+//!   payouts the gateway will not report on (a batch rejected as a whole, silent items).
 //! - [`WithdrawalSchedule`] and [`plan_batches`]: when and how payouts are batched.
 //!
 //! The whole money path, from a buyer's payment to a bank payout:
@@ -89,4 +90,7 @@ pub use wallets::{WalletBalance, Wallets};
 pub use withdrawal::{
     BankAccount, PayoutAttempt, PayoutOutcome, Withdrawal, WithdrawalRequest, WithdrawalStatus,
 };
-pub use withdrawals::{PayoutEffect, PayoutResult, Withdrawals};
+pub use withdrawals::{
+    PayoutEffect, PayoutResult, PayoutStatus, SilentPayout, Withdrawals, DEFAULT_PAYOUT_SILENCE,
+    PAYOUT_NOT_FOUND,
+};

@@ -1,6 +1,8 @@
 //! The withdrawal state machine (DESIGN §9): request → hold → batch → completed, failed
 //! or re-queued; reversal after success; repeated callbacks are no-ops.
 
+mod recovery;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -18,6 +20,8 @@ use crate::ids::{TransferId, WithdrawalId};
 use crate::ledger::{
     derive_uuid, Chart, ChartAccount, Ledger, Outcome, Posting, Transfer, TransferCode,
 };
+
+pub use recovery::{PayoutStatus, SilentPayout, DEFAULT_PAYOUT_SILENCE, PAYOUT_NOT_FOUND};
 
 const HOLD_NET: u32 = 0xC001;
 const HOLD_FEE: u32 = 0xC002;
@@ -62,8 +66,11 @@ pub enum PayoutEffect {
 /// net → bank payouts, fee → withdrawal fee revenue). [`Withdrawals::plan`] sends queued
 /// withdrawals in batches; [`Withdrawals::apply_result`] posts the hold (completed),
 /// voids it (failed) or re-queues the withdrawal (temporary failure, up to
-/// `max_attempts` attempts). Every ledger transfer id derives from the withdrawal id, so
-/// replays are no-ops; every refused call changes nothing.
+/// `max_attempts` attempts). When the gateway will not report, [`Withdrawals::reject_batch`]
+/// resolves a batch it rejected as a whole, [`Withdrawals::silent`] finds items silent for
+/// too long and [`Withdrawals::apply_status`] applies what the gateway says when asked.
+/// Every ledger transfer id derives from the withdrawal id, so replays are no-ops; every
+/// refused call changes nothing.
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
@@ -292,6 +299,21 @@ impl Withdrawals {
         ledger: &mut Ledger,
         result: &PayoutResult,
     ) -> Result<PayoutEffect, WalletError> {
+        let temporary = match &result.outcome {
+            PayoutOutcome::Completed => false,
+            PayoutOutcome::Failed { failure_code } => self.policy.is_temporary(failure_code),
+        };
+        self.resolve(ledger, result, temporary)
+    }
+
+    /// Records `result` for its attempt: completed → the hold is posted; failed →
+    /// re-queued if `temporary` and attempts remain, else the hold is voided.
+    fn resolve(
+        &mut self,
+        ledger: &mut Ledger,
+        result: &PayoutResult,
+        temporary: bool,
+    ) -> Result<PayoutEffect, WalletError> {
         let item = result.item;
         let id = item.withdrawal;
         let w = self
@@ -326,7 +348,7 @@ impl Withdrawals {
             }
             PayoutOutcome::Failed { failure_code } => {
                 let used = u32::try_from(w.attempts.len()).unwrap_or(u32::MAX);
-                if self.policy.is_temporary(failure_code) && used < self.policy.max_attempts {
+                if temporary && used < self.policy.max_attempts {
                     (PayoutEffect::Requeued, WithdrawalStatus::Queued, None)
                 } else {
                     ledger.apply(&[

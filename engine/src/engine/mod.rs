@@ -4,6 +4,7 @@
 mod effects;
 mod notifications;
 mod payments;
+mod payouts;
 mod records;
 mod refunds;
 mod runner;
@@ -16,7 +17,9 @@ use std::sync::{Arc, Mutex as StdMutex, PoisonError};
 
 use patungan_core::ledger::{Chart, RefundDestination};
 use patungan_core::refunds::RefundPolicy;
-use patungan_core::wallet::{BatchLimits, WithdrawalPolicy, WithdrawalSchedule};
+use patungan_core::wallet::{
+    BatchLimits, WithdrawalPolicy, WithdrawalSchedule, DEFAULT_PAYOUT_SILENCE,
+};
 use patungan_core::{Currency, SessionId};
 use tokio::sync::Mutex;
 
@@ -46,6 +49,9 @@ pub struct EngineConfig {
     pub withdrawal_schedule: WithdrawalSchedule,
     /// Batch size limits.
     pub batch_limits: BatchLimits,
+    /// How long a payout may go without a result (counted from its batch's scheduled
+    /// instant) before the disburser is asked for its status; again every such period.
+    pub payout_silence: chrono::TimeDelta,
     /// Backoff for retryable port failures.
     pub retry: RetryPolicy,
     /// A session snapshot is stored every this many events (and at terminal states).
@@ -63,6 +69,7 @@ impl Default for EngineConfig {
             withdrawal_policy: WithdrawalPolicy::default(),
             withdrawal_schedule: WithdrawalSchedule::default(),
             batch_limits: BatchLimits::default(),
+            payout_silence: DEFAULT_PAYOUT_SILENCE,
             retry: RetryPolicy::default(),
             snapshot_every: 512,
             runner_batch: 256,

@@ -14,7 +14,7 @@ use patungan_core::refunds::RefundOutcome;
 use super::records::{self, InvoiceRecord, RefundRecord};
 use super::Engine;
 use crate::error::EngineError;
-use crate::ports::{PortError, RefundState};
+use crate::ports::{PayoutStatus, PortError, RefundState};
 use crate::store::{OutboxEntry, OutboxState, RecordKind, StoreTx};
 use crate::task::Task;
 
@@ -34,6 +34,7 @@ enum Performed {
     Expired,
     Refund(crate::ports::RefundAccepted),
     Payouts,
+    PayoutStatus(PayoutStatus),
     /// Not performed: no longer wanted (an invoice for a participant who is no
     /// longer waiting to pay).
     Skipped,
@@ -138,6 +139,7 @@ impl Engine {
                 .participant(*session, *participant)
                 .await?
                 .is_some_and(|p| p.status == ParticipantStatus::Pending)),
+            Task::QueryPayoutStatus { item } => self.payout_in_flight(*item).await,
             _ => Ok(true),
         }
     }
@@ -168,6 +170,12 @@ impl Engine {
                 .submit_batch(batch)
                 .await
                 .map(|_| Performed::Payouts),
+            Task::QueryPayoutStatus { item } => self
+                .ports
+                .disburser
+                .payout_status(&item.to_string())
+                .await
+                .map(Performed::PayoutStatus),
         }
     }
 
@@ -201,6 +209,9 @@ impl Engine {
                     }
                 }
             }
+            (Task::QueryPayoutStatus { item }, Performed::PayoutStatus(status)) => {
+                self.apply_payout_status(tx, *item, &status).await?;
+            }
             _ => {}
         }
         Ok(())
@@ -227,9 +238,14 @@ impl Engine {
                     self.settle_refund(tx, record, &failed, None, now).await?;
                 }
             }
+            // Rejected as a whole: every item is resolved like that failure code.
+            Task::SubmitPayouts { batch } if !error.is_retryable() => {
+                self.reject_payout_batch(tx, batch, &error.code).await?;
+            }
             Task::CreateInvoice { .. }
             | Task::ExpireInvoice { .. }
-            | Task::SubmitPayouts { .. } => {
+            | Task::SubmitPayouts { .. }
+            | Task::QueryPayoutStatus { .. } => {
                 debug!(at = %now, "no record to update");
             }
         }

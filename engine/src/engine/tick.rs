@@ -22,6 +22,8 @@ pub struct TickReport {
     pub timers: usize,
     /// Payout batches queued.
     pub payout_batches: usize,
+    /// Status queries queued for payouts silent too long.
+    pub payout_queries: usize,
     /// Sessions whose timer failed (kept for the next tick), with the error code.
     pub errors: Vec<(patungan_core::SessionId, String)>,
 }
@@ -51,7 +53,8 @@ pub(crate) fn on_hand(session: &Session, stock: &StockRecord) -> Vec<StockLevel>
 
 impl Engine {
     /// Runs every deadline due at `now`: session timers, then the withdrawal batch of
-    /// the latest scheduled instant (a run twice for the same instant adds nothing).
+    /// the latest scheduled instant (a run twice for the same instant adds nothing),
+    /// then a status query for each payout silent too long (once per silence period).
     pub async fn tick(&self, now: DateTime<Utc>) -> Result<TickReport, EngineError> {
         let mut report = TickReport::default();
         loop {
@@ -74,6 +77,7 @@ impl Engine {
             }
         }
         report.payout_batches = self.plan_payouts(now).await?;
+        report.payout_queries = self.query_silent_payouts(now).await?;
         Ok(report)
     }
 
@@ -127,12 +131,8 @@ impl Engine {
                     })
                     .collect(),
             };
-            let id = EffectId(derive_uuid(
-                uuid::Uuid::from_u128(hash(&reference)),
-                PAYOUT_BATCH,
-            ));
             tx.enqueue(&[OutboxEntry::new(
-                id,
+                payout_batch_id(&reference),
                 Task::SubmitPayouts { batch: payout },
                 now,
             )])
@@ -174,8 +174,16 @@ pub(crate) async fn add_on_hand(
     records::put(tx, RecordKind::Stock, &key, &stock).await
 }
 
-/// FNV-1a over the bytes: a fixed mapping of a batch key to 128 bits.
-fn hash(text: &str) -> u128 {
+/// The outbox id of the submission of the batch with this reference.
+pub(super) fn payout_batch_id(reference: &str) -> EffectId {
+    EffectId(derive_uuid(
+        uuid::Uuid::from_u128(hash(reference)),
+        PAYOUT_BATCH,
+    ))
+}
+
+/// FNV-1a over the bytes: a fixed mapping of a batch or item key to 128 bits.
+pub(super) fn hash(text: &str) -> u128 {
     text.bytes()
         .fold(0x6c62_272e_07bb_0142_62b8_2175_6295_c58d, |h, b| {
             (h ^ u128::from(b)).wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013B)

@@ -1,14 +1,17 @@
 //! A simulated disburser: payout batches kept in memory; the simulation and the
-//! tests decide each payout's outcome.
+//! tests decide each payout's outcome, and may have whole batches rejected or
+//! silent (accepted, never reported).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use async_trait::async_trait;
 
 use crate::memory::faults::{fault_error, Fault, FaultConfig, FaultPlan};
 use crate::notification::{PayoutNotification, PayoutOutcome};
-use crate::ports::{Disburser, PayoutBatch, PayoutBatchAccepted, PayoutItem, PortError};
+use crate::ports::{
+    Disburser, PayoutBatch, PayoutBatchAccepted, PayoutItem, PayoutStatus, PortError,
+};
 
 /// A payout the simulated disburser holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,12 +22,62 @@ pub struct SimPayout {
     pub item: PayoutItem,
     /// Its outcome once decided.
     pub outcome: Option<PayoutOutcome>,
+    /// The failure code of a failed payout.
+    pub failure_code: Option<String>,
 }
 
 #[derive(Debug, Default)]
 struct State {
     batches: BTreeMap<String, (PayoutBatch, u32)>,
     payouts: BTreeMap<String, SimPayout>,
+    /// While set, every new batch is refused as a whole with this code.
+    rejection: Option<String>,
+    /// While on, batches accepted never report.
+    silent: bool,
+    silent_batches: BTreeSet<String>,
+}
+
+impl State {
+    /// Records a submitted batch and its payouts, or refuses it.
+    fn accept(&mut self, batch: &PayoutBatch) -> Result<(), PortError> {
+        let refuse = |code: &str, message: &str| {
+            Err(PortError::permanent(
+                "memory",
+                "submit_batch",
+                code,
+                format!("batch {} {message}", batch.reference),
+            ))
+        };
+        let known = self.batches.contains_key(&batch.reference);
+        if let (Some(code), false) = (&self.rejection, known) {
+            return refuse(code, "refused as a whole");
+        }
+        let entry = self
+            .batches
+            .entry(batch.reference.clone())
+            .or_insert_with(|| (batch.clone(), 0));
+        if entry.0 != *batch {
+            return refuse(
+                "DUPLICATE_TRANSACTION_ERROR",
+                "was submitted with other content",
+            );
+        }
+        entry.1 += 1;
+        if self.silent && !known {
+            self.silent_batches.insert(batch.reference.clone());
+        }
+        for item in &batch.items {
+            self.payouts
+                .entry(item.external_id.clone())
+                .or_insert_with(|| SimPayout {
+                    batch_reference: batch.reference.clone(),
+                    item: item.clone(),
+                    outcome: None,
+                    failure_code: None,
+                });
+        }
+        Ok(())
+    }
 }
 
 /// The in-memory [`Disburser`].
@@ -66,15 +119,29 @@ impl MemoryDisburser {
             .map_or(0, |(_, calls)| *calls)
     }
 
-    /// Decides a payout; returns the webhook, or `None` if unknown or already decided
-    /// (a reversal is allowed once after completion).
+    /// While `Some(code)`, every batch not yet accepted is refused as a whole with a
+    /// permanent error of that code (e.g. `BANK_CODE_NOT_SUPPORTED_ERROR`); `None`
+    /// accepts batches again.
+    pub fn reject_batches_with(&self, failure_code: Option<&str>) {
+        lock(&self.state).rejection = failure_code.map(str::to_owned);
+    }
+
+    /// While on, batches accepted never report: [`MemoryDisburser::resolve`] decides
+    /// their payouts (as [`Disburser::payout_status`] then tells) but returns no webhook.
+    pub fn go_silent(&self, silent: bool) {
+        lock(&self.state).silent = silent;
+    }
+
+    /// Decides a payout; returns the webhook, or `None` if unknown, already decided
+    /// (a reversal is allowed once after completion) or in a silent batch.
     pub fn resolve(
         &self,
         external_id: &str,
         outcome: PayoutOutcome,
         failure_code: Option<&str>,
     ) -> Option<PayoutNotification> {
-        let mut state = lock(&self.state);
+        let mut guard = lock(&self.state);
+        let state = &mut *guard;
         let payout = state.payouts.get_mut(external_id)?;
         let allowed = matches!(
             (payout.outcome, outcome),
@@ -85,6 +152,12 @@ impl MemoryDisburser {
             return None;
         }
         payout.outcome = Some(outcome);
+        if outcome == PayoutOutcome::Failed {
+            payout.failure_code = failure_code.map(str::to_owned);
+        }
+        if state.silent_batches.contains(&payout.batch_reference) {
+            return None;
+        }
         Some(PayoutNotification {
             provider_event_id: format!("disb_{external_id}"),
             external_id: external_id.to_owned(),
@@ -107,35 +180,39 @@ impl Disburser for MemoryDisburser {
         if fault == Fault::Error {
             return Err(fault_error(fault, "submit_batch"));
         }
-        let mut state = lock(&self.state);
-        let entry = state
-            .batches
-            .entry(batch.reference.clone())
-            .or_insert_with(|| (batch.clone(), 0));
-        if entry.0 != *batch {
-            return Err(PortError::permanent(
-                "memory",
-                "submit_batch",
-                "DUPLICATE_TRANSACTION_ERROR",
-                format!("batch {} was submitted with other content", batch.reference),
-            ));
-        }
-        entry.1 += 1;
-        for item in &batch.items {
-            state
-                .payouts
-                .entry(item.external_id.clone())
-                .or_insert_with(|| SimPayout {
-                    batch_reference: batch.reference.clone(),
-                    item: item.clone(),
-                    outcome: None,
-                });
-        }
+        lock(&self.state).accept(batch)?;
         if fault == Fault::LostResponse {
             return Err(fault_error(fault, "submit_batch"));
         }
         Ok(PayoutBatchAccepted {
             provider_batch_id: format!("batch_{}", batch.reference),
+        })
+    }
+
+    async fn payout_status(&self, external_id: &str) -> Result<PayoutStatus, PortError> {
+        let (fault, latency) = {
+            let mut plan = lock(&self.faults);
+            (plan.draw(), plan.config().latency)
+        };
+        if !latency.is_zero() {
+            tokio::time::sleep(latency).await;
+        }
+        if fault != Fault::None {
+            return Err(fault_error(fault, "payout_status"));
+        }
+        let state = lock(&self.state);
+        let Some(payout) = state.payouts.get(external_id) else {
+            return Ok(PayoutStatus::NotFound);
+        };
+        Ok(match payout.outcome {
+            None => PayoutStatus::Pending,
+            Some(PayoutOutcome::Completed | PayoutOutcome::Reversed) => PayoutStatus::Completed,
+            Some(PayoutOutcome::Failed) => PayoutStatus::Failed {
+                failure_code: payout
+                    .failure_code
+                    .clone()
+                    .unwrap_or_else(|| "UNKNOWN".to_owned()),
+            },
         })
     }
 }

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::ports::error::PortError;
 
+pub use patungan_core::wallet::PayoutStatus;
+
 /// A bank account to pay into.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BankAccount {
@@ -51,4 +53,8 @@ pub struct PayoutBatchAccepted {
 pub trait Disburser: Send + Sync {
     /// Submits a batch; repeating it with the same reference submits nothing new.
     async fn submit_batch(&self, batch: &PayoutBatch) -> Result<PayoutBatchAccepted, PortError>;
+
+    /// Asks where the payout with our `external_id` (a [`PayoutItem`]'s) stands:
+    /// pending, completed, failed with the provider's code, or unknown to the provider.
+    async fn payout_status(&self, external_id: &str) -> Result<PayoutStatus, PortError>;
 }

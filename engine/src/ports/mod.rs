@@ -7,7 +7,9 @@ pub mod error;
 pub mod gateway;
 pub mod shipping;
 
-pub use disburser::{BankAccount, Disburser, PayoutBatch, PayoutBatchAccepted, PayoutItem};
+pub use disburser::{
+    BankAccount, Disburser, PayoutBatch, PayoutBatchAccepted, PayoutItem, PayoutStatus,
+};
 pub use error::{FailureClass, PortError};
 pub use gateway::{
     Invoice, InvoiceItem, InvoiceRequest, Payer, PaymentGateway, RefundAccepted, RefundReason,
