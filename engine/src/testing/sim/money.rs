@@ -106,8 +106,8 @@ impl Sim {
     }
 
     /// One webhook reaches a replica (or, racing, both replicas at once). A refusal
-    /// the rules allow (a reversal before its completion) is retried later, as the
-    /// provider would; any other refusal is a failure.
+    /// the rules allow ([`allowed_refusal`]) is retried later, as the provider
+    /// would; any other refusal is a failure.
     pub async fn deliver(&mut self, item: InFlight) -> Check {
         let now = self.now;
         self.stats.webhooks += 1;
@@ -412,9 +412,17 @@ impl Sim {
 }
 
 /// Refusals a provider's retry resolves: a reversal that overtook its completion.
+/// Refusals the rules allow, which the provider's redelivery resolves: a reversal
+/// before its completion, a paid callback ahead of its invoice's record (the
+/// invoice was created at the gateway, but its creation was not yet recorded).
 fn allowed_refusal(note: &Notification, error: &EngineError) -> bool {
-    matches!(note, Notification::Payout(n) if n.outcome == PayoutOutcome::Reversed)
-        && error.code() == "withdrawal.not_completed"
+    match note {
+        Notification::Payout(n) => {
+            n.outcome == PayoutOutcome::Reversed && error.code() == "withdrawal.not_completed"
+        }
+        Notification::Payment(_) => error.code() == "engine.invoice_not_ready",
+        _ => false,
+    }
 }
 
 fn describe(note: &Notification) -> String {
