@@ -11,7 +11,9 @@
 //!   external effects commit in one store transaction, and effects are performed
 //!   only after that commit, with idempotency keys;
 //! - in-memory adapters ([`store::MemoryStore`], [`memory`]) that are the embedded
-//!   default.
+//!   default;
+//! - with the `testing` feature, the `testing` module: the store conformance suite and the
+//!   seeded simulation, generic over the store, for backends' tests.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(
@@ -34,6 +36,8 @@ pub mod retry;
 mod seeded;
 pub mod store;
 pub mod task;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use engine::{
     order_id, renewal_id, Engine, EngineConfig, Handled, InvoiceRecord, OrderRecord, Ports,

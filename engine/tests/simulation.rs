@@ -1,10 +1,9 @@
-//! The seeded simulation in CI: at least 200 seeds (`PATUNGAN_SIM_SEEDS` overrides),
+//! The seeded simulation (`patungan_engine::testing::sim`) on the in-memory store
+//! in CI: at least 200 seeds (`PATUNGAN_SIM_SEEDS` overrides),
 //! each a random run with injected faults, every invariant checked. A failure prints
 //! the seed and the command that replays it.
 
-mod sim;
-
-use sim::{run_seed, run_seeds, total, Options};
+use patungan_engine::testing::sim::{run_seed, run_seeds, total, Options};
 
 fn seed_count() -> u64 {
     std::env::var("PATUNGAN_SIM_SEEDS")

@@ -78,6 +78,12 @@
 //! (`patungan_expect`), so a failed check aborts the transaction before its
 //! pipelined `COMMIT` can apply anything. Migrations are a few embedded SQL files
 //! applied under an advisory lock.
+//!
+//! ## Testing
+//!
+//! The `testing` feature (for dev-dependencies) adds `patungan_postgres::testing`:
+//! the PostgreSQL backend of the engine's store conformance suite and seeded
+//! simulation (`patungan_engine::testing`), a fresh schema per test.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(
@@ -100,6 +106,8 @@ mod pool;
 mod snapshots;
 mod statements;
 mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod tx;
 
 pub use error::ConnectError;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::TimeDelta;
-use common::{at, config, join, post, TestDb, SESSION};
+use common::{post, TestDb};
 use patungan_core::ledger::{
     AccountKind, AccountSpec, BalanceLimit, Entity, Ledger, Transfer, TransferCode,
 };
@@ -18,6 +18,7 @@ use patungan_engine::store::{
     EffectId, MemoryStore, OutboxEntry, OutboxState, RecordKind, SessionWrite, Store,
 };
 use patungan_engine::task::Task;
+use patungan_engine::testing::{at, config, join, SESSION};
 use rust_decimal::Decimal;
 use serde_json::json;
 

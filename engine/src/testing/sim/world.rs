@@ -1,12 +1,14 @@
-//! The simulated world: one shared store, the providers, and one or two engine
-//! processes ("replicas") over them. A crash replaces a replica's engine with a
-//! fresh one over the same store and provider handles.
+//! The simulated world: one data set, the providers, and one or two engine
+//! processes ("replicas") over them, each with its own store handle. A crash
+//! replaces a replica's engine and store handle with fresh ones over the same data
+//! and provider handles.
 
 use std::sync::Arc;
 
-use patungan_engine::memory::{FaultConfig, MemoryDisburser, MemoryShipping};
-use patungan_engine::store::MemoryStore;
-use patungan_engine::{Engine, EngineConfig, Ports};
+use crate::memory::{FaultConfig, MemoryDisburser, MemoryShipping};
+use crate::store::Store;
+use crate::testing::Fixture;
+use crate::{Engine, EngineConfig, Ports};
 
 use super::gateway::SimGateway;
 use super::store::{FaultyStore, StoreFaults};
@@ -21,8 +23,10 @@ pub struct Replica {
 
 /// Everything the engine talks to, and the engines.
 pub struct World {
-    /// The shared data (what survives a crash).
-    pub store: MemoryStore,
+    /// The data set (what survives a crash).
+    pub fixture: Arc<dyn Fixture>,
+    /// A fault-free store handle on it, for the checks.
+    pub store: Arc<dyn Store>,
     /// The payment gateway.
     pub gateway: Arc<SimGateway>,
     /// The payout provider.
@@ -37,21 +41,19 @@ pub struct World {
 
 impl World {
     /// A world with `replicas` engines.
-    pub fn new(
+    pub async fn new(
+        fixture: Arc<dyn Fixture>,
         replicas: usize,
         config: EngineConfig,
         gateway_faults: FaultConfig,
         disburser_faults: FaultConfig,
     ) -> Self {
-        let store = MemoryStore::new();
+        let store = fixture.open().await;
         let gateway = Arc::new(SimGateway::new(gateway_faults));
         let disburser = Arc::new(MemoryDisburser::new(disburser_faults));
-        let observer = Engine::new(
-            Arc::new(store.clone()),
-            ports(&gateway, &disburser),
-            config.clone(),
-        );
+        let observer = Engine::new(store.clone(), ports(&gateway, &disburser), config.clone());
         let mut world = World {
+            fixture,
             store,
             gateway,
             disburser,
@@ -60,15 +62,15 @@ impl World {
             observer,
         };
         for _ in 0..replicas.max(1) {
-            let replica = world.spawn();
+            let replica = world.spawn().await;
             world.replicas.push(replica);
         }
         world
     }
 
-    fn spawn(&self) -> Replica {
+    async fn spawn(&self) -> Replica {
         let faults = Arc::new(StoreFaults::default());
-        let store = FaultyStore::new(self.store.clone(), faults.clone());
+        let store = FaultyStore::new(self.fixture.open().await, faults.clone());
         Replica {
             engine: Engine::new(
                 Arc::new(store),
@@ -79,9 +81,9 @@ impl World {
         }
     }
 
-    /// The replica's process dies; a new one starts over the same store.
-    pub fn restart(&mut self, index: usize) {
-        let fresh = self.spawn();
+    /// The replica's process dies; a new one opens the same data.
+    pub async fn restart(&mut self, index: usize) {
+        let fresh = self.spawn().await;
         if let Some(slot) = self.replicas.get_mut(index) {
             *slot = fresh;
         }

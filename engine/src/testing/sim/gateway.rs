@@ -5,14 +5,14 @@
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use crate::memory::{FaultConfig, MemoryGateway, SimInvoice};
+use crate::notification::{PaymentNotification, RefundNotification, RefundOutcome};
+use crate::ports::{
+    Invoice, InvoiceRequest, PaymentGateway, PortError, RefundAccepted, RefundRequest, RefundState,
+};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use patungan_core::PaymentId;
-use patungan_engine::memory::{FaultConfig, MemoryGateway, SimInvoice};
-use patungan_engine::notification::{PaymentNotification, RefundNotification, RefundOutcome};
-use patungan_engine::ports::{
-    Invoice, InvoiceRequest, PaymentGateway, PortError, RefundAccepted, RefundRequest, RefundState,
-};
 
 /// A refund as the gateway sees it.
 #[derive(Debug, Clone)]

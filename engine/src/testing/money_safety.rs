@@ -2,23 +2,24 @@
 //! invoice, callbacks ahead of the invoice's record, refunds that exhaust their
 //! attempts (DESIGN §8). Each test fails on the engine before these rules.
 
-mod common;
+use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use common::{at, config, join, World, SESSION};
 use patungan_core::payments::{AnomalyStatus, Mismatch};
 use patungan_core::refunds::{OperatorAction, RefundStatus};
 use patungan_core::session::{ParticipantStatus, SessionStatus};
 use patungan_core::{BotPolicy, Currency, Money, ParticipantId, PaymentId, UserId};
-use patungan_engine::notification::{Notification, PaymentNotification, PaymentStatus};
-use patungan_engine::{EngineError, Handled};
+
+use super::{at, config, join, Fixture, World, SESSION};
+use crate::notification::{Notification, PaymentNotification, PaymentStatus};
+use crate::{EngineError, Handled};
 
 const PAYMENT: PaymentId = PaymentId::from_u128(2001);
 const PARTICIPANT: ParticipantId = ParticipantId::from_u128(1001);
 
 /// A session with one unpaid join of 10 whose invoice exists at the gateway.
-async fn joined() -> World {
-    let w = World::new();
+async fn joined(fixture: Arc<dyn Fixture>) -> World {
+    let w = World::new(fixture).await;
     w.engine
         .create_session(SESSION, config(BotPolicy::default()), at(0, 0))
         .await
@@ -31,7 +32,7 @@ async fn joined() -> World {
     w
 }
 
-async fn invoice(w: &World) -> patungan_engine::InvoiceRecord {
+async fn invoice(w: &World) -> crate::InvoiceRecord {
     w.engine.invoice(PAYMENT).await.unwrap().unwrap()
 }
 
@@ -61,9 +62,12 @@ async fn refunds_go_through(w: &World, now: DateTime<Utc>) {
     w.settle_refunds(now).await;
 }
 
-#[tokio::test]
-async fn a_wrong_amount_callback_does_not_poison_the_genuine_payment() {
-    let w = joined().await;
+/// A paid callback with the wrong amount is an anomaly booked to suspense and refunded
+/// in full; the genuine callback still pays the participant.
+pub async fn a_wrong_amount_callback_does_not_poison_the_genuine_payment(
+    fixture: Arc<dyn Fixture>,
+) {
+    let w = joined(fixture).await;
     let due = invoice(&w).await.amount;
     let short = Money::idr(1_000);
     let forged = w
@@ -104,9 +108,12 @@ async fn a_wrong_amount_callback_does_not_poison_the_genuine_payment() {
     assert!(report.is_clean(), "{report}");
 }
 
-#[tokio::test]
-async fn a_callback_naming_another_invoice_after_the_genuine_one_is_an_anomaly() {
-    let w = joined().await;
+/// A paid callback naming another invoice, after the genuine one, is an anomaly
+/// refunded against the invoice it named.
+pub async fn a_callback_naming_another_invoice_after_the_genuine_one_is_an_anomaly(
+    fixture: Arc<dyn Fixture>,
+) {
+    let w = joined(fixture).await;
     let genuine = w.gateway.pay(PAYMENT, at(1, 5)).unwrap();
     assert_eq!(handle(&w, genuine, at(1, 5)).await, Handled::Applied);
     let due = invoice(&w).await.amount;
@@ -128,9 +135,12 @@ async fn a_callback_naming_another_invoice_after_the_genuine_one_is_an_anomaly()
     assert!(w.engine.reconcile().await.unwrap().is_clean());
 }
 
-#[tokio::test]
-async fn a_callback_in_another_currency_is_held_in_that_currency_and_refunded() {
-    let w = joined().await;
+/// A paid callback in another currency is held in suspense in that currency and
+/// refunded.
+pub async fn a_callback_in_another_currency_is_held_in_that_currency_and_refunded(
+    fixture: Arc<dyn Fixture>,
+) {
+    let w = joined(fixture).await;
     let usd = Money::parse("60.00", Currency::USD).unwrap();
     let foreign = w
         .gateway
@@ -151,9 +161,12 @@ async fn a_callback_in_another_currency_is_held_in_that_currency_and_refunded() 
     assert!(w.engine.reconcile().await.unwrap().is_clean());
 }
 
-#[tokio::test]
-async fn a_paid_callback_ahead_of_the_invoice_record_is_deferred_not_lost() {
-    let w = World::new();
+/// A paid callback that arrives before the invoice record exists is refused
+/// retryably, and applies once the invoice is created.
+pub async fn a_paid_callback_ahead_of_the_invoice_record_is_deferred_not_lost(
+    fixture: Arc<dyn Fixture>,
+) {
+    let w = World::new(fixture).await;
     w.engine
         .create_session(SESSION, config(BotPolicy::default()), at(0, 0))
         .await
@@ -186,8 +199,8 @@ async fn a_paid_callback_ahead_of_the_invoice_record_is_deferred_not_lost() {
 }
 
 /// A failed session with one paid buyer whose refund the gateway refuses `n` times.
-async fn refund_failing(times: usize) -> World {
-    let w = World::new();
+async fn refund_failing(fixture: Arc<dyn Fixture>, times: usize) -> World {
+    let w = World::new(fixture).await;
     w.engine
         .create_session(SESSION, config(BotPolicy::disabled()), at(0, 0))
         .await
@@ -217,9 +230,12 @@ async fn refund_failing(times: usize) -> World {
     w
 }
 
-#[tokio::test]
-async fn an_exhausted_refund_waits_for_an_operator_who_credits_the_wallet_once() {
-    let w = refund_failing(5).await;
+/// A refund that fails every attempt waits for an operator, whose credit to the
+/// wallet happens exactly once.
+pub async fn an_exhausted_refund_waits_for_an_operator_who_credits_the_wallet_once(
+    fixture: Arc<dyn Fixture>,
+) {
+    let w = refund_failing(fixture, 5).await;
     let waiting = w.engine.refunds_awaiting_operator().await.unwrap();
     assert_eq!(waiting.len(), 1, "{waiting:?}");
     assert_eq!(waiting[0].attempt, 5);
@@ -251,9 +267,9 @@ async fn an_exhausted_refund_waits_for_an_operator_who_credits_the_wallet_once()
     assert!(report.is_clean(), "{report}");
 }
 
-#[tokio::test]
-async fn an_operator_retry_goes_through_the_gateway_again() {
-    let w = refund_failing(5).await;
+/// An operator's retry of an exhausted refund goes through the gateway again.
+pub async fn an_operator_retry_goes_through_the_gateway_again(fixture: Arc<dyn Fixture>) {
+    let w = refund_failing(fixture, 5).await;
     let reference = w.engine.refunds_awaiting_operator().await.unwrap()[0]
         .reference
         .clone();
@@ -275,9 +291,9 @@ async fn an_operator_retry_goes_through_the_gateway_again() {
     assert!(w.engine.reconcile().await.unwrap().is_clean());
 }
 
-#[tokio::test]
-async fn failed_refunds_back_off_before_the_next_attempt() {
-    let w = refund_failing(1).await;
+/// A failed refund is retried after its backoff, not at once.
+pub async fn failed_refunds_back_off_before_the_next_attempt(fixture: Arc<dyn Fixture>) {
+    let w = refund_failing(fixture, 1).await;
     // The first attempt failed at 12:00: the second is due a minute later, not at once.
     let before = w.gateway.refunds().len();
     w.engine.run_effects(at(12, 0)).await.unwrap();

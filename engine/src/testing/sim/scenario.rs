@@ -1,6 +1,8 @@
 //! A seed's world: fault rates, engine configuration, products, users and the
 //! sessions the simulation creates.
 
+use crate::memory::FaultConfig;
+use crate::EngineConfig;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use patungan_core::ledger::RefundDestination;
 use patungan_core::session::{SessionConfig, SessionGrosir};
@@ -8,8 +10,6 @@ use patungan_core::{
     BasisPoints, BotPolicy, GrosirConfig, Money, Moq, ProductId, Rung, TierLadder, UserId,
     VariantBundle, VariantId,
 };
-use patungan_engine::memory::FaultConfig;
-use patungan_engine::EngineConfig;
 
 use super::rng::Rng;
 

@@ -1,16 +1,16 @@
-//! Regressions found by the seeded simulation (engine/tests/simulation.rs); each
-//! names the seed that found it.
+//! Regressions found by the seeded simulation ([`sim`](super::sim)); each names
+//! the seed that found it.
 
-mod common;
+use std::sync::Arc;
 
-use common::{at, config, join, World};
+use super::{at, config, join, Fixture, World};
+use crate::store::RecordKind;
+use crate::StockRecord;
 use patungan_core::grosir::StockLevel;
 use patungan_core::session::{SessionGrosir, SessionStatus};
 use patungan_core::{
     BotPolicy, GrosirConfig, Money, Moq, ProductId, SessionId, VariantBundle, VariantId,
 };
-use patungan_engine::store::{RecordKind, Store};
-use patungan_engine::StockRecord;
 
 const PRODUCT: ProductId = ProductId::from_u128(77);
 const SIZE: VariantId = VariantId::from_u128(5);
@@ -63,9 +63,10 @@ async fn status(w: &World, n: u128) -> SessionStatus {
 /// Simulation seeds 20 and 36: a second session of the same product was planned
 /// against stock already reserved for the first one's orders, confirmed at once,
 /// and the warehouse ended up promising more units than it held.
-#[tokio::test]
-async fn stock_reserved_by_one_session_is_not_planned_again_for_the_next() {
-    let w = World::new();
+pub async fn stock_reserved_by_one_session_is_not_planned_again_for_the_next(
+    fixture: Arc<dyn Fixture>,
+) {
+    let w = World::new(fixture).await;
     w.engine
         .add_stock(PRODUCT, &[StockLevel::new(SIZE, 10)])
         .await
@@ -94,9 +95,10 @@ async fn stock_reserved_by_one_session_is_not_planned_again_for_the_next() {
 /// Simulation seed 175: two sessions awaiting their purchase orders both counted
 /// on the same units on hand; once both orders arrived, more units were reserved
 /// than the warehouse held.
-#[tokio::test]
-async fn stock_counted_on_by_a_session_awaiting_its_order_is_not_planned_twice() {
-    let w = World::new();
+pub async fn stock_counted_on_by_a_session_awaiting_its_order_is_not_planned_twice(
+    fixture: Arc<dyn Fixture>,
+) {
+    let w = World::new(fixture).await;
     w.engine
         .add_stock(PRODUCT, &[StockLevel::new(SIZE, 4)])
         .await
@@ -129,9 +131,10 @@ async fn stock_counted_on_by_a_session_awaiting_its_order_is_not_planned_twice()
 
 /// A session cancelled while awaiting its purchase order gives back the units its
 /// plan counted on.
-#[tokio::test]
-async fn cancelling_a_session_awaiting_stock_frees_the_units_it_counted_on() {
-    let w = World::new();
+pub async fn cancelling_a_session_awaiting_stock_frees_the_units_it_counted_on(
+    fixture: Arc<dyn Fixture>,
+) {
+    let w = World::new(fixture).await;
     w.engine
         .add_stock(PRODUCT, &[StockLevel::new(SIZE, 4)])
         .await
@@ -159,15 +162,15 @@ mod outage {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
 
-    use async_trait::async_trait;
-    use patungan_core::PaymentId;
-    use patungan_engine::memory::{MemoryDisburser, MemoryGateway, MemoryShipping};
-    use patungan_engine::ports::{
+    use crate::memory::{MemoryDisburser, MemoryGateway, MemoryShipping};
+    use crate::ports::{
         Disburser, Invoice, InvoiceRequest, PaymentGateway, PayoutBatch, PayoutBatchAccepted,
         PayoutStatus, PortError, RefundAccepted, RefundRequest,
     };
-    use patungan_engine::store::MemoryStore;
-    use patungan_engine::{Engine, EngineConfig, Ports};
+    use crate::store::Store;
+    use crate::{Engine, EngineConfig, Ports};
+    use async_trait::async_trait;
+    use patungan_core::PaymentId;
 
     #[derive(Default)]
     pub struct Flaky {
@@ -234,9 +237,9 @@ mod outage {
         }
     }
 
-    pub fn engine(flaky: &Arc<Flaky>) -> Engine {
+    pub fn engine(store: Arc<dyn Store>, flaky: &Arc<Flaky>) -> Engine {
         Engine::new(
-            Arc::new(MemoryStore::new()),
+            store,
             Ports {
                 gateway: flaky.clone(),
                 disburser: Arc::new(Payouts(flaky.clone())),
@@ -248,7 +251,7 @@ mod outage {
 }
 
 /// Runs the effect runner through an outage much longer than the retry budget.
-async fn through_an_outage(engine: &patungan_engine::Engine, flaky: &outage::Flaky, from: u32) {
+async fn through_an_outage(engine: &crate::Engine, flaky: &outage::Flaky, from: u32) {
     use std::sync::atomic::Ordering;
     flaky.down.store(true, Ordering::SeqCst);
     for minute in 0..30 {
@@ -261,10 +264,11 @@ async fn through_an_outage(engine: &patungan_engine::Engine, flaky: &outage::Fla
 /// Simulation seed 1236 (with gateway error rates above 50%): the runner gave up on
 /// a refund after its retry budget; the refund stayed posted as pending out of the
 /// session's escrow and was never sent, so the buyer's money was stranded.
-#[tokio::test]
-async fn a_refund_is_retried_through_an_outage_until_the_gateway_takes_it() {
+pub async fn a_refund_is_retried_through_an_outage_until_the_gateway_takes_it(
+    fixture: Arc<dyn Fixture>,
+) {
     let flaky = std::sync::Arc::new(outage::Flaky::default());
-    let engine = outage::engine(&flaky);
+    let engine = outage::engine(fixture.open().await, &flaky);
     let session = SessionId::from_u128(1);
     engine
         .create_session(session, config(BotPolicy::disabled()), at(0, 0))
@@ -275,10 +279,7 @@ async fn a_refund_is_retried_through_an_outage_until_the_gateway_takes_it() {
     let invoice = flaky.gateway.invoices()[0].request.payment_id;
     let paid = flaky.gateway.pay(invoice, at(1, 10)).unwrap();
     engine
-        .handle_notification(
-            &patungan_engine::notification::Notification::Payment(paid),
-            at(1, 10),
-        )
+        .handle_notification(&crate::notification::Notification::Payment(paid), at(1, 10))
         .await
         .unwrap();
     engine.tick(at(12, 0)).await.unwrap(); // fails (10 of 100): a full refund is due
@@ -290,10 +291,7 @@ async fn a_refund_is_retried_through_an_outage_until_the_gateway_takes_it() {
     );
     for n in flaky.gateway.settle_refunds() {
         engine
-            .handle_notification(
-                &patungan_engine::notification::Notification::Refund(n),
-                at(14, 0),
-            )
+            .handle_notification(&crate::notification::Notification::Refund(n), at(14, 0))
             .await
             .unwrap();
     }
@@ -303,11 +301,12 @@ async fn a_refund_is_retried_through_an_outage_until_the_gateway_takes_it() {
 /// Simulation seed 2848 (with disburser error rates above 50%): the runner gave up
 /// on a payout batch; its withdrawals stayed in the batch with their holds open,
 /// never paid out and never returned to the wallet.
-#[tokio::test]
-async fn a_payout_batch_is_retried_through_an_outage_until_the_disburser_takes_it() {
+pub async fn a_payout_batch_is_retried_through_an_outage_until_the_disburser_takes_it(
+    fixture: Arc<dyn Fixture>,
+) {
     use patungan_core::wallet::{BankAccount, WithdrawalRequest};
     let flaky = std::sync::Arc::new(outage::Flaky::default());
-    let engine = outage::engine(&flaky);
+    let engine = outage::engine(fixture.open().await, &flaky);
     let user = patungan_core::UserId::from_u128(9);
     engine
         .deposit(user, Money::idr(100_000), uuid::Uuid::from_u128(1))
@@ -340,11 +339,12 @@ async fn a_payout_batch_is_retried_through_an_outage_until_the_disburser_takes_i
 /// (or the session settled) while its invoice creation was backing off; the invoice
 /// expiry ran first and found no invoice, then the invoice was created and stayed
 /// payable for a participant who was gone (the payment was then refunded as late).
-#[tokio::test]
-async fn no_invoice_is_created_for_a_participant_who_is_no_longer_pending() {
+pub async fn no_invoice_is_created_for_a_participant_who_is_no_longer_pending(
+    fixture: Arc<dyn Fixture>,
+) {
     use std::sync::atomic::Ordering;
     let flaky = std::sync::Arc::new(outage::Flaky::default());
-    let engine = outage::engine(&flaky);
+    let engine = outage::engine(fixture.open().await, &flaky);
     let session = SessionId::from_u128(1);
     engine
         .create_session(session, config(BotPolicy::disabled()), at(0, 0))
@@ -367,7 +367,7 @@ async fn no_invoice_is_created_for_a_participant_who_is_no_longer_pending() {
     assert!(
         invoice
             .as_ref()
-            .is_none_or(|i| i.status != patungan_engine::memory::InvoiceStatus::Pending),
+            .is_none_or(|i| i.status != crate::memory::InvoiceStatus::Pending),
         "an invoice is payable for a participant who left: {invoice:?}"
     );
 }

@@ -19,7 +19,7 @@ impl Sim {
         let fired = self.fired(r);
         let now = self.clock(r);
         let result = bounded(self.world.engine(r).create_session(id, config.clone(), now)).await?;
-        match self.classify(r, fired, result)? {
+        match self.classify(r, fired, result).await? {
             Call::Done(()) => {
                 self.stats.sessions_created += 1;
                 self.note(format!(
@@ -160,7 +160,7 @@ impl Sim {
             "join {} to {id}: {} × {:?}",
             request.participant, request.quantity, request.variant
         );
-        match self.classify(r, fired, result)? {
+        match self.classify(r, fired, result).await? {
             Call::Done(receipt) => {
                 let applied = receipt.outcome == Outcome::Applied;
                 expect(&what, predicted, Ok(applied))?;
@@ -224,8 +224,8 @@ impl Sim {
             bounded(self.world.engine(0).join(id, &a, now0)),
             bounded(self.world.engine(1).join(id, &b, now1))
         );
-        let ca = self.classify(0, f0, ra?)?;
-        let cb = self.classify(1, f1, rb?)?;
+        let ca = self.classify(0, f0, ra?).await?;
+        let cb = self.classify(1, f1, rb?).await?;
         let after = self.view(id).await?;
         let Some(bundle) = after.state().config().bundle().cloned() else {
             return Ok(());
@@ -398,11 +398,11 @@ impl Sim {
         version: u64,
         what: &str,
         predicted: Verdict,
-        result: Result<(), patungan_engine::EngineError>,
+        result: Result<(), crate::EngineError>,
         r: usize,
         fired: u64,
     ) -> Check {
-        match self.classify(r, fired, result)? {
+        match self.classify(r, fired, result).await? {
             Call::Done(()) => {
                 let moved = self.version(id).await? != version;
                 expect(what, predicted, Ok(moved))?;
@@ -442,7 +442,7 @@ impl Sim {
         let r = self.replica();
         let fired = self.fired(r);
         let result = bounded(self.world.engine(r).add_stock(product, &levels)).await?;
-        match self.classify(r, fired, result)? {
+        match self.classify(r, fired, result).await? {
             Call::Done(()) => {
                 for level in &levels {
                     *self

@@ -8,8 +8,16 @@
 //! webhooks delayed, duplicated and reordered, engine processes crashing at any
 //! store call (a fresh engine takes over the same store), store blips, two replicas
 //! racing. Invariants are checked every few steps and, after the world is driven to
-//! rest, in full. A failure names its seed; the same seed replays the same run.
-#![allow(dead_code)]
+//! rest, in full. A failure names its seed; on the in-memory store the same seed
+//! replays the same run (on a real database, races between replicas may interleave
+//! differently).
+//!
+//! Any store runs it through a [`StoreFactory`] ([`run_seeds_on`]): each seed gets
+//! a fresh data set, each replica (and each replica restarted after a crash) opens
+//! its own store handle, wrapped in a fault-injecting [`FaultyStore`]. Store fault
+//! kinds are [`FaultKind`]; the step that arms them is `Sim::fault` in `driver.rs`.
+//! The running invariants are in `check.rs` (`Sim::check_books`), the ones at rest
+//! in `at_rest.rs`.
 
 mod at_rest;
 mod check;
@@ -30,6 +38,9 @@ use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 pub use model::Stats;
+pub use store::{FaultKind, FaultyStore, StoreFaults};
+
+use super::{MemoryFactory, StoreFactory};
 
 /// How a run is driven.
 #[derive(Debug, Clone, Copy)]
@@ -57,6 +68,8 @@ impl Default for Options {
 pub struct Failure {
     /// The seed: run it again with `--seed`.
     pub seed: u64,
+    /// The store it ran on ([`StoreFactory::name`]).
+    pub store: String,
     /// What went wrong.
     pub message: String,
     /// The last steps before it.
@@ -68,8 +81,8 @@ impl fmt::Display for Failure {
         writeln!(f, "seed {} failed: {}", self.seed, self.message)?;
         writeln!(
             f,
-            "  reproduce: cargo run -p patungan-engine --example simulate -- --seed {} --verbose",
-            self.seed
+            "  reproduce: cargo run -p patungan-examples --example simulate -- --store {} --seed {} --verbose",
+            self.store, self.seed
         )?;
         writeln!(f, "  last steps:")?;
         for line in &self.trace {
@@ -90,46 +103,73 @@ pub struct Passed {
     pub digest: u64,
 }
 
-/// Runs one seed on a fresh single-threaded runtime.
+/// Runs one seed on the in-memory store.
 pub fn run_seed(seed: u64, options: Options) -> Result<Passed, Failure> {
+    run_seed_on(&MemoryFactory, seed, options)
+}
+
+/// Runs `seeds` on the in-memory store on `threads` threads.
+pub fn run_seeds(seeds: &[u64], options: Options, threads: usize) -> (Vec<Passed>, Vec<Failure>) {
+    run_seeds_on(&MemoryFactory, seeds, options, threads)
+}
+
+/// Runs one seed on a fresh data set of `factory`, on a fresh single-threaded
+/// runtime. The data set is cleaned up if the seed passes and kept if it fails.
+pub fn run_seed_on(
+    factory: &dyn StoreFactory,
+    seed: u64,
+    options: Options,
+) -> Result<Passed, Failure> {
+    let failure = |message: String, trace: Vec<String>| Failure {
+        seed,
+        store: factory.name().to_owned(),
+        message,
+        trace,
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
+        .enable_all()
         .build()
-        .map_err(|e| Failure {
-            seed,
-            message: format!("no runtime: {e}"),
-            trace: Vec::new(),
-        })?;
-    let mut sim = driver::Sim::new(seed, options);
+        .map_err(|e| failure(format!("no runtime: {e}"), Vec::new()))?;
+    let Some(fixture) = runtime.block_on(factory.fresh(&format!("sim_{seed}"))) else {
+        return Err(failure(
+            "the store factory gave no data set".into(),
+            Vec::new(),
+        ));
+    };
+    let mut sim = runtime.block_on(driver::Sim::new(seed, options, fixture.clone()));
     let outcome = catch_unwind(AssertUnwindSafe(|| runtime.block_on(sim.run())));
+    let (digest, trace) = (sim.digest(), sim.trace());
+    // The engines and store handles go before their data set.
+    runtime.block_on(async move { drop(sim) });
     match outcome {
-        Ok(Ok((_, stats))) => Ok(Passed {
-            seed,
-            stats,
-            digest: sim.digest(),
-        }),
-        Ok(Err(message)) => Err(Failure {
-            seed,
-            message,
-            trace: sim.trace(),
-        }),
+        Ok(Ok((_, stats))) => {
+            runtime.block_on(fixture.cleanup());
+            Ok(Passed {
+                seed,
+                stats,
+                digest,
+            })
+        }
+        Ok(Err(message)) => Err(failure(message, trace)),
         Err(panic) => {
             let message = panic
                 .downcast_ref::<String>()
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
                 .unwrap_or_else(|| "a panic".to_owned());
-            Err(Failure {
-                seed,
-                message: format!("panicked: {message}"),
-                trace: sim.trace(),
-            })
+            Err(failure(format!("panicked: {message}"), trace))
         }
     }
 }
 
-/// Runs `seeds` on `threads` threads; returns the passes and the failures, by seed.
-pub fn run_seeds(seeds: &[u64], options: Options, threads: usize) -> (Vec<Passed>, Vec<Failure>) {
+/// Runs `seeds` on `factory`'s store on `threads` threads; returns the passes and
+/// the failures, by seed.
+pub fn run_seeds_on(
+    factory: &dyn StoreFactory,
+    seeds: &[u64],
+    options: Options,
+    threads: usize,
+) -> (Vec<Passed>, Vec<Failure>) {
     let threads = threads.clamp(1, seeds.len().max(1));
     let chunks: Vec<Vec<u64>> = (0..threads)
         .map(|t| seeds.iter().copied().skip(t).step_by(threads).collect())
@@ -141,7 +181,7 @@ pub fn run_seeds(seeds: &[u64], options: Options, threads: usize) -> (Vec<Passed
                 scope.spawn(move || {
                     chunk
                         .into_iter()
-                        .map(|seed| run_seed(seed, options))
+                        .map(|seed| run_seed_on(factory, seed, options))
                         .collect::<Vec<_>>()
                 })
             })
@@ -152,6 +192,7 @@ pub fn run_seeds(seeds: &[u64], options: Options, threads: usize) -> (Vec<Passed
                 h.join().unwrap_or_else(|_| {
                     vec![Err(Failure {
                         seed: u64::MAX,
+                        store: factory.name().to_owned(),
                         message: "a simulation thread died; some seeds did not run".to_owned(),
                         trace: Vec::new(),
                     })]

@@ -2,7 +2,7 @@
 //! committed state (DESIGN §5, §6, §9), so a refusal or an acceptance can be checked.
 
 use chrono::{DateTime, Utc};
-use patungan_core::session::{JoinRequest, ParticipantStatus, Session, SessionStatus};
+use patungan_core::session::{JoinRequest, Participant, ParticipantStatus, Session, SessionStatus};
 use patungan_core::wallet::{WithdrawalPolicy, WithdrawalRequest, Withdrawals};
 use patungan_core::{GrosirConfig, Money, ParticipantId};
 
@@ -12,12 +12,23 @@ pub type Verdict = Result<bool, &'static str>;
 
 /// Units held per variant (config order) by pending and paid participants.
 pub fn held_units(session: &Session) -> Vec<u64> {
+    held_units_at(session, None)
+}
+
+/// Whether `p` is pending with a payment window closed at `now` (a join closes
+/// such windows first: they neither hold availability nor count as unpaid).
+fn window_closed(p: &Participant, now: DateTime<Utc>) -> bool {
+    p.status == ParticipantStatus::Pending && p.invoice_expires_at <= now
+}
+
+/// [`held_units`], leaving out the windows closed at `now` if given.
+fn held_units_at(session: &Session, now: Option<DateTime<Utc>>) -> Vec<u64> {
     let Some(bundle) = session.state().config().bundle() else {
         return Vec::new();
     };
     let mut held = vec![0u64; bundle.len()];
     for p in session.state().participants() {
-        if !p.status.holds_availability() {
+        if !p.status.holds_availability() || now.is_some_and(|now| window_closed(p, now)) {
             continue;
         }
         if let Some(i) = p.variant.and_then(|v| bundle.position(v)) {
@@ -79,6 +90,15 @@ pub fn join(session: &Session, request: &JoinRequest, now: DateTime<Utc>) -> Ver
     if request.expected_unit_price != config.group_price() {
         return Err("session.stale_price");
     }
+    let unpaid = state
+        .participants()
+        .iter()
+        .filter(|p| p.user == request.user && p.status == ParticipantStatus::Pending)
+        .filter(|p| !window_closed(p, now))
+        .count();
+    if unpaid >= config.pending_joins_per_user as usize {
+        return Err("session.pending_join_limit");
+    }
     if let Some(bundle) = config.bundle() {
         let Some(variant) = request.variant else {
             return Err("session.variant_required");
@@ -86,7 +106,7 @@ pub fn join(session: &Session, request: &JoinRequest, now: DateTime<Utc>) -> Ver
         let Some(index) = bundle.position(variant) else {
             return Err("session.unknown_variant");
         };
-        let held = held_units(session);
+        let held = held_units_at(session, Some(now));
         if available(bundle, &held, index).is_some_and(|a| request.quantity > a) {
             return Err("session.not_enough_available");
         }

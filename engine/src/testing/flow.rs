@@ -1,18 +1,21 @@
-//! Whole flows through the engine on the in-memory default.
+//! Whole flows through the engine: success, failure and refunds, lost provider
+//! responses, withdrawals, refused inputs.
 
-mod common;
+use std::sync::Arc;
 
-use common::{at, config, join, World, SESSION};
 use patungan_core::session::SessionStatus;
 use patungan_core::wallet::{BankAccount, WithdrawalRequest, WithdrawalStatus};
 use patungan_core::{BotPolicy, Money, UserId, WithdrawalId};
-use patungan_engine::memory::FaultConfig;
-use patungan_engine::notification::{Notification, PayoutOutcome};
-use patungan_engine::{renewal_id, Handled};
 
-#[tokio::test]
-async fn success_settles_escrow_credits_cashback_and_renews() {
-    let w = World::new();
+use super::{at, config, join, Fixture, World, SESSION};
+use crate::memory::FaultConfig;
+use crate::notification::{Notification, PayoutOutcome};
+use crate::{renewal_id, Handled};
+
+/// A session that reaches its MOQ: escrow settles, cashback reaches the wallets, a
+/// replayed webhook is a duplicate, the books reconcile and the session renews.
+pub async fn success_settles_escrow_credits_cashback_and_renews(fixture: Arc<dyn Fixture>) {
+    let w = World::new(fixture).await;
     w.engine
         .create_session(SESSION, config(BotPolicy::default()), at(0, 0))
         .await
@@ -32,10 +35,10 @@ async fn success_settles_escrow_credits_cashback_and_renews() {
 
     // The same webhook again changes nothing.
     let invoice = &w.gateway.invoices()[0];
-    let replay = patungan_engine::notification::PaymentNotification {
+    let replay = crate::notification::PaymentNotification {
         provider_event_id: format!("inv_{}", invoice.request.payment_id.as_uuid().simple()),
         payment_id: invoice.request.payment_id,
-        status: patungan_engine::notification::PaymentStatus::Paid,
+        status: crate::notification::PaymentStatus::Paid,
         paid_amount: Some(invoice.request.amount),
         paid_at: Some(at(1, 10)),
         payment_method: Some("BANK_TRANSFER".into()),
@@ -66,9 +69,10 @@ async fn success_settles_escrow_credits_cashback_and_renews() {
     assert_eq!(renewed.session.status(), SessionStatus::Open);
 }
 
-#[tokio::test]
-async fn failure_refunds_every_payer_once_through_the_gateway() {
-    let w = World::new();
+/// A session that misses its MOQ refunds every payer once, however often the
+/// effect runner runs.
+pub async fn failure_refunds_every_payer_once_through_the_gateway(fixture: Arc<dyn Fixture>) {
+    let w = World::new(fixture).await;
     w.engine
         .create_session(SESSION, config(BotPolicy::disabled()), at(0, 0))
         .await
@@ -95,34 +99,19 @@ async fn failure_refunds_every_payer_once_through_the_gateway() {
     assert!(w.engine.ledger().await.unwrap().verify().is_ok());
 }
 
-#[tokio::test]
-async fn a_crash_between_commit_and_effect_performs_the_effect_once() {
-    let mut w = World::new();
-    w.engine
-        .create_session(SESSION, config(BotPolicy::default()), at(0, 0))
-        .await
-        .unwrap();
-    w.engine
-        .join(SESSION, &join(1, 10), at(1, 0))
-        .await
-        .unwrap();
-    w.restart(); // the join committed; its invoice effect was never performed
-    assert_eq!(w.gateway.invoices().len(), 0);
-    w.engine.run_effects(at(1, 1)).await.unwrap();
-    w.engine.run_effects(at(1, 2)).await.unwrap();
-    let invoices = w.gateway.invoices();
-    assert_eq!(invoices.len(), 1);
-    assert_eq!(invoices[0].create_calls, 1);
-}
-
-#[tokio::test]
-async fn lost_responses_are_retried_under_the_same_idempotency_key() {
-    let w = World::with_faults(FaultConfig {
-        seed: 3,
-        error_ppm: 0,
-        lost_response_ppm: 1_000_000,
-        latency: std::time::Duration::ZERO,
-    });
+/// A gateway response lost on the way back is retried with the same idempotency
+/// key: one invoice, created once.
+pub async fn lost_responses_are_retried_under_the_same_idempotency_key(fixture: Arc<dyn Fixture>) {
+    let w = World::with_faults(
+        fixture,
+        FaultConfig {
+            seed: 3,
+            error_ppm: 0,
+            lost_response_ppm: 1_000_000,
+            latency: std::time::Duration::ZERO,
+        },
+    )
+    .await;
     w.engine
         .create_session(SESSION, config(BotPolicy::default()), at(0, 0))
         .await
@@ -138,9 +127,12 @@ async fn lost_responses_are_retried_under_the_same_idempotency_key() {
     assert_eq!(invoices[0].create_calls, 1);
 }
 
-#[tokio::test]
-async fn withdrawal_fails_with_invalid_destination_and_the_balance_returns() {
-    let w = World::new();
+/// A withdrawal paid out to an invalid account fails and its amount returns to the
+/// wallet; repeated requests, ticks and webhooks change nothing more.
+pub async fn withdrawal_fails_with_invalid_destination_and_the_balance_returns(
+    fixture: Arc<dyn Fixture>,
+) {
+    let w = World::new(fixture).await;
     let user = UserId::from_u128(9);
     w.engine
         .deposit(user, Money::idr(500_000), uuid::Uuid::from_u128(1))
@@ -204,9 +196,9 @@ async fn withdrawal_fails_with_invalid_destination_and_the_balance_returns() {
     assert!(w.engine.reconcile().await.unwrap().is_clean());
 }
 
-#[tokio::test]
-async fn refused_inputs_change_nothing() {
-    let w = World::new();
+/// Refused joins (stale price, too late, unknown session) write nothing.
+pub async fn refused_inputs_change_nothing(fixture: Arc<dyn Fixture>) {
+    let w = World::new(fixture).await;
     w.engine
         .create_session(SESSION, config(BotPolicy::default()), at(0, 0))
         .await

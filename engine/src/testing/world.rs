@@ -1,6 +1,5 @@
-//! A small world for engine tests: the engine over in-memory ports whose handles
-//! the test keeps, to play the payer, the bank and the clock.
-#![allow(dead_code)]
+//! The suite's world: an engine over the store under test and in-memory providers
+//! whose handles the test keeps, to play the payer, the bank and the clock.
 
 use std::sync::Arc;
 
@@ -9,43 +8,56 @@ use patungan_core::session::{JoinRequest, SessionConfig};
 use patungan_core::{
     BotPolicy, Money, Moq, ParticipantId, PaymentId, ProductId, SessionId, TierLadder, UserId,
 };
-use patungan_engine::memory::{FaultConfig, MemoryDisburser, MemoryGateway, MemoryShipping};
-use patungan_engine::notification::Notification;
-use patungan_engine::store::MemoryStore;
-use patungan_engine::{Engine, EngineConfig, Ports};
 
+use super::Fixture;
+use crate::memory::{FaultConfig, MemoryDisburser, MemoryGateway, MemoryShipping};
+use crate::notification::Notification;
+use crate::store::Store;
+use crate::{Engine, EngineConfig, Ports};
+
+/// The engine over one test's data set and simulated providers.
 pub struct World {
+    /// The data set under test.
+    pub fixture: Arc<dyn Fixture>,
+    /// The current process's store.
+    pub store: Arc<dyn Store>,
+    /// The current process's engine.
     pub engine: Engine,
-    pub store: MemoryStore,
+    /// The payment gateway.
     pub gateway: Arc<MemoryGateway>,
+    /// The payout provider.
     pub disburser: Arc<MemoryDisburser>,
 }
 
 impl World {
-    pub fn new() -> Self {
-        World::with_faults(FaultConfig::default())
+    /// A world without provider faults.
+    pub async fn new(fixture: Arc<dyn Fixture>) -> Self {
+        World::with_faults(fixture, FaultConfig::default()).await
     }
 
-    pub fn with_faults(faults: FaultConfig) -> Self {
-        let store = MemoryStore::new();
+    /// A world whose gateway and disburser fail as `faults` says.
+    pub async fn with_faults(fixture: Arc<dyn Fixture>, faults: FaultConfig) -> Self {
+        let store = fixture.open().await;
         let gateway = Arc::new(MemoryGateway::new(faults));
         let disburser = Arc::new(MemoryDisburser::new(faults));
-        let engine = World::engine_over(&store, &gateway, &disburser);
+        let engine = World::engine_over(store.clone(), &gateway, &disburser);
         World {
-            engine,
+            fixture,
             store,
+            engine,
             gateway,
             disburser,
         }
     }
 
+    /// An engine over `store` and the given simulated providers.
     pub fn engine_over(
-        store: &MemoryStore,
+        store: Arc<dyn Store>,
         gateway: &Arc<MemoryGateway>,
         disburser: &Arc<MemoryDisburser>,
     ) -> Engine {
         Engine::new(
-            Arc::new(store.clone()),
+            store,
             Ports {
                 gateway: gateway.clone(),
                 disburser: disburser.clone(),
@@ -55,9 +67,16 @@ impl World {
         )
     }
 
-    /// A crash: the engine and its caches are gone; a new one starts over the same store.
-    pub fn restart(&mut self) {
-        self.engine = World::engine_over(&self.store, &self.gateway, &self.disburser);
+    /// Another process: a new store handle on the same data and an engine over it.
+    pub async fn process(&self) -> Engine {
+        World::engine_over(self.fixture.open().await, &self.gateway, &self.disburser)
+    }
+
+    /// A crash: the engine, its caches and its store handle are gone; a new process
+    /// opens the same data.
+    pub async fn restart(&mut self) {
+        self.store = self.fixture.open().await;
+        self.engine = World::engine_over(self.store.clone(), &self.gateway, &self.disburser);
     }
 
     /// Pays every pending invoice at `at` and feeds the webhooks to the engine.
@@ -88,10 +107,13 @@ impl World {
     }
 }
 
+/// `h:m` UTC on Tuesday 24 November 2026, the suite's day.
 pub fn at(h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, h, m, 0).unwrap()
 }
 
+/// A session of product 77: MOQ 100, Rp 200 000 a unit with four cheaper tiers,
+/// open from 00:00 to 12:00, with the given bot policy.
 pub fn config(bot: BotPolicy) -> SessionConfig {
     let ladder = TierLadder::with_default_thresholds(
         Money::idr(200_000),
@@ -115,6 +137,7 @@ pub fn config(bot: BotPolicy) -> SessionConfig {
     config
 }
 
+/// User `n` joins with `quantity` units (participant `1000 + n`, payment `2000 + n`).
 pub fn join(n: u128, quantity: u64) -> JoinRequest {
     JoinRequest {
         participant: ParticipantId::from_u128(1000 + n),
@@ -127,4 +150,5 @@ pub fn join(n: u128, quantity: u64) -> JoinRequest {
     }
 }
 
+/// The session most tests use.
 pub const SESSION: SessionId = SessionId::from_u128(1);

@@ -4,15 +4,15 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
+use crate::store::{
+    EffectId, LedgerDiff, OutboxEntry, RecordKind, SessionHead, SessionLoad, SessionWrite, Store,
+    StoreError, StoreTx,
+};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use patungan_core::ledger::{Account, AccountSpec, Ledger, TransferRecord};
 use patungan_core::session::SessionStatus;
 use patungan_core::{SessionId, TransferId};
-use patungan_engine::store::{
-    EffectId, LedgerDiff, MemoryStore, OutboxEntry, RecordKind, SessionHead, SessionLoad,
-    SessionWrite, Store, StoreError, StoreTx,
-};
 
 /// What happens when the countdown reaches zero.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,15 +86,15 @@ impl StoreFaults {
     }
 }
 
-/// [`MemoryStore`] behind a [`StoreFaults`] switch.
+/// Any store behind a [`StoreFaults`] switch.
 pub struct FaultyStore {
-    inner: MemoryStore,
+    inner: Arc<dyn Store>,
     faults: Arc<StoreFaults>,
 }
 
 impl FaultyStore {
-    /// Wraps `inner` (clones share the data).
-    pub fn new(inner: MemoryStore, faults: Arc<StoreFaults>) -> Self {
+    /// Wraps `inner`: every call first asks `faults` whether to fail.
+    pub fn new(inner: Arc<dyn Store>, faults: Arc<StoreFaults>) -> Self {
         FaultyStore { inner, faults }
     }
 }

@@ -1,12 +1,12 @@
 //! Steps on money: payers pay, invoices expire, webhooks arrive (late, twice, out of
 //! order), refunds and payouts are decided, deposits and withdrawals.
 
+use crate::memory::InvoiceStatus;
+use crate::notification::{Notification, PayoutOutcome};
+use crate::{EngineError, Handled};
 use chrono::Duration;
 use patungan_core::wallet::{BankAccount, WithdrawalRequest};
 use patungan_core::{Money, WithdrawalId};
-use patungan_engine::memory::InvoiceStatus;
-use patungan_engine::notification::{Notification, PayoutOutcome};
-use patungan_engine::{EngineError, Handled};
 
 use super::driver::{bounded, Call, Check, Sim};
 use super::oracle;
@@ -106,8 +106,8 @@ impl Sim {
     }
 
     /// One webhook reaches a replica (or, racing, both replicas at once). A refusal
-    /// the rules allow (a reversal before its completion) is retried later, as the
-    /// provider would; any other refusal is a failure.
+    /// the rules allow ([`allowed_refusal`]) is retried later, as the provider
+    /// would; any other refusal is a failure.
     pub async fn deliver(&mut self, item: InFlight) -> Check {
         let now = self.now;
         self.stats.webhooks += 1;
@@ -118,13 +118,16 @@ impl Sim {
                 bounded(self.world.engine(0).handle_notification(&item.note, now0)),
                 bounded(self.world.engine(1).handle_notification(&item.note, now1))
             );
-            vec![self.classify(0, f0, a?)?, self.classify(1, f1, b?)?]
+            vec![
+                self.classify(0, f0, a?).await?,
+                self.classify(1, f1, b?).await?,
+            ]
         } else {
             let r = self.replica();
             let fired = self.fired(r);
             let at = self.clock(r);
             let result = bounded(self.world.engine(r).handle_notification(&item.note, at)).await?;
-            vec![self.classify(r, fired, result)?]
+            vec![self.classify(r, fired, result).await?]
         };
         let label = describe(&item.note);
         let mut consumed = false;
@@ -173,7 +176,7 @@ impl Sim {
     /// must retry them under a new attempt). `all` decides every one, successfully.
     pub async fn resolve_refunds(&mut self, all: bool) -> Check {
         for refund in self.world.gateway.refunds() {
-            if refund.state != patungan_engine::ports::RefundState::Pending {
+            if refund.state != crate::ports::RefundState::Pending {
                 continue;
             }
             if !all && !self.rng.chance(50) {
@@ -270,7 +273,7 @@ impl Sim {
         let r = self.replica();
         let fired = self.fired(r);
         let result = bounded(self.world.engine(r).deposit(user, amount, reference)).await?;
-        match self.classify(r, fired, result)? {
+        match self.classify(r, fired, result).await? {
             Call::Done(()) => {
                 if fresh {
                     self.stats.deposits += 1;
@@ -373,7 +376,7 @@ impl Sim {
             request.id, request.amount, request.user
         );
         let result = bounded(self.world.engine(r).request_withdrawal(request.clone())).await?;
-        match self.classify(r, fired, result)? {
+        match self.classify(r, fired, result).await? {
             Call::Done(()) => {
                 let created = !self.model.withdrawals.contains_key(&request.id);
                 expect(&what, predicted, Ok(created))?;
@@ -409,9 +412,17 @@ impl Sim {
 }
 
 /// Refusals a provider's retry resolves: a reversal that overtook its completion.
+/// Refusals the rules allow, which the provider's redelivery resolves: a reversal
+/// before its completion, a paid callback ahead of its invoice's record (the
+/// invoice was created at the gateway, but its creation was not yet recorded).
 fn allowed_refusal(note: &Notification, error: &EngineError) -> bool {
-    matches!(note, Notification::Payout(n) if n.outcome == PayoutOutcome::Reversed)
-        && error.code() == "withdrawal.not_completed"
+    match note {
+        Notification::Payout(n) => {
+            n.outcome == PayoutOutcome::Reversed && error.code() == "withdrawal.not_completed"
+        }
+        Notification::Payment(_) => error.code() == "engine.invoice_not_ready",
+        _ => false,
+    }
 }
 
 fn describe(note: &Notification) -> String {

@@ -1,7 +1,7 @@
 //! Webhooks in flight: held back, delivered late, out of order and more than once.
 
+use crate::notification::Notification;
 use chrono::{DateTime, Utc};
-use patungan_engine::notification::Notification;
 
 /// A webhook waiting to be delivered.
 #[derive(Debug, Clone)]

@@ -3,11 +3,12 @@
 
 use std::collections::VecDeque;
 use std::future::Future;
+use std::sync::Arc;
 
+use crate::EngineError;
 use chrono::{DateTime, Duration, Utc};
 use patungan_core::session::{Session, SessionStatus};
 use patungan_core::SessionId;
-use patungan_engine::EngineError;
 
 use super::model::{Model, Stats};
 use super::rng::Rng;
@@ -16,6 +17,7 @@ use super::store::FaultKind;
 use super::webhooks::Webhooks;
 use super::world::World;
 use super::Options;
+use crate::testing::Fixture;
 
 /// A check's result: `Err` carries what went wrong.
 pub type Check<T = ()> = Result<T, String>;
@@ -61,16 +63,18 @@ pub async fn bounded<T>(future: impl Future<Output = T>) -> Check<T> {
 }
 
 impl Sim {
-    /// The simulation of `seed`.
-    pub fn new(seed: u64, options: Options) -> Self {
+    /// The simulation of `seed` over a fresh data set.
+    pub async fn new(seed: u64, options: Options, fixture: Arc<dyn Fixture>) -> Self {
         let mut rng = Rng::new(seed);
         let setup = scenario::setup(&mut rng);
         let world = World::new(
+            fixture,
             setup.replicas,
             setup.config.clone(),
             setup.gateway_faults,
             setup.disburser_faults,
-        );
+        )
+        .await;
         Sim {
             now: setup.start,
             rng,
@@ -143,7 +147,7 @@ impl Sim {
     }
 
     /// Classifies a call's result; restarts the replica if its process crashed.
-    pub fn classify<T>(
+    pub async fn classify<T>(
         &mut self,
         r: usize,
         fired_before: u64,
@@ -156,7 +160,7 @@ impl Sim {
             self.stats.blips += 1;
         }
         if down {
-            self.world.restart(r);
+            self.world.restart(r).await;
             self.stats.crashes += 1;
             self.note(format!("replica {r} crashed and restarted"));
         }
@@ -173,7 +177,6 @@ impl Sim {
 
     /// Every session with its status (read without faults).
     pub async fn sessions(&self) -> Check<Vec<(SessionId, SessionStatus)>> {
-        use patungan_engine::store::Store;
         self.world
             .store
             .sessions()
@@ -290,7 +293,7 @@ impl Sim {
             13 => self.stock_received().await,
             14 => self.cancel().await,
             15 => {
-                self.fault();
+                self.fault().await;
                 Ok(())
             }
             _ => self.race().await,
@@ -298,7 +301,7 @@ impl Sim {
     }
 
     /// A crash between two operations, or a crash/blip armed at a later store call.
-    fn fault(&mut self) {
+    async fn fault(&mut self) {
         let r = self.replica();
         let faults = self.world.replicas[r].faults.clone();
         if faults.armed() {
@@ -306,7 +309,7 @@ impl Sim {
         }
         match self.rng.below(10) {
             0..=3 => {
-                self.world.restart(r);
+                self.world.restart(r).await;
                 self.stats.crashes += 1;
                 self.note(format!("replica {r} crashed between operations"));
             }
@@ -329,7 +332,7 @@ impl Sim {
         let fired = self.fired(r);
         let now = self.clock(r);
         let result = bounded(self.world.engine(r).run_effects(now)).await?;
-        match self.classify(r, fired, result)? {
+        match self.classify(r, fired, result).await? {
             Call::Done(report) => {
                 self.stats.effects.0 += report.done;
                 self.stats.effects.1 += report.retried;
@@ -361,7 +364,7 @@ impl Sim {
                 bounded(self.world.engine(1).run_effects(now1))
             );
             for (r, f, result) in [(0, f0, a?), (1, f1, b?)] {
-                if let Call::Refused(e) = self.classify(r, f, result)? {
+                if let Call::Refused(e) = self.classify(r, f, result).await? {
                     return Err(format!("racing run_effects failed: {} ({e})", e.code()));
                 }
             }
@@ -372,7 +375,7 @@ impl Sim {
                 bounded(self.world.engine(1).tick(now1))
             );
             for (r, f, result) in [(0, f0, a?), (1, f1, b?)] {
-                match self.classify(r, f, result)? {
+                match self.classify(r, f, result).await? {
                     Call::Refused(e) => {
                         return Err(format!("racing tick failed: {} ({e})", e.code()))
                     }
@@ -420,7 +423,7 @@ impl Sim {
         let now = self.clock(r);
         let result = bounded(self.world.engine(r).tick(now)).await?;
         self.stats.ticks += 1;
-        match self.classify(r, fired, result)? {
+        match self.classify(r, fired, result).await? {
             Call::Done(report) => {
                 if !report.errors.is_empty() && !self.last_faulted {
                     return Err(format!("tick reported session errors {:?}", report.errors));

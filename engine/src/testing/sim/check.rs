@@ -3,15 +3,15 @@
 
 use std::collections::BTreeMap;
 
+use crate::memory::{InvoiceStatus, SimInvoice};
+use crate::notification::PayoutOutcome;
+use crate::ports::RefundState;
+use crate::store::RecordKind;
+use crate::{PurchaseOrderRecord, PurchaseOrderStatus, StockRecord};
 use patungan_core::ledger::PendingStatus;
 use patungan_core::session::{ParticipantStatus, Session, SessionStatus};
 use patungan_core::wallet::{PayoutItemKey, WithdrawalStatus, Withdrawals};
 use patungan_core::{Currency, Ledger, Money, PaymentId, SessionId, UserId};
-use patungan_engine::memory::{InvoiceStatus, SimInvoice};
-use patungan_engine::notification::PayoutOutcome;
-use patungan_engine::ports::RefundState;
-use patungan_engine::store::{RecordKind, Store};
-use patungan_engine::{PurchaseOrderRecord, PurchaseOrderStatus, StockRecord};
 use serde::de::DeserializeOwned;
 
 use super::driver::{Check, Sim};

@@ -4,16 +4,16 @@
 
 use std::collections::BTreeMap;
 
+use crate::memory::InvoiceStatus;
+use crate::notification::PayoutOutcome;
+use crate::ports::RefundState;
+use crate::store::RecordKind;
+use crate::{OrderRecord, RefundRecord, RefundStatus};
 use chrono::{DateTime, Duration, Utc};
 use patungan_core::ledger::{ChartAccount, RefundDestination, TransferCode};
 use patungan_core::session::{ParticipantStatus, Session, SessionStatus, Settlement};
 use patungan_core::wallet::WithdrawalStatus;
 use patungan_core::{AccountId, Currency, Money, PaymentId, SessionId, UserId};
-use patungan_engine::memory::InvoiceStatus;
-use patungan_engine::notification::PayoutOutcome;
-use patungan_engine::ports::RefundState;
-use patungan_engine::store::RecordKind;
-use patungan_engine::{OrderRecord, RefundRecord, RefundStatus};
 
 use super::check::{add, zero, Books};
 use super::driver::{Check, Sim};
@@ -517,7 +517,7 @@ fn check_settlements(books: &Books) -> Check {
                 ));
             }
             let next = ids
-                .get(&patungan_engine::renewal_id(*id))
+                .get(&crate::renewal_id(*id))
                 .ok_or_else(|| format!("session {id}: its renewal was not created"))?;
             let mut expected = config.clone();
             expected.start = start;

@@ -5,7 +5,6 @@
 use chrono::{DateTime, Duration, Utc};
 use patungan_core::session::SessionStatus;
 use patungan_core::wallet::WithdrawalStatus;
-use patungan_engine::store::Store;
 
 use super::driver::{bounded, Call, Check, Sim};
 
@@ -18,7 +17,7 @@ impl Sim {
         for r in 0..self.world.replicas.len() {
             let faults = &self.world.replicas[r].faults;
             if faults.armed() || faults.is_down() {
-                self.world.restart(r);
+                self.world.restart(r).await;
             }
         }
         self.note("quiescence".to_owned());
@@ -64,7 +63,7 @@ impl Sim {
         let fired = self.fired(r);
         let now = self.clock(r);
         let result = bounded(self.world.engine(r).cancel(id, now)).await?;
-        match self.classify(r, fired, result)? {
+        match self.classify(r, fired, result).await? {
             Call::Refused(e) => Err(format!("cancel of {id} refused: {} ({e})", e.code())),
             _ => {
                 self.note(format!("cancelled {id} while awaiting stock"));
@@ -80,7 +79,7 @@ impl Sim {
             let fired = self.fired(r);
             let now = self.clock(r);
             let result = bounded(self.world.engine(r).run_effects(now)).await?;
-            match self.classify(r, fired, result)? {
+            match self.classify(r, fired, result).await? {
                 Call::Done(report) => {
                     self.stats.effects.0 += report.done;
                     self.stats.effects.1 += report.retried;

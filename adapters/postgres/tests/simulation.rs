@@ -1,0 +1,44 @@
+//! The seeded simulation (`patungan_engine::testing::sim`) on PostgreSQL in CI: 20
+//! seeds (`PATUNGAN_PG_SIM_SEEDS` overrides), each in a fresh schema, each replica
+//! and each restarted replica on its own connection pool. `PATUNGAN_PG_SIM_STEPS`
+//! sets the random steps per seed (default: the simulation's default).
+
+use patungan_engine::testing::sim::{run_seeds_on, total, Options};
+use patungan_postgres::testing::{database_url, PgFactory};
+
+fn env(name: &str) -> Option<u64> {
+    std::env::var(name).ok().and_then(|s| s.parse().ok())
+}
+
+#[test]
+fn seeds_keep_every_invariant_on_postgres() {
+    let Some(url) = database_url("simulation") else {
+        return;
+    };
+    let seeds: Vec<u64> = (0..env("PATUNGAN_PG_SIM_SEEDS").unwrap_or(20)).collect();
+    let mut options = Options::default();
+    if let Some(steps) = env("PATUNGAN_PG_SIM_STEPS") {
+        options.steps = steps as usize;
+    }
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let started = std::time::Instant::now();
+    let (passed, failed) = run_seeds_on(&PgFactory::new(url), &seeds, options, threads);
+    eprintln!(
+        "simulation on PostgreSQL: {} seeds of {} steps in {:.1?}: {}",
+        seeds.len(),
+        options.steps,
+        started.elapsed(),
+        total(&passed)
+    );
+    if !failed.is_empty() {
+        for failure in &failed {
+            eprintln!("{failure}");
+        }
+        panic!(
+            "{} of {} seeds failed: {:?}",
+            failed.len(),
+            seeds.len(),
+            failed.iter().map(|f| f.seed).collect::<Vec<_>>()
+        );
+    }
+}

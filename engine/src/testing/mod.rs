@@ -1,0 +1,80 @@
+//! Test support for store backends, compiled only with the `testing` feature: one
+//! conformance suite and the seeded simulation, both generic over the
+//! [`Store`](crate::store::Store).
+//!
+//! A backend implements [`StoreFactory`] (a fresh, empty data set per test) and
+//! [`Fixture`] (open that data set as a new process would), then runs the whole
+//! suite, one `#[test]` per suite function:
+//!
+//! ```ignore
+//! patungan_engine::store_conformance_tests!(MyFactory::new());
+//! ```
+//!
+//! and the simulation with [`sim::run_seeds_on`]. The in-memory store's factory is
+//! [`MemoryFactory`]. Enable the feature from dev-dependencies only:
+//!
+//! ```toml
+//! [dev-dependencies]
+//! patungan-engine = { workspace = true, features = ["testing"] }
+//! ```
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+pub mod concurrency;
+mod factory;
+pub mod flow;
+pub mod money_safety;
+pub mod regressions;
+pub mod sim;
+mod world;
+
+pub use factory::{run_test, Fixture, MemoryFactory, StoreFactory};
+pub use world::{at, config, join, World, SESSION};
+
+/// Expands to one `#[test]` per function of the store conformance suite
+/// ([`flow`], [`concurrency`], [`money_safety`] and [`regressions`]), each on a fresh data set from
+/// the given [`StoreFactory`] expression (evaluated once per test).
+#[macro_export]
+macro_rules! store_conformance_tests {
+    ($factory:expr) => {
+        $crate::store_conformance_tests!(@each $factory;
+            flow::success_settles_escrow_credits_cashback_and_renews,
+            flow::failure_refunds_every_payer_once_through_the_gateway,
+            flow::lost_responses_are_retried_under_the_same_idempotency_key,
+            flow::withdrawal_fails_with_invalid_destination_and_the_balance_returns,
+            flow::refused_inputs_change_nothing,
+            concurrency::a_crash_between_commit_and_effect_performs_the_effect_once,
+            concurrency::sixty_four_joiners_on_a_hot_session_never_oversell_and_lose_nothing,
+            concurrency::a_webhook_delivered_100_times_concurrently_changes_state_once,
+            money_safety::a_wrong_amount_callback_does_not_poison_the_genuine_payment,
+            money_safety::a_callback_naming_another_invoice_after_the_genuine_one_is_an_anomaly,
+            money_safety::a_callback_in_another_currency_is_held_in_that_currency_and_refunded,
+            money_safety::a_paid_callback_ahead_of_the_invoice_record_is_deferred_not_lost,
+            money_safety::an_exhausted_refund_waits_for_an_operator_who_credits_the_wallet_once,
+            money_safety::an_operator_retry_goes_through_the_gateway_again,
+            money_safety::failed_refunds_back_off_before_the_next_attempt,
+            regressions::stock_reserved_by_one_session_is_not_planned_again_for_the_next,
+            regressions::stock_counted_on_by_a_session_awaiting_its_order_is_not_planned_twice,
+            regressions::cancelling_a_session_awaiting_stock_frees_the_units_it_counted_on,
+            regressions::a_refund_is_retried_through_an_outage_until_the_gateway_takes_it,
+            regressions::a_payout_batch_is_retried_through_an_outage_until_the_disburser_takes_it,
+            regressions::no_invoice_is_created_for_a_participant_who_is_no_longer_pending,
+        );
+    };
+    (@each $factory:expr; $($module:ident :: $name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                $crate::testing::run_test(
+                    &$factory,
+                    stringify!($name),
+                    $crate::testing::$module::$name,
+                );
+            }
+        )*
+    };
+}
