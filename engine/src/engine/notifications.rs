@@ -1,7 +1,10 @@
 //! Provider notifications: deduplicated in the inbox, applied in one transaction.
 
 use chrono::{DateTime, Utc};
-use patungan_core::wallet::{PayoutItemKey, PayoutResult, Withdrawals};
+use patungan_core::ledger::Outcome;
+use patungan_core::wallet::{
+    PayoutEffect, PayoutItemKey, PayoutOutcome as CorePayoutOutcome, PayoutResult, Withdrawals,
+};
 
 use super::records::{self, RefundRecord};
 use super::Engine;
@@ -101,35 +104,36 @@ impl Engine {
         }
         let specs = self.withdrawal_accounts(withdrawal.user());
         let holds = Withdrawals::hold_ids(key.withdrawal);
-        let handled = ledger_ws::with_ledger(&mut *tx, &specs, &holds, |ledger| {
-            let done = match n.outcome {
-                PayoutOutcome::Completed | PayoutOutcome::Failed => {
-                    let outcome = match n.outcome {
-                        PayoutOutcome::Completed => patungan_core::wallet::PayoutOutcome::Completed,
-                        _ => patungan_core::wallet::PayoutOutcome::Failed {
-                            failure_code: n
-                                .failure_code
-                                .clone()
-                                .unwrap_or_else(|| "UNKNOWN".to_owned()),
-                        },
+        let changed = ledger_ws::with_ledger(&mut *tx, &specs, &holds, |ledger| {
+            let changed = match n.outcome {
+                PayoutOutcome::Completed => {
+                    let outcome = CorePayoutOutcome::Completed;
+                    book.apply_result(ledger, &PayoutResult { item: key, outcome })?
+                        != PayoutEffect::Unchanged
+                }
+                PayoutOutcome::Failed => {
+                    let outcome = CorePayoutOutcome::Failed {
+                        failure_code: n
+                            .failure_code
+                            .clone()
+                            .unwrap_or_else(|| "UNKNOWN".to_owned()),
                     };
-                    let effect = book.apply_result(ledger, &PayoutResult { item: key, outcome })?;
-                    format!("{effect:?}")
+                    book.apply_result(ledger, &PayoutResult { item: key, outcome })?
+                        != PayoutEffect::Unchanged
                 }
                 PayoutOutcome::Reversed => {
-                    let outcome = book.reverse(ledger, key.withdrawal)?;
-                    format!("{outcome:?}")
+                    book.reverse(ledger, key.withdrawal)? == Outcome::Created
                 }
             };
-            Ok(done)
+            Ok(changed)
         })
         .await?;
         self.save_withdrawal_book(&mut *tx, &book).await?;
         tx.commit().await?;
-        Ok(if handled == "Unchanged" || handled == "AlreadyExists" {
-            Handled::Ignored(format!("payout {} already applied", n.external_id))
-        } else {
+        Ok(if changed {
             Handled::Applied
+        } else {
+            Handled::Ignored(format!("payout {} already applied", n.external_id))
         })
     }
 

@@ -28,6 +28,7 @@ pub mod concurrency;
 mod factory;
 pub mod flow;
 pub mod money_safety;
+pub mod payouts;
 pub mod regressions;
 pub mod sim;
 mod world;
@@ -36,7 +37,7 @@ pub use factory::{run_test, Fixture, MemoryFactory, StoreFactory};
 pub use world::{at, config, join, World, SESSION};
 
 /// Expands to one `#[test]` per function of the store conformance suite
-/// ([`flow`], [`concurrency`], [`money_safety`] and [`regressions`]), each on a fresh data set from
+/// ([`flow`], [`concurrency`], [`money_safety`], [`payouts`] and [`regressions`]), each on a fresh data set from
 /// the given [`StoreFactory`] expression (evaluated once per test).
 #[macro_export]
 macro_rules! store_conformance_tests {
@@ -63,6 +64,10 @@ macro_rules! store_conformance_tests {
             regressions::a_refund_is_retried_through_an_outage_until_the_gateway_takes_it,
             regressions::a_payout_batch_is_retried_through_an_outage_until_the_disburser_takes_it,
             regressions::no_invoice_is_created_for_a_participant_who_is_no_longer_pending,
+            payouts::a_batch_rejected_with_a_permanent_code_makes_every_wallet_whole,
+            payouts::a_batch_rejected_with_a_temporary_code_is_paid_in_the_next_batch,
+            payouts::a_silent_batch_is_queried_after_48_hours_and_settles_as_the_disburser_says,
+            payouts::a_batch_still_being_submitted_is_not_queried,
         );
     };
     (@each $factory:expr; $($module:ident :: $name:ident),* $(,)?) => {
