@@ -15,6 +15,7 @@ fn invoice() -> Invoice {
         expires_at: Utc.with_ymd_and_hms(2026, 1, 1, 1, 30, 0).unwrap(),
         provider_invoice_id: Some("inv_1".into()),
         url: None,
+        abandoned: false,
     }
 }
 
@@ -61,6 +62,21 @@ fn an_invoice_not_created_yet_cannot_be_checked() {
         inv.verify(&report("inv_1", Money::idr(1_095_000))),
         Verdict::NotYetCreated
     );
+}
+
+#[test]
+fn an_abandoned_invoice_checks_currency_and_amount_only() {
+    let mut inv = invoice();
+    inv.provider_invoice_id = None;
+    inv.abandoned = true;
+    assert_eq!(
+        inv.verify(&report("inv_9", Money::idr(1_095_000))),
+        Verdict::Genuine
+    );
+    assert!(matches!(
+        inv.verify(&report("inv_9", Money::idr(5))),
+        Verdict::Anomaly(Mismatch::Amount { .. })
+    ));
 }
 
 #[test]

@@ -25,6 +25,10 @@ pub struct Invoice {
     pub provider_invoice_id: Option<String>,
     /// Where to pay, once created.
     pub url: Option<String>,
+    /// The host gave up creating it at the gateway (its participant stopped waiting
+    /// to pay, or the gateway refused): its gateway id will never be recorded.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub abandoned: bool,
 }
 
 /// What a gateway's paid callback says, as it said it.
@@ -94,16 +98,21 @@ pub enum Verdict {
 
 impl Invoice {
     /// Checks a paid callback against this invoice: gateway invoice id, currency,
-    /// then amount, before anything is posted (DESIGN §8).
+    /// then amount, before anything is posted (DESIGN §8). An invoice whose creation
+    /// is still being recorded cannot be checked yet; one whose creation was abandoned
+    /// never will have a gateway id, so only its currency and amount are checked (a
+    /// payment under it is then refunded by the session's rules).
     pub fn verify(&self, report: &PaidReport) -> Verdict {
-        let Some(stored) = &self.provider_invoice_id else {
-            return Verdict::NotYetCreated;
-        };
-        if *stored != report.provider_invoice_id {
-            return Verdict::Anomaly(Mismatch::InvoiceId {
-                expected: stored.clone(),
-                reported: report.provider_invoice_id.clone(),
-            });
+        match &self.provider_invoice_id {
+            None if !self.abandoned => return Verdict::NotYetCreated,
+            None => {}
+            Some(stored) if *stored != report.provider_invoice_id => {
+                return Verdict::Anomaly(Mismatch::InvoiceId {
+                    expected: stored.clone(),
+                    reported: report.provider_invoice_id.clone(),
+                });
+            }
+            Some(_) => {}
         }
         if report.amount.currency() != self.amount.currency() {
             return Verdict::Anomaly(Mismatch::Currency {

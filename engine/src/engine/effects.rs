@@ -96,6 +96,7 @@ impl Engine {
                         expires_at,
                         provider_invoice_id: None,
                         url: None,
+                        abandoned: false,
                     };
                     records::put(tx, RecordKind::Invoice, &payment.to_string(), &record).await?;
                     let request = invoice_request(session, &record, &cost);

@@ -46,7 +46,10 @@ impl Engine {
                     reason: "a paid callback must carry the amount paid",
                 })?;
                 match invoice.verify(&report) {
-                    Verdict::Genuine => self.paid(&mut work, &invoice, &report, now).await?,
+                    Verdict::Genuine => {
+                        adopt_invoice_id(&mut *work.tx, &invoice, &report).await?;
+                        self.paid(&mut work, &invoice, &report, now).await?
+                    }
                     Verdict::Anomaly(mismatch) => {
                         let id = self
                             .record_anomaly(&mut *work.tx, &invoice, report, mismatch, now)
@@ -157,6 +160,27 @@ impl Engine {
         self.start_refund(tx, refund, now).await?;
         Ok(anomaly.id)
     }
+}
+
+/// A genuine payment under an invoice whose creation was abandoned: the gateway id
+/// it reports is the invoice's from now on (its refund goes back through it).
+async fn adopt_invoice_id(
+    tx: &mut dyn StoreTx,
+    invoice: &InvoiceRecord,
+    report: &PaidReport,
+) -> Result<(), EngineError> {
+    if invoice.provider_invoice_id.is_some() {
+        return Ok(());
+    }
+    let mut adopted = invoice.clone();
+    adopted.provider_invoice_id = Some(report.provider_invoice_id.clone());
+    records::put(
+        tx,
+        RecordKind::Invoice,
+        &invoice.payment.to_string(),
+        &adopted,
+    )
+    .await
 }
 
 /// An expiry or failure report. One that names another gateway invoice than the

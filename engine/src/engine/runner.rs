@@ -212,6 +212,9 @@ impl Engine {
             (Task::QueryPayoutStatus { item }, Performed::PayoutStatus(status)) => {
                 self.apply_payout_status(tx, *item, &status).await?;
             }
+            (Task::CreateInvoice { request, .. }, Performed::Skipped) => {
+                abandon_invoice(tx, request.payment_id).await?;
+            }
             _ => {}
         }
         Ok(())
@@ -242,8 +245,10 @@ impl Engine {
             Task::SubmitPayouts { batch } if !error.is_retryable() => {
                 self.reject_payout_batch(tx, batch, &error.code).await?;
             }
-            Task::CreateInvoice { .. }
-            | Task::ExpireInvoice { .. }
+            Task::CreateInvoice { request, .. } => {
+                abandon_invoice(tx, request.payment_id).await?;
+            }
+            Task::ExpireInvoice { .. }
             | Task::SubmitPayouts { .. }
             | Task::QueryPayoutStatus { .. } => {
                 debug!(at = %now, "no record to update");
@@ -260,4 +265,20 @@ impl Engine {
 /// answers.
 fn must_complete(task: &Task) -> bool {
     matches!(task, Task::Refund { .. } | Task::SubmitPayouts { .. })
+}
+
+/// The invoice of `payment` will not be created (or its creation recorded): a paid
+/// callback for it is checked without a gateway id from now on.
+async fn abandon_invoice(
+    tx: &mut dyn StoreTx,
+    payment: patungan_core::PaymentId,
+) -> Result<(), EngineError> {
+    let key = payment.to_string();
+    if let Some(mut record) = records::get::<InvoiceRecord>(tx, RecordKind::Invoice, &key).await? {
+        if record.provider_invoice_id.is_none() && !record.abandoned {
+            record.abandoned = true;
+            records::put(tx, RecordKind::Invoice, &key, &record).await?;
+        }
+    }
+    Ok(())
 }

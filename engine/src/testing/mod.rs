@@ -55,6 +55,7 @@ macro_rules! store_conformance_tests {
             money_safety::a_callback_naming_another_invoice_after_the_genuine_one_is_an_anomaly,
             money_safety::a_callback_in_another_currency_is_held_in_that_currency_and_refunded,
             money_safety::a_paid_callback_ahead_of_the_invoice_record_is_deferred_not_lost,
+            money_safety::a_payment_for_an_invoice_abandoned_before_its_record_is_refunded,
             money_safety::an_exhausted_refund_waits_for_an_operator_who_credits_the_wallet_once,
             money_safety::an_operator_retry_goes_through_the_gateway_again,
             money_safety::failed_refunds_back_off_before_the_next_attempt,

@@ -198,6 +198,52 @@ pub async fn a_paid_callback_ahead_of_the_invoice_record_is_deferred_not_lost(
     assert_eq!(handle(&w, genuine, at(1, 3)).await, Handled::Applied);
 }
 
+/// Simulation seed 19: the invoice was created at the gateway but its record was
+/// not (the runner's answer was lost); the payer paid; the payment window closed, so
+/// the retried creation was skipped and the record never got its gateway id — the
+/// paid callback was refused as not ready forever and the money never went back.
+pub async fn a_payment_for_an_invoice_abandoned_before_its_record_is_refunded(
+    fixture: Arc<dyn Fixture>,
+) {
+    let w = World::new(fixture).await;
+    w.engine
+        .create_session(SESSION, config(BotPolicy::default()), at(0, 0))
+        .await
+        .unwrap();
+    let receipt = w
+        .engine
+        .join(SESSION, &join(1, 10), at(1, 0))
+        .await
+        .unwrap();
+    let due = receipt.cost.total;
+    let paid = w
+        .gateway
+        .collect_mismatched(PAYMENT, "inv_lost_answer", due, at(1, 10));
+    let early = w
+        .engine
+        .handle_notification(&Notification::Payment(paid.clone()), at(1, 10))
+        .await
+        .unwrap_err();
+    assert!(matches!(early, EngineError::InvoiceNotReady { .. }));
+    // The window closes; the creation's retry finds nobody waiting and gives up.
+    w.engine.tick(at(1, 30)).await.unwrap();
+    w.engine.run_effects(at(1, 30)).await.unwrap();
+    assert!(invoice(&w).await.abandoned);
+    assert_eq!(status(&w).await, ParticipantStatus::PaymentExpired);
+    // The provider delivers the callback again: the money goes back in full.
+    assert_eq!(handle(&w, paid, at(1, 31)).await, Handled::Applied);
+    refunds_go_through(&w, at(1, 32)).await;
+    let refunds = w.gateway.refunds();
+    assert_eq!(refunds.len(), 1);
+    assert_eq!(refunds[0].request.amount, due);
+    assert_eq!(
+        refunds[0].request.provider_invoice_id.as_deref(),
+        Some("inv_lost_answer")
+    );
+    let report = w.engine.reconcile().await.unwrap();
+    assert!(report.is_clean(), "{report}");
+}
+
 /// A failed session with one paid buyer whose refund the gateway refuses `n` times.
 async fn refund_failing(fixture: Arc<dyn Fixture>, times: usize) -> World {
     let w = World::new(fixture).await;
