@@ -52,6 +52,7 @@ pub mod ledger;
 pub mod money;
 pub mod moq;
 pub mod session;
+pub mod text;
 pub mod tier;
 pub mod wallet;
 
@@ -72,6 +73,7 @@ pub use session::{
     Effect, Event, Input, JoinReceipt, JoinRequest, Session, SessionConfig, SessionError,
     SessionGrosir, SessionStatus,
 };
+pub use text::TextError;
 pub use tier::{Preview, Rung, RungView, TierError, TierLadder};
 pub use wallet::{
     WalletError, Wallets, WithdrawalPolicy, WithdrawalRequest, WithdrawalSchedule, Withdrawals,
