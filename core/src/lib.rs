@@ -55,6 +55,7 @@ pub mod moq;
 pub mod payments;
 pub mod refunds;
 pub mod session;
+pub mod text;
 pub mod tier;
 pub mod wallet;
 
@@ -75,6 +76,7 @@ pub use session::{
     Effect, Event, Input, JoinReceipt, JoinRequest, Session, SessionConfig, SessionError,
     SessionGrosir, SessionStatus,
 };
+pub use text::TextError;
 pub use tier::{Preview, Rung, RungView, TierError, TierLadder};
 pub use wallet::{
     WalletError, Wallets, WithdrawalPolicy, WithdrawalRequest, WithdrawalSchedule, Withdrawals,

@@ -56,6 +56,24 @@ pub enum TierError {
         /// Position of the rung.
         index: usize,
     },
+    /// A threshold is above 100 % of the MOQ on a ladder that does not allow it.
+    #[error("rung {index}: threshold {threshold} is above 100% of the MOQ (10000 bp); build the ladder with `allow_above_moq: true` if rungs beyond the MOQ are intended")]
+    ThresholdAboveMoq {
+        /// Position of the rung.
+        index: usize,
+        /// Its threshold.
+        threshold: BasisPoints,
+    },
+    /// A threshold is above the most any ladder allows ([`TierLadder::MAX_ABOVE_MOQ_THRESHOLD`]).
+    #[error("rung {index}: threshold {threshold} is above the maximum of {max}")]
+    ThresholdTooHigh {
+        /// Position of the rung.
+        index: usize,
+        /// Its threshold.
+        threshold: BasisPoints,
+        /// The largest threshold accepted.
+        max: BasisPoints,
+    },
     /// Thresholds must strictly increase.
     #[error("rung {index}: threshold {threshold} must be above the previous rung's {previous}")]
     ThresholdNotIncreasing {
@@ -112,6 +130,8 @@ impl TierError {
             TierError::NoRungs => "tier.no_rungs",
             TierError::ZeroGroupPrice => "tier.zero_group_price",
             TierError::ZeroThreshold { .. } => "tier.zero_threshold",
+            TierError::ThresholdAboveMoq { .. } => "tier.threshold_above_moq",
+            TierError::ThresholdTooHigh { .. } => "tier.threshold_too_high",
             TierError::ThresholdNotIncreasing { .. } => "tier.threshold_not_increasing",
             TierError::ZeroPrice { .. } => "tier.zero_price",
             TierError::PriceIncreasing { .. } => "tier.price_increasing",
@@ -123,6 +143,10 @@ impl TierError {
 }
 
 /// A validated tier ladder with its group price.
+///
+/// Thresholds are at most 100 % of the MOQ (10 000 bp) unless the ladder is built with
+/// [`TierLadder::allowing_above_moq`] (JSON: `"allow_above_moq": true`), and then at most
+/// [`TierLadder::MAX_ABOVE_MOQ_THRESHOLD`].
 ///
 /// ```
 /// use patungan_core::{Money, Moq, TierLadder};
@@ -141,19 +165,27 @@ impl TierError {
 pub struct TierLadder {
     group_price: Money,
     rungs: Vec<Rung>,
+    allow_above_moq: bool,
 }
 
 #[derive(Serialize, Deserialize)]
 struct LadderRepr {
     group_price: Money,
     rungs: Vec<Rung>,
+    /// Absent (false) in every ladder that keeps its rungs within the MOQ.
+    #[serde(default, skip_serializing_if = "is_false")]
+    allow_above_moq: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 impl TryFrom<LadderRepr> for TierLadder {
     type Error = TierError;
 
     fn try_from(repr: LadderRepr) -> Result<Self, Self::Error> {
-        TierLadder::new(repr.group_price, repr.rungs)
+        TierLadder::build(repr.group_price, repr.rungs, repr.allow_above_moq)
     }
 }
 
@@ -162,6 +194,7 @@ impl From<TierLadder> for LadderRepr {
         LadderRepr {
             group_price: ladder.group_price,
             rungs: ladder.rungs,
+            allow_above_moq: ladder.allow_above_moq,
         }
     }
 }
@@ -175,10 +208,43 @@ pub const DEFAULT_THRESHOLDS: [BasisPoints; 4] = [
 ];
 
 impl TierLadder {
+    /// The highest threshold any ladder may have: 10× the MOQ (100 000 bp), and only
+    /// on a ladder that allows rungs above the MOQ.
+    pub const MAX_ABOVE_MOQ_THRESHOLD: BasisPoints = BasisPoints::new(100_000);
+
     /// Validates and builds a ladder (DESIGN §3): at least one rung; thresholds
-    /// strictly increasing and ≥ 1 bp; prices > 0, non-increasing, each ≤ the group
-    /// price; one currency throughout.
+    /// strictly increasing, ≥ 1 bp and ≤ 10 000 bp (100 % of the MOQ); prices > 0,
+    /// non-increasing, each ≤ the group price; one currency throughout.
     pub fn new(group_price: Money, rungs: Vec<Rung>) -> Result<Self, TierError> {
+        Self::build(group_price, rungs, false)
+    }
+
+    /// Like [`TierLadder::new`], but rungs may lie beyond the MOQ (a session that
+    /// sells past its MOQ unlocks further discounts), up to
+    /// [`TierLadder::MAX_ABOVE_MOQ_THRESHOLD`].
+    ///
+    /// ```
+    /// use patungan_core::{BasisPoints, Money, Rung, TierLadder};
+    /// let rungs = vec![
+    ///     Rung::new(BasisPoints::new(10_000), Money::idr(90)),
+    ///     Rung::new(BasisPoints::new(20_000), Money::idr(80)),
+    /// ];
+    /// assert_eq!(
+    ///     TierLadder::new(Money::idr(100), rungs.clone()).unwrap_err().code(),
+    ///     "tier.threshold_above_moq"
+    /// );
+    /// assert!(TierLadder::allowing_above_moq(Money::idr(100), rungs)?.allows_above_moq());
+    /// # Ok::<(), patungan_core::TierError>(())
+    /// ```
+    pub fn allowing_above_moq(group_price: Money, rungs: Vec<Rung>) -> Result<Self, TierError> {
+        Self::build(group_price, rungs, true)
+    }
+
+    fn build(
+        group_price: Money,
+        rungs: Vec<Rung>,
+        allow_above_moq: bool,
+    ) -> Result<Self, TierError> {
         if group_price.is_zero() {
             return Err(TierError::ZeroGroupPrice);
         }
@@ -191,6 +257,7 @@ impl TierLadder {
             if rung.threshold == BasisPoints::ZERO {
                 return Err(TierError::ZeroThreshold { index });
             }
+            check_threshold_bound(index, rung.threshold, allow_above_moq)?;
             if rung.unit_price.is_zero() {
                 return Err(TierError::ZeroPrice { index });
             }
@@ -219,7 +286,22 @@ impl TierLadder {
             }
             previous = Some(rung);
         }
-        Ok(TierLadder { group_price, rungs })
+        Ok(TierLadder {
+            group_price,
+            rungs,
+            allow_above_moq,
+        })
+    }
+
+    /// Whether rungs may lie beyond 100 % of the MOQ.
+    pub fn allows_above_moq(&self) -> bool {
+        self.allow_above_moq
+    }
+
+    /// The highest threshold this ladder (and a success threshold on it) may use:
+    /// 10 000 bp, or [`TierLadder::MAX_ABOVE_MOQ_THRESHOLD`] when rungs may lie beyond the MOQ.
+    pub fn max_threshold(&self) -> BasisPoints {
+        max_threshold(self.allow_above_moq)
     }
 
     /// A ladder on the default thresholds (25/50/75/100 % of MOQ) with the given prices.
@@ -354,6 +436,33 @@ impl TierLadder {
     }
 }
 
+fn max_threshold(allow_above_moq: bool) -> BasisPoints {
+    if allow_above_moq {
+        TierLadder::MAX_ABOVE_MOQ_THRESHOLD
+    } else {
+        BasisPoints::ONE_HUNDRED_PERCENT
+    }
+}
+
+fn check_threshold_bound(
+    index: usize,
+    threshold: BasisPoints,
+    allow_above_moq: bool,
+) -> Result<(), TierError> {
+    let max = max_threshold(allow_above_moq);
+    if threshold <= max {
+        Ok(())
+    } else if allow_above_moq {
+        Err(TierError::ThresholdTooHigh {
+            index,
+            threshold,
+            max,
+        })
+    } else {
+        Err(TierError::ThresholdAboveMoq { index, threshold })
+    }
+}
+
 /// The answer to "where does this session stand, and what would I pay?".
 ///
 /// Fields about *now* use the filled quantity; fields about the caller's choice
@@ -436,6 +545,41 @@ mod tests {
                 .code(),
             "tier.zero_group_price"
         );
+    }
+
+    #[test]
+    fn thresholds_above_the_moq_need_the_explicit_opt_in() {
+        let g = Money::idr(100);
+        let r = |t, p| Rung::new(BasisPoints::new(t), Money::idr(p));
+        let err = TierLadder::new(g, vec![r(5_000, 90), r(4_000_000_000, 80)]).unwrap_err();
+        assert_eq!(err.code(), "tier.threshold_above_moq");
+        assert!(err.to_string().contains("allow_above_moq"), "{err}");
+        assert!(TierLadder::new(g, vec![r(10_000, 90)]).is_ok());
+        assert_eq!(
+            TierLadder::new(g, vec![r(10_001, 90)]).unwrap_err().code(),
+            "tier.threshold_above_moq"
+        );
+        let above = TierLadder::allowing_above_moq(g, vec![r(10_000, 90), r(100_000, 80)]).unwrap();
+        assert_eq!(above.max_threshold(), TierLadder::MAX_ABOVE_MOQ_THRESHOLD);
+        assert_eq!(
+            TierLadder::allowing_above_moq(g, vec![r(4_000_000_000, 80)])
+                .unwrap_err()
+                .code(),
+            "tier.threshold_too_high"
+        );
+    }
+
+    #[test]
+    fn the_opt_in_round_trips_and_is_absent_by_default() {
+        let json = r#"{"group_price":{"amount":"100","currency":"IDR"},"rungs":[{"threshold":20000,"unit_price":{"amount":"80","currency":"IDR"}}]}"#;
+        assert!(serde_json::from_str::<TierLadder>(json).is_err());
+        let opted = json.replace(r#""rungs""#, r#""allow_above_moq":true,"rungs""#);
+        let ladder: TierLadder = serde_json::from_str(&opted).unwrap();
+        assert!(ladder.allows_above_moq());
+        let back = serde_json::to_string(&ladder).unwrap();
+        assert!(back.contains(r#""allow_above_moq":true"#), "{back}");
+        let plain = serde_json::to_string(&self::ladder()).unwrap();
+        assert!(!plain.contains("allow_above_moq"), "{plain}");
     }
 
     #[test]

@@ -7,7 +7,8 @@ use patungan_core::{
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-/// A valid ladder: strictly increasing thresholds, non-increasing positive prices ≤ group price.
+/// A valid ladder: strictly increasing thresholds, non-increasing positive prices ≤ group price;
+/// rungs may lie beyond the MOQ (up to 200 %), so the ladder opts in to that.
 fn ladder() -> impl Strategy<Value = TierLadder> {
     (
         1u64..=1_000_000_000_000,
@@ -28,7 +29,7 @@ fn ladder() -> impl Strategy<Value = TierLadder> {
                 .zip(prices)
                 .map(|(t, p)| Rung::new(BasisPoints::new(t), Money::idr(p)))
                 .collect();
-            TierLadder::new(Money::idr(group), rungs).unwrap()
+            TierLadder::allowing_above_moq(Money::idr(group), rungs).unwrap()
         })
 }
 

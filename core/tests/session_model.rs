@@ -254,7 +254,13 @@ impl Model {
                         participant: ParticipantId::from_u128(id),
                         user: UserId::from_u128(id % 7),
                         payment: PaymentId::from_u128(id),
-                        variant: (v < 3 || !setup.grosir).then(|| variant(v as usize % 3)),
+                        // With a bundle: mostly a known variant, sometimes none.
+                        // Without one: mostly none, sometimes a stray variant.
+                        variant: if setup.grosir {
+                            (v < 3).then(|| variant(v as usize))
+                        } else {
+                            (v == 3).then(|| variant(0))
+                        },
                         quantity,
                         expected_unit_price: Money::idr(if stale { 999 } else { 1_000 }),
                         courier_price: Money::idr(2_000),
@@ -643,6 +649,7 @@ fn random_interleavings_keep_the_invariants() {
         "error:session.amount_mismatch",
         "payment_window_closed",
         "error:session.pending_join_limit",
+        "error:session_config.variant_without_grosir",
     ] {
         assert!(
             seen.contains(needed),

@@ -400,6 +400,41 @@ fn requests_are_validated_and_refusals_change_nothing() {
 }
 
 #[test]
+fn control_characters_and_overlong_bank_fields_are_refused_and_change_nothing() {
+    let mut w = World::with_balance(500_000);
+    let with_bank = |f: &dyn Fn(&mut BankAccount)| {
+        let mut r = request(1, 100_000);
+        f(&mut r.destination);
+        r
+    };
+    for holder in ["Siti\0Aminah", "\0\0\0", "Siti\nAminah", "Siti\u{1b}[31m"] {
+        w.refused(
+            with_bank(&|b| b.holder_name = holder.into()),
+            "withdrawal.control_character",
+        );
+    }
+    w.refused(
+        with_bank(&|b| b.bank_code = "BCA\0".into()),
+        "withdrawal.control_character",
+    );
+    w.refused(
+        with_bank(&|b| b.holder_name = "A".repeat(129).into()),
+        "withdrawal.text_too_long",
+    );
+    w.refused(
+        with_bank(&|b| b.bank_code = "B".repeat(65).into()),
+        "withdrawal.text_too_long",
+    );
+    let err = w
+        .request(with_bank(&|b| b.holder_name = "Siti\0".into()))
+        .unwrap_err();
+    assert!(err.to_string().contains("holder_name"), "{err}");
+    // Names of any script, at the edge of the length bound, are fine.
+    w.request(with_bank(&|b| b.holder_name = "Ñ".repeat(128).into()))
+        .unwrap();
+}
+
+#[test]
 fn unknown_and_unsent_items_are_refused() {
     let mut w = World::with_balance(500_000);
     w.request(request(1, 100_000)).unwrap();

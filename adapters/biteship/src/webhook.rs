@@ -16,6 +16,7 @@
 //! with 200 when [`is_installation_probe`] says so, before verifying.
 
 use hmac::{Hmac, Mac};
+use patungan_core::text::check_text;
 use patungan_core::{Currency, Money};
 use patungan_engine::notification::ShipmentNotification;
 use serde::Deserialize;
@@ -284,7 +285,13 @@ fn text(field: &'static str, value: Option<String>) -> Result<Option<String>, We
             field,
             reason: format!("longer than {MAX_ID_LEN} bytes"),
         }),
-        Some(v) => Ok(Some(v)),
+        Some(v) => {
+            check_text(field, &v, MAX_ID_LEN).map_err(|e| WebhookError::InvalidField {
+                field,
+                reason: e.to_string(),
+            })?;
+            Ok(Some(v))
+        }
     }
 }
 

@@ -186,3 +186,32 @@ fn installation_probe_and_bad_bodies() {
         })
     ));
 }
+
+#[test]
+fn control_characters_in_ids_are_refused() {
+    let body = String::from_utf8(fixture("webhook_order_status.json")).unwrap();
+    let cases = [
+        (
+            "5dd599ebdefcd4158eb8470b",
+            "5dd599eb\\u0000defcd415",
+            "order_id",
+        ),
+        (
+            "0123082100003094",
+            "0123\\u0000082100",
+            "courier_waybill_id",
+        ),
+        ("\"order.status\"", "\"order.status\\r\"", "event"),
+    ];
+    for (from, to, field) in cases {
+        let hostile = body.replace(from, to);
+        assert_ne!(hostile, body, "{from}");
+        let err = parse_webhook(hostile.as_bytes()).unwrap_err();
+        assert!(
+            matches!(err, WebhookError::InvalidField { field: f, .. } if f == field),
+            "{field}: {err:?}"
+        );
+        assert_eq!(err.code(), "biteship.webhook.invalid_field");
+        assert!(!err.is_auth_failure());
+    }
+}

@@ -6,6 +6,7 @@
 //! without authentication; they exist for tests and tools.
 
 use chrono::{DateTime, Utc};
+use patungan_core::text::check_text;
 use patungan_core::{Currency, Money, PaymentId};
 use patungan_engine::notification::{
     PaymentNotification, PaymentStatus, PayoutNotification, PayoutOutcome, RefundNotification,
@@ -250,6 +251,10 @@ fn required(field: &'static str, value: Option<String>) -> Result<String, Webhoo
             reason: format!("longer than {MAX_ID_LEN} bytes"),
         });
     }
+    check_text(field, &value, MAX_ID_LEN).map_err(|e| WebhookError::InvalidField {
+        field,
+        reason: e.to_string(),
+    })?;
     Ok(value)
 }
 
@@ -270,6 +275,16 @@ fn money(field: &'static str, raw: &RawValue, currency: Currency) -> Result<Mone
     })
 }
 
+/// The currency a callback reports. It is required: the amount is taken in it as sent
+/// (never assumed to be IDR), so the engine can compare it with the invoice's.
+fn currency(value: Option<String>) -> Result<Currency, WebhookError> {
+    let code = required("currency", value)?;
+    code.trim().parse().map_err(|_| WebhookError::InvalidField {
+        field: "currency",
+        reason: format!("unknown currency `{}`", clip(&code)),
+    })
+}
+
 /// Xendit's invoice callback (the fields this adapter reads).
 #[derive(Debug, Deserialize)]
 struct InvoiceCallbackWire {
@@ -287,7 +302,8 @@ struct InvoiceCallbackWire {
 
 /// Parses an invoice callback (status `PAID`, `SETTLED` or `EXPIRED`) without
 /// authenticating it. `SETTLED` reports the same payment as `PAID`, so both give the
-/// same deduplication key.
+/// same deduplication key. A paid callback must carry its `currency`: the paid amount
+/// is in the currency Xendit sent, never a default.
 pub fn parse_invoice_callback(raw_body: &[u8]) -> Result<PaymentNotification, WebhookError> {
     let wire: InvoiceCallbackWire = read_json(raw_body)?;
     let id = required("id", wire.id)?;
@@ -310,13 +326,6 @@ pub fn parse_invoice_callback(raw_body: &[u8]) -> Result<PaymentNotification, We
                 value: clip(other),
             })
         }
-    };
-    let currency = match wire.currency.as_deref() {
-        None | Some("") => Currency::IDR,
-        Some(code) => code.parse().map_err(|_| WebhookError::InvalidField {
-            field: "currency",
-            reason: format!("unknown currency `{}`", clip(code)),
-        })?,
     };
     let payment_method = optional("payment_method", wire.payment_method)?;
     let payment_channel = optional("payment_channel", wire.payment_channel)?;
@@ -342,6 +351,7 @@ pub fn parse_invoice_callback(raw_body: &[u8]) -> Result<PaymentNotification, We
             })
         }
     };
+    let currency = currency(wire.currency)?;
     let paid_amount = money(field, &raw_amount, currency)?;
     let paid_at = match wire.paid_at {
         None => None,

@@ -110,7 +110,12 @@ fn same_callback_twice_gives_the_same_dedup_key() {
     let b = Notification::Payment(v.invoice(ok(), &body).unwrap());
     assert_eq!(a, b);
     assert_eq!(a.dedup_key(), b.dedup_key());
-    assert_eq!(a.dedup_key(), "payment:65f1a2b3c4d5e6f7a8b9c0d1:Paid");
+    // The key of a paid callback carries what it reports (amount, currency, the
+    // gateway's payment id), so a mismatching callback never takes the genuine key.
+    assert_eq!(
+        a.dedup_key(),
+        "payment:65f1a2b3c4d5e6f7a8b9c0d1:Paid:IDR 1095000:"
+    );
 
     let body = fixture("disbursement_callback_completed.json");
     let a = Notification::Payout(v.disbursement(ok(), &body).unwrap());
@@ -298,4 +303,73 @@ fn batch_partial_failure() {
             field: "disbursements"
         })
     );
+}
+
+fn paid_text() -> String {
+    String::from_utf8(fixture("invoice_callback_paid.json")).unwrap()
+}
+
+#[test]
+fn a_paid_callback_without_currency_is_refused_not_taken_as_idr() {
+    let paid = paid_text();
+    let without = paid.replace("\"currency\": \"IDR\",", "");
+    assert!(!without.contains("currency"), "{without}");
+    assert_eq!(
+        parse_invoice_callback(without.as_bytes()),
+        Err(WebhookError::MissingField { field: "currency" })
+    );
+    let empty = paid.replace("\"currency\": \"IDR\"", "\"currency\": \"\"");
+    assert_eq!(
+        parse_invoice_callback(empty.as_bytes()).unwrap_err().code(),
+        "xendit.webhook.invalid_field"
+    );
+    // The amount is taken in the currency sent, for the engine to compare with the invoice.
+    let usd = paid.replace("\"currency\": \"IDR\"", "\"currency\": \"USD\"");
+    let n = parse_invoice_callback(usd.as_bytes()).unwrap();
+    assert_eq!(
+        n.paid_amount.map(|m| m.currency()),
+        Some(patungan_core::Currency::USD)
+    );
+    // An expiry moves no money and needs no currency.
+    let expired = String::from_utf8(fixture("invoice_callback_expired.json")).unwrap();
+    let expired = expired.replace(",\n  \"currency\": \"IDR\"", "");
+    assert!(!expired.contains("currency"), "{expired}");
+    assert_eq!(
+        parse_invoice_callback(expired.as_bytes()).unwrap().status,
+        PaymentStatus::Expired
+    );
+}
+
+#[test]
+fn control_characters_in_ids_and_codes_are_refused() {
+    let paid = paid_text();
+    let cases = [
+        ("65f1a2b3c4d5e6f7a8b9c0d1", "65f1a2b3\\u0000c4d5", "id"),
+        (
+            "\"BANK_TRANSFER\"",
+            "\"BANK\\u0000TRANSFER\"",
+            "payment_method",
+        ),
+        ("\"BCA\"", "\"BCA\\n\"", "payment_channel"),
+    ];
+    for (from, to, field) in cases {
+        let hostile = paid.replace(from, to);
+        assert_ne!(hostile, paid, "{from}");
+        let err = parse_invoice_callback(hostile.as_bytes()).unwrap_err();
+        assert!(
+            matches!(err, WebhookError::InvalidField { field: f, .. } if f == field),
+            "{field}: {err:?}"
+        );
+        assert!(err.to_string().contains("control character"), "{err}");
+    }
+    let batch = String::from_utf8(fixture("batch_callback_partial.json")).unwrap();
+    let hostile = batch.replacen("wd-3f2e1d0c-attempt-1", "wd-\\u0000-attempt-1", 1);
+    assert_ne!(hostile, batch);
+    let err = parse_batch_disbursement_callback(hostile.as_bytes()).unwrap_err();
+    assert_eq!(err.code(), "xendit.webhook.invalid_field", "{err}");
+    let refund = String::from_utf8(fixture("refund_callback_failed.json")).unwrap();
+    let hostile = refund.replacen("\"reference_id\": \"", "\"reference_id\": \"\\u0000", 1);
+    assert_ne!(hostile, refund);
+    let err = patungan_xendit::parse_refund_callback(hostile.as_bytes()).unwrap_err();
+    assert_eq!(err.code(), "xendit.webhook.invalid_field", "{err}");
 }

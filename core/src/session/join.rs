@@ -155,6 +155,8 @@ impl Session {
                     constraining_variant: availability.constraining_variant.unwrap_or(variant),
                 });
             }
+        } else {
+            config.check_variant(request.variant)?;
         }
         let cost = CostBreakdown::for_join(&JoinCostInput {
             quantity: request.quantity,

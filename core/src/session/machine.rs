@@ -90,14 +90,15 @@ pub struct Session {
 
 impl Session {
     /// Creates an open session with a caller-chosen id at `now`. Queues the
-    /// [`Event::Created`] that starts its log. The config is validated and `now`
+    /// [`Event::Created`] that starts its log. The config is validated
+    /// ([`SessionConfig::validate_at`]: its dates within 5 years of `now`) and `now`
     /// must be before `end`.
     pub fn create(
         id: SessionId,
         config: SessionConfig,
         now: DateTime<Utc>,
     ) -> Result<Session, SessionError> {
-        config.validate()?;
+        config.validate_at(now)?;
         if now >= config.end {
             return Err(SessionError::CreatedAfterEnd {
                 now,

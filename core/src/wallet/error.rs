@@ -3,6 +3,7 @@
 use crate::ids::WithdrawalId;
 use crate::ledger::LedgerError;
 use crate::money::{Currency, Money, MoneyError};
+use crate::text::TextError;
 
 use super::batch::PayoutItemKey;
 use super::withdrawal::WithdrawalStatus;
@@ -56,6 +57,9 @@ pub enum WalletError {
         /// Fewest characters accepted.
         min: usize,
     },
+    /// A bank field holds a control character or is too long.
+    #[error(transparent)]
+    InvalidText(TextError),
     /// A different withdrawal already uses this id.
     #[error("withdrawal id {id} is already used by a different request")]
     WithdrawalExists {
@@ -113,6 +117,10 @@ impl WalletError {
             WalletError::MissingBankCode => "withdrawal.missing_bank_code",
             WalletError::InvalidAccountNumber { .. } => "withdrawal.invalid_account_number",
             WalletError::HolderNameTooShort { .. } => "withdrawal.holder_name_too_short",
+            WalletError::InvalidText(TextError::ControlCharacter { .. }) => {
+                "withdrawal.control_character"
+            }
+            WalletError::InvalidText(_) => "withdrawal.text_too_long",
             WalletError::WithdrawalExists { .. } => "withdrawal.exists",
             WalletError::UnknownWithdrawal { .. } => "withdrawal.unknown",
             WalletError::NotInFlight { .. } => "withdrawal.not_in_flight",

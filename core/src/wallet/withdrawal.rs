@@ -10,6 +10,7 @@ use super::error::WalletError;
 use super::policy::WithdrawalPolicy;
 use crate::ids::{UserId, WithdrawalId};
 use crate::money::Money;
+use crate::text::check_text;
 
 /// Serialises an `Arc<str>` as a plain string.
 mod shared_str {
@@ -40,9 +41,17 @@ pub struct BankAccount {
 }
 
 impl BankAccount {
-    /// Checks the fields against `policy`: bank code present, account number of digits
-    /// within the allowed length, holder name long enough.
+    /// The most characters in a bank code.
+    pub const MAX_BANK_CODE_CHARS: usize = 64;
+    /// The most characters in an account holder's name.
+    pub const MAX_HOLDER_NAME_CHARS: usize = 128;
+
+    /// Checks the fields against `policy`: no control character in any field, bank
+    /// code present and at most [`Self::MAX_BANK_CODE_CHARS`] characters, account number
+    /// of digits within the allowed length, holder name long enough and at most
+    /// [`Self::MAX_HOLDER_NAME_CHARS`] characters.
     pub fn validate(&self, policy: &WithdrawalPolicy) -> Result<(), WalletError> {
+        self.check_text()?;
         if self.bank_code.trim().is_empty() {
             return Err(WalletError::MissingBankCode);
         }
@@ -60,6 +69,23 @@ impl BankAccount {
             return Err(WalletError::HolderNameTooShort {
                 min: policy.min_holder_name_chars,
             });
+        }
+        Ok(())
+    }
+
+    /// No control characters and bounded lengths (the account number is checked as digits).
+    fn check_text(&self) -> Result<(), WalletError> {
+        let text = [
+            ("bank_code", &self.bank_code, Self::MAX_BANK_CODE_CHARS),
+            ("account_number", &self.account_number, usize::MAX),
+            (
+                "holder_name",
+                &self.holder_name,
+                Self::MAX_HOLDER_NAME_CHARS,
+            ),
+        ];
+        for (field, value, max) in text {
+            check_text(field, value, max).map_err(WalletError::InvalidText)?;
         }
         Ok(())
     }

@@ -27,6 +27,7 @@
 pub mod concurrency;
 mod factory;
 pub mod flow;
+pub mod hostile_input;
 pub mod money_safety;
 pub mod payouts;
 pub mod regressions;
@@ -37,7 +38,8 @@ pub use factory::{run_test, Fixture, MemoryFactory, StoreFactory};
 pub use world::{at, config, join, World, SESSION};
 
 /// Expands to one `#[test]` per function of the store conformance suite
-/// ([`flow`], [`concurrency`], [`money_safety`], [`payouts`] and [`regressions`]), each on a fresh data set from
+/// ([`flow`], [`concurrency`], [`hostile_input`], [`money_safety`], [`payouts`] and
+/// [`regressions`]), each on a fresh data set from
 /// the given [`StoreFactory`] expression (evaluated once per test).
 #[macro_export]
 macro_rules! store_conformance_tests {
@@ -48,6 +50,7 @@ macro_rules! store_conformance_tests {
             flow::lost_responses_are_retried_under_the_same_idempotency_key,
             flow::withdrawal_fails_with_invalid_destination_and_the_balance_returns,
             flow::refused_inputs_change_nothing,
+            hostile_input::a_nul_byte_in_a_holder_name_is_refused_and_holds_nothing,
             concurrency::a_crash_between_commit_and_effect_performs_the_effect_once,
             concurrency::sixty_four_joiners_on_a_hot_session_never_oversell_and_lose_nothing,
             concurrency::a_webhook_delivered_100_times_concurrently_changes_state_once,

@@ -84,6 +84,8 @@ impl IntoResponse for ApiError {
 /// The HTTP status of an engine error code.
 fn status_of(code: &str) -> StatusCode {
     match code {
+        // Text that no field may hold (DESIGN §12: 400, never a 500).
+        "withdrawal.control_character" | "withdrawal.text_too_long" => StatusCode::BAD_REQUEST,
         "engine.unknown_session"
         | "engine.unknown_withdrawal"
         | "engine.unknown_reference"
@@ -151,5 +153,13 @@ mod tests {
             StatusCode::UNPROCESSABLE_ENTITY
         );
         assert_eq!(status_of("session.stale_price"), StatusCode::CONFLICT);
+        assert_eq!(
+            status_of("withdrawal.control_character"),
+            StatusCode::BAD_REQUEST
+        );
+        assert_eq!(
+            status_of("withdrawal.text_too_long"),
+            StatusCode::BAD_REQUEST
+        );
     }
 }

@@ -110,6 +110,8 @@ pub fn join(session: &Session, request: &JoinRequest, now: DateTime<Utc>) -> Ver
         if available(bundle, &held, index).is_some_and(|a| request.quantity > a) {
             return Err("session.not_enough_available");
         }
+    } else if request.variant.is_some() {
+        return Err("session_config.variant_without_grosir");
     }
     Ok(true)
 }

@@ -69,6 +69,9 @@ pub async fn settle_refunds(State(app): State<AppState>) -> Result<Json<Settled>
     }))
 }
 
+/// The longest failure code the simulated bank takes.
+const MAX_FAILURE_CODE_CHARS: usize = 64;
+
 /// `POST /simulator/payouts/settle` body.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -85,6 +88,10 @@ pub async fn settle_payouts(
     JsonBody(body): JsonBody<SettlePayouts>,
 ) -> Result<Json<Settled>, ApiError> {
     let sim = simulated(&app)?;
+    for code in body.failures.values() {
+        patungan_core::text::check_text("failures", code, MAX_FAILURE_CODE_CHARS)
+            .map_err(|e| ApiError::bad_request(e.code(), e.to_string()))?;
+    }
     let mut applied = 0;
     for payout in sim.disburser.payouts() {
         if payout.outcome.is_some() {

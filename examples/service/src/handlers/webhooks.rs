@@ -29,23 +29,107 @@ fn token(headers: &HeaderMap) -> Option<&[u8]> {
     headers.get(CALLBACK_TOKEN_HEADER).map(|v| v.as_bytes())
 }
 
-/// Applies one notification; a reference the engine does not know is acknowledged
-/// (so the provider stops retrying) and logged.
-async fn apply(app: &AppState, notification: Notification) -> Result<Handled, ApiError> {
-    let now = app.clock.now();
-    match app.engine.handle_notification(&notification, now).await {
+/// What the engine made of one notification.
+enum Applied {
+    /// Handled (applied, duplicate, or ignored by the engine's rules).
+    Handled(Handled),
+    /// It names something the engine does not know; acknowledged so the provider
+    /// stops retrying.
+    Unknown(EngineError),
+}
+
+/// Applies one notification without logging it.
+async fn handle(app: &AppState, notification: &Notification) -> Result<Applied, ApiError> {
+    match app
+        .engine
+        .handle_notification(notification, app.clock.now())
+        .await
+    {
         Ok(handled) => {
             if handled == Handled::Applied {
                 app.kicker.kick();
             }
-            tracing::info!(key = %notification.dedup_key(), ?handled, "notification");
-            Ok(handled)
+            Ok(Applied::Handled(handled))
         }
         Err(error @ (EngineError::UnknownReference { .. } | EngineError::UnknownWithdrawal(_))) => {
-            tracing::warn!(key = %notification.dedup_key(), %error, "notification for something unknown");
-            Ok(Handled::Ignored(error.to_string()))
+            Ok(Applied::Unknown(error))
         }
         Err(error) => Err(error.into()),
+    }
+}
+
+/// Applies one notification and logs it; a reference the engine does not know is
+/// acknowledged (so the provider stops retrying) and logged as a warning.
+async fn apply(app: &AppState, notification: Notification) -> Result<Handled, ApiError> {
+    let key = notification.dedup_key();
+    match handle(app, &notification).await? {
+        Applied::Handled(handled) => {
+            tracing::info!(%key, ?handled, "notification");
+            Ok(handled)
+        }
+        Applied::Unknown(error) => {
+            tracing::warn!(%key, %error, "notification for something unknown");
+            Ok(Handled::Ignored(error.to_string()))
+        }
+    }
+}
+
+/// The counts of one batch callback, logged as a single line however many items it has.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct BatchSummary {
+    /// Items applied now.
+    pub applied: usize,
+    /// Items already applied before.
+    pub duplicate: usize,
+    /// Items the engine ignored by its rules.
+    pub ignored: usize,
+    /// Items naming a payout the engine does not know.
+    pub unknown: usize,
+    /// Items that failed (the callback answers the first error; the provider retries).
+    pub failed: usize,
+    /// The first unknown item's error, as an example.
+    pub first_unknown: Option<String>,
+}
+
+impl BatchSummary {
+    fn count(&mut self, outcome: &Result<Applied, ApiError>) {
+        match outcome {
+            Ok(Applied::Handled(Handled::Applied)) => self.applied += 1,
+            Ok(Applied::Handled(Handled::Duplicate)) => self.duplicate += 1,
+            // Payout items are never payment anomalies; counted with the ignored.
+            Ok(Applied::Handled(Handled::Ignored(_) | Handled::Anomaly(_))) => self.ignored += 1,
+            Ok(Applied::Unknown(error)) => {
+                self.unknown += 1;
+                self.first_unknown.get_or_insert_with(|| error.to_string());
+            }
+            Err(_) => self.failed += 1,
+        }
+    }
+
+    /// Logs the batch as one line: a warning if any item was unknown or failed.
+    pub fn log(&self) {
+        let items = self.applied + self.duplicate + self.ignored + self.unknown + self.failed;
+        let example = self.first_unknown.as_deref().unwrap_or("");
+        if self.unknown > 0 || self.failed > 0 {
+            tracing::warn!(
+                items,
+                applied = self.applied,
+                duplicate = self.duplicate,
+                ignored = self.ignored,
+                unknown = self.unknown,
+                failed = self.failed,
+                example,
+                "batch disbursement callback"
+            );
+        } else {
+            tracing::info!(
+                items,
+                applied = self.applied,
+                duplicate = self.duplicate,
+                ignored = self.ignored,
+                "batch disbursement callback"
+            );
+        }
     }
 }
 
@@ -96,7 +180,8 @@ pub async fn xendit_disbursement(
 
 /// `POST /webhooks/xendit/batch-disbursement`: a batch's per-payout results. Every
 /// item is applied; if one fails the answer is that error (the provider retries, and
-/// the items already applied answer `duplicate` then).
+/// the items already applied answer `duplicate` then). The batch is logged as one
+/// line of counts ([`BatchSummary`]), not one line per item.
 pub async fn xendit_batch_disbursement(
     State(app): State<AppState>,
     headers: HeaderMap,
@@ -108,14 +193,19 @@ pub async fn xendit_batch_disbursement(
         .map_err(xendit_refused)?;
     let mut handled = Vec::with_capacity(items.len());
     let mut first_error = None;
+    let mut summary = BatchSummary::default();
     for n in items {
-        match apply(&app, Notification::Payout(n)).await {
-            Ok(h) => handled.push(h),
+        let outcome = handle(&app, &Notification::Payout(n)).await;
+        summary.count(&outcome);
+        match outcome {
+            Ok(Applied::Handled(h)) => handled.push(h),
+            Ok(Applied::Unknown(error)) => handled.push(Handled::Ignored(error.to_string())),
             Err(e) => {
                 first_error.get_or_insert(e);
             }
         }
     }
+    summary.log();
     match first_error {
         Some(error) => Err(error),
         None => Ok(Json(WebhookAck::of_all(handled))),
