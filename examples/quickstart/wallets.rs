@@ -74,7 +74,7 @@ pub async fn run(world: &World) -> Result<(), Box<dyn Error>> {
     );
 
     println!("\nReconciliation");
-    let report = engine.reconcile().await?;
+    let report = engine.reconcile(run_at).await?;
     print!("{report}");
     println!(
         "ledger balanced and every settled session's escrow empty: {}",

@@ -125,10 +125,11 @@ impl Engine {
             .map_err(|e| EngineError::Store(StoreError::Corrupt(e.to_string())))
     }
 
-    /// The operations report: the ledger's reconciliation over every terminal
-    /// session, suspense balances, open payment anomalies and refunds waiting for an
-    /// operator. Clean only when all of them are.
-    pub async fn reconcile(&self) -> Result<OperationsReport, EngineError> {
+    /// The operations report at `now`: the ledger's reconciliation over every
+    /// terminal session, suspense balances, open payment anomalies, refunds waiting
+    /// for an operator and withdrawals held in a batch silent for longer than the
+    /// configured limit. Clean only when all of them are.
+    pub async fn reconcile(&self, now: DateTime<Utc>) -> Result<OperationsReport, EngineError> {
         let terminal: Vec<SessionId> = self
             .store
             .sessions()
@@ -158,8 +159,23 @@ impl Engine {
             suspense,
             open_anomalies,
             refunds_awaiting_operator: self.refunds_awaiting_operator().await?,
-            withdrawals_held_too_long: Vec::new(),
+            withdrawals_held_too_long: self.withdrawals_held_too_long(now).await?,
         })
+    }
+
+    /// Withdrawals held in a batch that has not reported for the silence limit.
+    async fn withdrawals_held_too_long(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<WithdrawalId>, EngineError> {
+        let book = self.withdrawals().await?;
+        let mut held: Vec<WithdrawalId> = book
+            .silent(now, self.config.payout_silence)
+            .into_iter()
+            .map(|s| s.item.withdrawal)
+            .collect();
+        held.dedup();
+        Ok(held)
     }
 
     /// When the next withdrawal batch runs after `now`.

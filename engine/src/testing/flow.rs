@@ -63,7 +63,7 @@ pub async fn success_settles_escrow_credits_cashback_and_renews(fixture: Arc<dyn
         let balance = w.engine.wallet_balance(UserId::from_u128(n)).await.unwrap();
         assert_eq!(balance.available, Money::idr(cashback), "user {n}");
     }
-    let report = w.engine.reconcile().await.unwrap();
+    let report = w.engine.reconcile(at(23, 59)).await.unwrap();
     assert!(report.is_clean(), "{report}");
     let renewed = w.engine.session(renewal_id(SESSION)).await.unwrap();
     assert_eq!(renewed.session.status(), SessionStatus::Open);
@@ -94,7 +94,7 @@ pub async fn failure_refunds_every_payer_once_through_the_gateway(fixture: Arc<d
     w.engine.run_effects(at(12, 1)).await.unwrap();
     assert_eq!(w.gateway.refunds().len(), 2);
     assert_eq!(w.settle_refunds(at(13, 0)).await, 2);
-    let report = w.engine.reconcile().await.unwrap();
+    let report = w.engine.reconcile(at(23, 59)).await.unwrap();
     assert!(report.is_clean(), "{report}");
     assert!(w.engine.ledger().await.unwrap().verify().is_ok());
 }
@@ -193,7 +193,7 @@ pub async fn withdrawal_fails_with_invalid_destination_and_the_balance_returns(
         w.engine.wallet_balance(user).await.unwrap().available,
         Money::idr(500_000)
     );
-    assert!(w.engine.reconcile().await.unwrap().is_clean());
+    assert!(w.engine.reconcile(at(23, 59)).await.unwrap().is_clean());
 }
 
 /// Refused joins (stale price, too late, unknown session) write nothing.

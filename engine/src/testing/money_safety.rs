@@ -79,7 +79,7 @@ pub async fn a_wrong_amount_callback_does_not_poison_the_genuine_payment(
     assert_eq!(status(&w).await, ParticipantStatus::Pending);
     // The same forged callback again changes nothing.
     assert_eq!(handle(&w, forged, at(1, 6)).await, Handled::Duplicate);
-    let report = w.engine.reconcile().await.unwrap();
+    let report = w.engine.reconcile(at(23, 59)).await.unwrap();
     assert!(
         !report.is_clean(),
         "an open anomaly is not clean:\n{report}"
@@ -104,7 +104,7 @@ pub async fn a_wrong_amount_callback_does_not_poison_the_genuine_payment(
     assert_eq!(refunded[0].request.amount, short);
     let anomaly = w.engine.anomaly(id).await.unwrap().unwrap();
     assert_eq!(anomaly.status, AnomalyStatus::Refunded);
-    let report = w.engine.reconcile().await.unwrap();
+    let report = w.engine.reconcile(at(23, 59)).await.unwrap();
     assert!(report.is_clean(), "{report}");
 }
 
@@ -132,7 +132,7 @@ pub async fn a_callback_naming_another_invoice_after_the_genuine_one_is_an_anoma
         refund.provider_invoice_id.as_deref(),
         Some("inv_someone_else")
     );
-    assert!(w.engine.reconcile().await.unwrap().is_clean());
+    assert!(w.engine.reconcile(at(23, 59)).await.unwrap().is_clean());
 }
 
 /// A paid callback in another currency is held in suspense in that currency and
@@ -150,7 +150,7 @@ pub async fn a_callback_in_another_currency_is_held_in_that_currency_and_refunde
     };
     let anomaly = w.engine.anomaly(id).await.unwrap().unwrap();
     assert!(matches!(anomaly.mismatch, Mismatch::Currency { .. }));
-    let report = w.engine.reconcile().await.unwrap();
+    let report = w.engine.reconcile(at(23, 59)).await.unwrap();
     assert!(report
         .suspense
         .iter()
@@ -158,7 +158,7 @@ pub async fn a_callback_in_another_currency_is_held_in_that_currency_and_refunde
     let genuine = w.gateway.pay(PAYMENT, at(1, 10)).unwrap();
     assert_eq!(handle(&w, genuine, at(1, 10)).await, Handled::Applied);
     refunds_go_through(&w, at(1, 11)).await;
-    assert!(w.engine.reconcile().await.unwrap().is_clean());
+    assert!(w.engine.reconcile(at(23, 59)).await.unwrap().is_clean());
 }
 
 /// A paid callback that arrives before the invoice record exists is refused
@@ -240,7 +240,7 @@ pub async fn a_payment_for_an_invoice_abandoned_before_its_record_is_refunded(
         refunds[0].request.provider_invoice_id.as_deref(),
         Some("inv_lost_answer")
     );
-    let report = w.engine.reconcile().await.unwrap();
+    let report = w.engine.reconcile(at(23, 59)).await.unwrap();
     assert!(report.is_clean(), "{report}");
 }
 
@@ -285,7 +285,7 @@ pub async fn an_exhausted_refund_waits_for_an_operator_who_credits_the_wallet_on
     let waiting = w.engine.refunds_awaiting_operator().await.unwrap();
     assert_eq!(waiting.len(), 1, "{waiting:?}");
     assert_eq!(waiting[0].attempt, 5);
-    let report = w.engine.reconcile().await.unwrap();
+    let report = w.engine.reconcile(at(23, 59)).await.unwrap();
     assert!(!report.is_clean());
     assert_eq!(report.refunds_awaiting_operator.len(), 1);
 
@@ -309,7 +309,7 @@ pub async fn an_exhausted_refund_waits_for_an_operator_who_credits_the_wallet_on
         balance.available, waiting[0].amount,
         "credited exactly once"
     );
-    let report = w.engine.reconcile().await.unwrap();
+    let report = w.engine.reconcile(at(23, 59)).await.unwrap();
     assert!(report.is_clean(), "{report}");
 }
 
@@ -334,7 +334,7 @@ pub async fn an_operator_retry_goes_through_the_gateway_again(fixture: Arc<dyn F
     refunds_go_through(&w, at(23, 0)).await;
     let done = w.engine.refund(&retry.reference).await.unwrap().unwrap();
     assert_eq!(done.status, RefundStatus::Completed);
-    assert!(w.engine.reconcile().await.unwrap().is_clean());
+    assert!(w.engine.reconcile(at(23, 59)).await.unwrap().is_clean());
 }
 
 /// A failed refund is retried after its backoff, not at once.

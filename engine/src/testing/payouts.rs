@@ -96,7 +96,7 @@ pub async fn a_batch_rejected_with_a_permanent_code_makes_every_wallet_whole(
             "wallet {i} whole again"
         );
     }
-    assert!(w.engine.reconcile().await.unwrap().is_clean());
+    assert!(w.engine.reconcile(at(23, 59)).await.unwrap().is_clean());
     // Nothing is sent again on Friday.
     w.disburser.reject_batches_with(None);
     assert_eq!(w.engine.tick(friday()).await.unwrap().payout_batches, 0);
@@ -136,7 +136,7 @@ pub async fn a_batch_rejected_with_a_temporary_code_is_paid_in_the_next_batch(
         assert_eq!(status(&w, i).await, (WithdrawalStatus::Completed, None));
         assert_eq!(balance(&w, i).await, (Money::idr(400_000), Money::idr(0)));
     }
-    assert!(w.engine.reconcile().await.unwrap().is_clean());
+    assert!(w.engine.reconcile(friday()).await.unwrap().is_clean());
 }
 
 /// Before: a batch accepted but never reported held its withdrawals forever.
@@ -187,8 +187,18 @@ pub async fn a_silent_batch_is_queried_after_48_hours_and_settles_as_the_disburs
         )
     );
     assert_eq!(balance(&w, 2).await, (Money::idr(DEPOSIT), Money::idr(0)));
-    // Still pending at the disburser: unchanged, asked again next period.
+    // Still pending at the disburser: unchanged, asked again next period — and
+    // the reconciliation names it until then.
     assert_eq!(status(&w, 3).await.0, WithdrawalStatus::InBatch);
+    let report = w.engine.reconcile(later).await.unwrap();
+    assert_eq!(report.withdrawals_held_too_long, vec![withdrawal(3)]);
+    assert!(!report.is_clean());
+    let report = w
+        .engine
+        .reconcile(sent + Duration::hours(47))
+        .await
+        .unwrap();
+    assert!(report.withdrawals_held_too_long.is_empty());
     let id = payout_of(&w, 3).item.external_id;
     w.disburser.resolve(&id, PayoutOutcome::Completed, None);
     let next = sent + Duration::hours(96);
@@ -196,7 +206,7 @@ pub async fn a_silent_batch_is_queried_after_48_hours_and_settles_as_the_disburs
     assert_eq!(w.engine.run_effects(next).await.unwrap().done, 1);
     assert_eq!(status(&w, 3).await, (WithdrawalStatus::Completed, None));
     assert_eq!(balance(&w, 3).await.1, Money::idr(0));
-    assert!(w.engine.reconcile().await.unwrap().is_clean());
+    assert!(w.engine.reconcile(next).await.unwrap().is_clean());
 }
 
 /// A batch the disburser has not taken yet (its submission still retrying through

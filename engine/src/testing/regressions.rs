@@ -295,7 +295,7 @@ pub async fn a_refund_is_retried_through_an_outage_until_the_gateway_takes_it(
             .await
             .unwrap();
     }
-    assert!(engine.reconcile().await.unwrap().is_clean());
+    assert!(engine.reconcile(at(23, 59)).await.unwrap().is_clean());
 }
 
 /// Simulation seed 2848 (with disburser error rates above 50%): the runner gave up

@@ -34,7 +34,7 @@ impl Sim {
         let report = self
             .world
             .observer
-            .reconcile()
+            .reconcile(self.now)
             .await
             .map_err(|e| format!("reconcile: {e}"))?;
         if !report.is_clean() {

@@ -117,7 +117,7 @@ pub struct Reconciliation {
 
 /// `GET /admin/reconciliation`: rebuilds and verifies the ledger from the store.
 pub async fn reconciliation(State(app): State<AppState>) -> Result<Json<Reconciliation>, ApiError> {
-    let report = app.engine.reconcile().await?;
+    let report = app.engine.reconcile(app.clock.now()).await?;
     Ok(Json(Reconciliation {
         clean: report.is_clean(),
         report,
