@@ -1,7 +1,7 @@
 //! Typed records the engine keeps next to sessions and the ledger.
 
 use patungan_core::payments::Anomaly;
-use patungan_core::refunds::RefundStatus as Status;
+use patungan_core::refunds::{RefundSource, RefundStatus as Status};
 use patungan_core::session::OrderRequest;
 use patungan_core::{AnomalyId, OrderId, ParticipantId, PaymentId, SessionId};
 use serde::de::DeserializeOwned;
@@ -113,6 +113,14 @@ impl super::Engine {
             .into_iter()
             .filter(|r| r.status == Status::AwaitingOperator)
             .collect())
+    }
+
+    /// Every attempt of the refunds of money held at `source`, in attempt order.
+    pub async fn refunds_of(&self, source: RefundSource) -> Result<Vec<RefundRecord>, EngineError> {
+        let all: Vec<RefundRecord> = list(&*self.store, RecordKind::Refund).await?;
+        let mut mine: Vec<RefundRecord> = all.into_iter().filter(|r| r.source == source).collect();
+        mine.sort_by_key(|r| r.attempt);
+        Ok(mine)
     }
 
     /// The order of a participant of a confirmed session.

@@ -155,7 +155,11 @@ impl MemoryDisburser {
         if outcome == PayoutOutcome::Failed {
             payout.failure_code = failure_code.map(str::to_owned);
         }
-        if state.silent_batches.contains(&payout.batch_reference) {
+        // A silent batch never reports its results; a reversal later is an event
+        // of its own, reported like any other.
+        if outcome != PayoutOutcome::Reversed
+            && state.silent_batches.contains(&payout.batch_reference)
+        {
             return None;
         }
         Some(PayoutNotification {

@@ -160,6 +160,17 @@ impl MemoryGateway {
         }
     }
 
+    /// Everything collected in `currency`, genuine and mismatched payments alike.
+    pub fn collected_in(&self, currency: Currency) -> Money {
+        lock(&self.state)
+            .collected
+            .iter()
+            .filter(|((_, c), _)| *c == currency)
+            .fold(Money::zero(currency), |sum, (_, m)| {
+                sum.checked_add(*m).unwrap_or(sum)
+            })
+    }
+
     /// Fails every pending refund with `failure_code`; returns the webhooks.
     pub fn fail_refunds(&self, failure_code: &str) -> Vec<RefundNotification> {
         let mut state = lock(&self.state);

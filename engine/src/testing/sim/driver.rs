@@ -269,6 +269,9 @@ impl Sim {
             1,                                 // cancel
             self.setup.crash_weight,           // crash or blip
             if two { 3 } else { 0 },           // replicas race
+            self.setup.provider_faults,        // a mismatching paid callback
+            self.setup.provider_faults / 2,    // the disburser's mood changes
+            1,                                 // a stray shipment webhook
         ];
         let small = if self.rng.chance(30) {
             0
@@ -296,7 +299,16 @@ impl Sim {
                 self.fault().await;
                 Ok(())
             }
-            _ => self.race().await,
+            16 => self.race().await,
+            17 => self.forge_payment().await,
+            18 => {
+                self.disburser_mood();
+                Ok(())
+            }
+            _ => {
+                self.shipment_webhook();
+                Ok(())
+            }
         }
     }
 

@@ -12,7 +12,7 @@ use crate::ports::{
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use patungan_core::PaymentId;
+use patungan_core::{Currency, Money, PaymentId};
 
 /// A refund as the gateway sees it.
 #[derive(Debug, Clone)]
@@ -47,6 +47,24 @@ impl SimGateway {
     /// The payer pays an invoice (if it is pending and not expired at `at`).
     pub fn pay(&self, payment: PaymentId, at: DateTime<Utc>) -> Option<PaymentNotification> {
         self.inner.pay(payment, at)
+    }
+
+    /// A paid callback that does not match its invoice (see
+    /// [`MemoryGateway::collect_mismatched`]).
+    pub fn collect_mismatched(
+        &self,
+        payment: PaymentId,
+        provider_invoice_id: &str,
+        amount: Money,
+        at: DateTime<Utc>,
+    ) -> PaymentNotification {
+        self.inner
+            .collect_mismatched(payment, provider_invoice_id, amount, at)
+    }
+
+    /// Everything the gateway collected in `currency`.
+    pub fn collected_in(&self, currency: Currency) -> Money {
+        self.inner.collected_in(currency)
     }
 
     /// Every invoice.

@@ -26,6 +26,7 @@ mod gateway;
 mod model;
 mod money;
 mod oracle;
+mod provider_faults;
 mod quiesce;
 pub mod rng;
 mod scenario;

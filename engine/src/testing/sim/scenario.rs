@@ -37,6 +37,8 @@ pub struct Setup {
     pub disburser_faults: FaultConfig,
     /// Chance (percent) that a crash/blip step arms or fires.
     pub crash_weight: u64,
+    /// Weight of misbehaving-provider steps (mismatching callbacks, batch moods).
+    pub provider_faults: u64,
     /// The shoppers.
     pub users: Vec<UserId>,
     /// The products.
@@ -67,6 +69,12 @@ pub fn setup(rng: &mut Rng) -> Setup {
         6..=15 => ("mild", 8, 8, 3),
         16..=18 => ("stormy", 25, 15, 6),
         _ => ("hurricane", 60, 20, 8),
+    };
+    // Misbehaving providers in most seeds, at a weight that grows with the weather.
+    let provider_faults = if rng.chance(75) {
+        1 + crash_weight / 2
+    } else {
+        0
     };
     let gateway_faults = faults(rng, error_max, lost_max);
     let disburser_faults = faults(rng, error_max, lost_max);
@@ -114,6 +122,7 @@ pub fn setup(rng: &mut Rng) -> Setup {
         gateway_faults,
         disburser_faults,
         crash_weight,
+        provider_faults,
         users,
         products,
         start,
