@@ -22,7 +22,7 @@ fn window_closed(p: &Participant, now: DateTime<Utc>) -> bool {
 }
 
 /// [`held_units`], leaving out the windows closed at `now` if given.
-fn held_units_at(session: &Session, now: Option<DateTime<Utc>>) -> Vec<u64> {
+pub fn held_units_at(session: &Session, now: Option<DateTime<Utc>>) -> Vec<u64> {
     let Some(bundle) = session.state().config().bundle() else {
         return Vec::new();
     };

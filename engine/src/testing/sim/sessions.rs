@@ -230,12 +230,23 @@ impl Sim {
         let Some(bundle) = after.state().config().bundle().cloned() else {
             return Ok(());
         };
-        let mut held = oracle::held_units(&before);
         // Replay the accepted joins in commit (participant) order against availability.
+        // Each join first closed the payment windows ended at its replica's clock, and
+        // a window once closed stays closed for the join after it.
+        let mut joined: Vec<u64> = vec![0; bundle.len()];
+        let mut closing: Option<chrono::DateTime<chrono::Utc>> = None;
         for p in after.state().participants() {
-            let Some(request) = [&a, &b].into_iter().find(|r| r.participant == p.id) else {
+            let Some((request, at)) = [(&a, now0), (&b, now1)]
+                .into_iter()
+                .find(|(r, _)| r.participant == p.id)
+            else {
                 continue;
             };
+            closing = Some(closing.map_or(at, |c| c.max(at)));
+            let mut held = oracle::held_units_at(&before, closing);
+            for (h, j) in held.iter_mut().zip(&joined) {
+                *h += j;
+            }
             let Some(i) = request.variant.and_then(|v| bundle.position(v)) else {
                 continue;
             };
@@ -247,7 +258,7 @@ impl Sim {
                     oracle::available(&bundle, &held, i)
                 ));
             }
-            held[i] += request.quantity;
+            joined[i] += request.quantity;
             self.stats.joins += 1;
             self.model.joins.insert(p.id, (id, request.clone()));
         }
