@@ -264,14 +264,16 @@ impl Sim {
         }
         for (request, call, now) in [(&a, &ca, now0), (&b, &cb, now1)] {
             if let Call::Refused(e) = call {
-                let other = if request.participant == a.participant {
-                    &b
+                // The other join ran on the other replica, at its own clock: the
+                // payment windows it closed are closed for this one too.
+                let (other, other_now) = if request.participant == a.participant {
+                    (&b, now1)
                 } else {
-                    &a
+                    (&a, now0)
                 };
                 let alone = oracle::join(&before, request, now);
                 let mut second = before.clone();
-                let joined = second.join(other, now).is_ok();
+                let joined = second.join(other, other_now).is_ok();
                 let after_other = if joined {
                     oracle::join(&second, request, now)
                 } else {
