@@ -158,12 +158,12 @@ export interface SessionState { id: string; config: SessionConfig; created_at: s
 
 // ---- patungan.ledger
 export type LedgerOutcome = 'created' | 'already_exists'
-export type AccountKind = 'clearing' | 'escrow' | 'payable' | 'revenue' | 'wallet' | 'bank' | 'funding'
+export type AccountKind = 'clearing' | 'escrow' | 'payable' | 'revenue' | 'wallet' | 'bank' | 'funding' | 'suspense'
 export type BalanceLimit = 'none' | 'debits_must_not_exceed_credits' | 'credits_must_not_exceed_debits'
-export type TransferCode = 'unspecified' | 'payment_received' | 'warehouse_release' | 'courier_payable' | 'gateway_fee' | 'cashback' | 'refund' | 'deposit' | 'purchase' | 'withdrawal_payout' | 'withdrawal_fee' | 'withdrawal_reversal'
+export type TransferCode = 'unspecified' | 'payment_received' | 'warehouse_release' | 'courier_payable' | 'gateway_fee' | 'cashback' | 'refund' | 'deposit' | 'purchase' | 'withdrawal_payout' | 'withdrawal_fee' | 'withdrawal_reversal' | 'suspense_received'
 export type RefundDestination = 'original_method' | 'wallet'
 export type RefundResult = 'confirmed' | 'failed'
-export type PlatformAccount = 'gateway_clearing' | 'warehouse' | 'courier_payable' | 'gateway_fee_revenue' | 'withdrawal_fee_revenue' | 'bank_payouts' | 'platform_funding'
+export type PlatformAccount = 'gateway_clearing' | 'warehouse' | 'courier_payable' | 'gateway_fee_revenue' | 'withdrawal_fee_revenue' | 'bank_payouts' | 'platform_funding' | 'suspense'
 /** A shopper as an account owner (`{"user": "<uuid>"}`). */
 export interface UserEntity { user: string }
 export type Entity = 'platform' | 'warehouse' | 'external' | UserEntity
