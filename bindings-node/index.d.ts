@@ -198,6 +198,8 @@ export interface SuccessSplit { participant: string; session: string; user: stri
 export interface Refund { payment: string; attempt: number; session: string; user: string; amount: Money; destination: RefundDestination }
 export interface RefundSettlement { payment: string; attempt: number; result: RefundResult }
 export interface LatePayment { payment: string; session: string; user: string; amount: Money; destination: RefundDestination }
+/** A full refund of money held in suspense (a payment anomaly) back to its payer. */
+export interface SuspenseRefund { anomaly: string; attempt: number; user: string; amount: Money; destination: RefundDestination }
 export interface CashbackCredit { cashback: { session: string } }
 export interface RefundCredit { refund: { session: string } }
 export type CreditReason = CashbackCredit | RefundCredit | 'deposit'
