@@ -33,6 +33,12 @@ export declare class WalletError extends PatunganError {}
 export declare class WithdrawalError extends WalletError {}
 /** A withdrawal schedule is invalid (`schedule.*`). */
 export declare class ScheduleError extends PatunganError {}
+/** A piece of text was refused: a control character, or too long (`text.*`). */
+export declare class TextError extends PatunganError {}
+/** A paid callback does not match its invoice (`payment.*`). */
+export declare class PaymentError extends PatunganError {}
+/** A refund transition was refused (`refund.*`). */
+export declare class RefundError extends PatunganError {}
 /** An instant argument: a `Date` or an RFC 3339 string with an offset. */
 export type Instant = Date | string
 /** Drained events: iterable (lazily, in chunks), `toArray()`, `toJSON()`. */

@@ -28,6 +28,9 @@ class RecipeError extends LedgerError {}
 class WalletError extends PatunganError {}
 class WithdrawalError extends WalletError {}
 class ScheduleError extends PatunganError {}
+class TextError extends PatunganError {}
+class PaymentError extends PatunganError {}
+class RefundError extends PatunganError {}
 
 const BY_PREFIX = {
   money: MoneyError,
@@ -43,6 +46,9 @@ const BY_PREFIX = {
   wallet: WalletError,
   withdrawal: WithdrawalError,
   schedule: ScheduleError,
+  text: TextError,
+  payment: PaymentError,
+  refund: RefundError,
 }
 
 /** The PatunganError for a native error with a core code; anything else unchanged. */
@@ -73,5 +79,8 @@ module.exports = {
   WalletError,
   WithdrawalError,
   ScheduleError,
+  TextError,
+  PaymentError,
+  RefundError,
   fromNative,
 }

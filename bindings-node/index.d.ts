@@ -33,6 +33,12 @@ export declare class WalletError extends PatunganError {}
 export declare class WithdrawalError extends WalletError {}
 /** A withdrawal schedule is invalid (`schedule.*`). */
 export declare class ScheduleError extends PatunganError {}
+/** A piece of text was refused: a control character, or too long (`text.*`). */
+export declare class TextError extends PatunganError {}
+/** A paid callback does not match its invoice (`payment.*`). */
+export declare class PaymentError extends PatunganError {}
+/** A refund transition was refused (`refund.*`). */
+export declare class RefundError extends PatunganError {}
 /** An instant argument: a `Date` or an RFC 3339 string with an offset. */
 export type Instant = Date | string
 /** Drained events: iterable (lazily, in chunks), `toArray()`, `toJSON()`. */
@@ -58,8 +64,8 @@ export declare function fromNative(err: unknown): unknown
 // ---- record argument is converted by JSON.stringify); ids are UUID strings;
 // ---- decimals are exact strings.
 
-/** A tier ladder in the core's JSON form (`TierLadder.toJson()`). */
-export interface TierLadderJson { group_price: Money; rungs: { threshold: number; unit_price: Money }[] }
+/** A tier ladder in the core's JSON form (`TierLadder.toJson()`); `allow_above_moq` is absent when false. */
+export interface TierLadderJson { group_price: Money; rungs: { threshold: number; unit_price: Money }[]; allow_above_moq?: boolean }
 /** A bot policy in the core's JSON form (`BotPolicy.toJson()`). */
 export interface BotPolicyJson { enabled: boolean; target_bp: number; window_seconds: number }
 /** A join's cost breakdown in the core's JSON form. */
@@ -158,12 +164,12 @@ export interface SessionState { id: string; config: SessionConfig; created_at: s
 
 // ---- patungan.ledger
 export type LedgerOutcome = 'created' | 'already_exists'
-export type AccountKind = 'clearing' | 'escrow' | 'payable' | 'revenue' | 'wallet' | 'bank' | 'funding'
+export type AccountKind = 'clearing' | 'escrow' | 'payable' | 'revenue' | 'wallet' | 'bank' | 'funding' | 'suspense'
 export type BalanceLimit = 'none' | 'debits_must_not_exceed_credits' | 'credits_must_not_exceed_debits'
-export type TransferCode = 'unspecified' | 'payment_received' | 'warehouse_release' | 'courier_payable' | 'gateway_fee' | 'cashback' | 'refund' | 'deposit' | 'purchase' | 'withdrawal_payout' | 'withdrawal_fee' | 'withdrawal_reversal'
+export type TransferCode = 'unspecified' | 'payment_received' | 'warehouse_release' | 'courier_payable' | 'gateway_fee' | 'cashback' | 'refund' | 'deposit' | 'purchase' | 'withdrawal_payout' | 'withdrawal_fee' | 'withdrawal_reversal' | 'suspense_received'
 export type RefundDestination = 'original_method' | 'wallet'
 export type RefundResult = 'confirmed' | 'failed'
-export type PlatformAccount = 'gateway_clearing' | 'warehouse' | 'courier_payable' | 'gateway_fee_revenue' | 'withdrawal_fee_revenue' | 'bank_payouts' | 'platform_funding'
+export type PlatformAccount = 'gateway_clearing' | 'warehouse' | 'courier_payable' | 'gateway_fee_revenue' | 'withdrawal_fee_revenue' | 'bank_payouts' | 'platform_funding' | 'suspense'
 /** A shopper as an account owner (`{"user": "<uuid>"}`). */
 export interface UserEntity { user: string }
 export type Entity = 'platform' | 'warehouse' | 'external' | UserEntity
@@ -198,6 +204,8 @@ export interface SuccessSplit { participant: string; session: string; user: stri
 export interface Refund { payment: string; attempt: number; session: string; user: string; amount: Money; destination: RefundDestination }
 export interface RefundSettlement { payment: string; attempt: number; result: RefundResult }
 export interface LatePayment { payment: string; session: string; user: string; amount: Money; destination: RefundDestination }
+/** A full refund of money held in suspense (a payment anomaly) back to its payer. */
+export interface SuspenseRefund { anomaly: string; attempt: number; user: string; amount: Money; destination: RefundDestination }
 export interface CashbackCredit { cashback: { session: string } }
 export interface RefundCredit { refund: { session: string } }
 export type CreditReason = CashbackCredit | RefundCredit | 'deposit'
@@ -279,7 +287,7 @@ export declare class Chart {
   escrow(session: string): string
   /** The wallet account id of `user`. */
   wallet(user: string): string
-  /** The seven platform-wide accounts. */
+  /** The eight platform-wide accounts (suspense last). */
   platformAccounts(): AccountSpec[]
   /** The transfer id of `paymentReceived` for `payment`. */
   paymentTransferId(payment: string): string
@@ -289,6 +297,10 @@ export declare class Chart {
   creditTransferId(reference: string): string
   /** The transfer id of a wallet debit with `reference`. */
   debitTransferId(reference: string): string
+  /** The transfer id of `suspenseReceived` for `anomaly`. */
+  suspenseTransferId(anomaly: string): string
+  /** The transfer id of refund `attempt` of the money held for `anomaly`. */
+  suspenseRefundTransferId(anomaly: string, attempt: number): string
   /** Payment paid: gateway clearing → session escrow. */
   paymentReceived(input: PaymentReceived): Posting
   /** A participant's share of a successful session. */
@@ -299,6 +311,18 @@ export declare class Chart {
   refundSettled(input: RefundSettlement): Posting
   /** A payment after settlement, received and refunded. */
   latePaymentRefund(input: LatePayment): Posting
+  /** Money collected under a payment anomaly: gateway clearing → suspense. */
+  suspenseReceived(anomaly: string, amount: Money): Posting
+  /**
+   * A full refund out of suspense: pending to the gateway (original method) or
+   * posted to the payer's wallet.
+   */
+  suspenseRefund(input: SuspenseRefund): Posting
+  /**
+   * The gateway's answer (`'confirmed'` or `'failed'`) to refund `attempt` out of
+   * suspense: post or void its hold.
+   */
+  suspenseRefundSettled(anomaly: string, attempt: number, result: RefundResult): Posting
   /** A wallet credit. */
   walletCredit(input: WalletCredit): Posting
   /** A purchase paid from a wallet. */
@@ -547,8 +571,12 @@ export declare class Session {
 
 /** A validated tier ladder with its group price. */
 export declare class TierLadder {
-  /** Validates and builds a ladder (`TierError` / `MoneyError` if invalid). */
-  constructor(groupPrice: Money, rungs: Array<Rung>)
+  /**
+   * Validates and builds a ladder (`TierError` / `MoneyError` if invalid).
+   * Thresholds are at most 10 000 bp (100 % of the MOQ) unless `allowAboveMoq`
+   * (then at most 100 000 bp): rungs beyond the MOQ unlock further discounts.
+   */
+  constructor(groupPrice: Money, rungs: Array<Rung>, allowAboveMoq?: boolean | undefined | null)
   /** A ladder on the default thresholds (25/50/75/100 % of the MOQ); `prices` has 4 entries. */
   static withDefaultThresholds(groupPrice: Money, prices: Array<Money>): TierLadder
   /** Reads a ladder from its JSON form (code `json.invalid` if bad). */
@@ -561,6 +589,8 @@ export declare class TierLadder {
   get currency(): string
   /** The rungs, lowest threshold first. */
   get rungs(): Array<Rung>
+  /** Whether rungs may lie beyond 100 % of the MOQ (JSON `allow_above_moq`). */
+  get allowAboveMoq(): boolean
   /** The highest rung reached at `fillBp`, or `null`. */
   rungAt(fillBp: number): RungView | null
   /** The final unit price of a session of `moq` holding `filled` units. */

@@ -91,4 +91,7 @@ module.exports.RecipeError = errors.RecipeError
 module.exports.WalletError = errors.WalletError
 module.exports.WithdrawalError = errors.WithdrawalError
 module.exports.ScheduleError = errors.ScheduleError
+module.exports.TextError = errors.TextError
+module.exports.PaymentError = errors.PaymentError
+module.exports.RefundError = errors.RefundError
 module.exports.fromNative = errors.fromNative

@@ -3,8 +3,8 @@
 // ---- record argument is converted by JSON.stringify); ids are UUID strings;
 // ---- decimals are exact strings.
 
-/** A tier ladder in the core's JSON form (`TierLadder.toJson()`). */
-export interface TierLadderJson { group_price: Money; rungs: { threshold: number; unit_price: Money }[] }
+/** A tier ladder in the core's JSON form (`TierLadder.toJson()`); `allow_above_moq` is absent when false. */
+export interface TierLadderJson { group_price: Money; rungs: { threshold: number; unit_price: Money }[]; allow_above_moq?: boolean }
 /** A bot policy in the core's JSON form (`BotPolicy.toJson()`). */
 export interface BotPolicyJson { enabled: boolean; target_bp: number; window_seconds: number }
 /** A join's cost breakdown in the core's JSON form. */
@@ -103,12 +103,12 @@ export interface SessionState { id: string; config: SessionConfig; created_at: s
 
 // ---- patungan.ledger
 export type LedgerOutcome = 'created' | 'already_exists'
-export type AccountKind = 'clearing' | 'escrow' | 'payable' | 'revenue' | 'wallet' | 'bank' | 'funding'
+export type AccountKind = 'clearing' | 'escrow' | 'payable' | 'revenue' | 'wallet' | 'bank' | 'funding' | 'suspense'
 export type BalanceLimit = 'none' | 'debits_must_not_exceed_credits' | 'credits_must_not_exceed_debits'
-export type TransferCode = 'unspecified' | 'payment_received' | 'warehouse_release' | 'courier_payable' | 'gateway_fee' | 'cashback' | 'refund' | 'deposit' | 'purchase' | 'withdrawal_payout' | 'withdrawal_fee' | 'withdrawal_reversal'
+export type TransferCode = 'unspecified' | 'payment_received' | 'warehouse_release' | 'courier_payable' | 'gateway_fee' | 'cashback' | 'refund' | 'deposit' | 'purchase' | 'withdrawal_payout' | 'withdrawal_fee' | 'withdrawal_reversal' | 'suspense_received'
 export type RefundDestination = 'original_method' | 'wallet'
 export type RefundResult = 'confirmed' | 'failed'
-export type PlatformAccount = 'gateway_clearing' | 'warehouse' | 'courier_payable' | 'gateway_fee_revenue' | 'withdrawal_fee_revenue' | 'bank_payouts' | 'platform_funding'
+export type PlatformAccount = 'gateway_clearing' | 'warehouse' | 'courier_payable' | 'gateway_fee_revenue' | 'withdrawal_fee_revenue' | 'bank_payouts' | 'platform_funding' | 'suspense'
 /** A shopper as an account owner (`{"user": "<uuid>"}`). */
 export interface UserEntity { user: string }
 export type Entity = 'platform' | 'warehouse' | 'external' | UserEntity
@@ -143,6 +143,8 @@ export interface SuccessSplit { participant: string; session: string; user: stri
 export interface Refund { payment: string; attempt: number; session: string; user: string; amount: Money; destination: RefundDestination }
 export interface RefundSettlement { payment: string; attempt: number; result: RefundResult }
 export interface LatePayment { payment: string; session: string; user: string; amount: Money; destination: RefundDestination }
+/** A full refund of money held in suspense (a payment anomaly) back to its payer. */
+export interface SuspenseRefund { anomaly: string; attempt: number; user: string; amount: Money; destination: RefundDestination }
 export interface CashbackCredit { cashback: { session: string } }
 export interface RefundCredit { refund: { session: string } }
 export type CreditReason = CashbackCredit | RefundCredit | 'deposit'

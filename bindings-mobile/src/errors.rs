@@ -87,6 +87,30 @@ pub enum PatunganError {
         /// The core's message.
         reason: String,
     },
+    /// A piece of text was refused: a control character, or too long (`text.*`).
+    #[error("{reason}")]
+    Text {
+        /// The core's stable code.
+        code: String,
+        /// The core's message.
+        reason: String,
+    },
+    /// A paid callback does not match its invoice (`payment.*`).
+    #[error("{reason}")]
+    Payment {
+        /// The core's stable code.
+        code: String,
+        /// The core's message.
+        reason: String,
+    },
+    /// A refund transition was refused (`refund.*`).
+    #[error("{reason}")]
+    Refund {
+        /// The core's stable code.
+        code: String,
+        /// The core's message.
+        reason: String,
+    },
     /// Any other code: `json.invalid`, `argument.invalid`, or a prefix this build
     /// does not know yet.
     #[error("{reason}")]
@@ -143,6 +167,18 @@ impl PatunganError {
                 code: code_owned,
                 reason,
             },
+            "text" => PatunganError::Text {
+                code: code_owned,
+                reason,
+            },
+            "payment" => PatunganError::Payment {
+                code: code_owned,
+                reason,
+            },
+            "refund" => PatunganError::Refund {
+                code: code_owned,
+                reason,
+            },
             _ => PatunganError::Other {
                 code: code_owned,
                 reason,
@@ -163,6 +199,9 @@ impl PatunganError {
             | PatunganError::Ledger { code, .. }
             | PatunganError::Wallet { code, .. }
             | PatunganError::Schedule { code, .. }
+            | PatunganError::Text { code, .. }
+            | PatunganError::Payment { code, .. }
+            | PatunganError::Refund { code, .. }
             | PatunganError::Other { code, .. } => code,
         }
     }
@@ -206,6 +245,8 @@ core_error!(
     patungan_core::ledger::RecipeError,
     patungan_core::WalletError,
     patungan_core::wallet::ScheduleError,
+    patungan_core::TextError,
+    patungan_core::refunds::RefundError,
 );
 
 impl<E: CoreError> From<E> for PatunganError {
@@ -240,6 +281,17 @@ mod tests {
         );
         let err: PatunganError = TierLadder::new(Money::idr(1), vec![]).unwrap_err().into();
         assert!(matches!(err, PatunganError::Tier { .. }));
+        for (code, text, payment, refund) in [
+            ("text.control_character", true, false, false),
+            ("payment.amount_mismatch", false, true, false),
+            ("refund.not_awaiting_operator", false, false, true),
+        ] {
+            let err = PatunganError::new(code, "m".into());
+            assert_eq!(err.code(), code);
+            assert_eq!(matches!(err, PatunganError::Text { .. }), text);
+            assert_eq!(matches!(err, PatunganError::Payment { .. }), payment);
+            assert_eq!(matches!(err, PatunganError::Refund { .. }), refund);
+        }
         let err = PatunganError::new("someday.new_rule", "x".into());
         assert!(matches!(err, PatunganError::Other { .. }));
         assert_eq!(err.to_string(), "x");

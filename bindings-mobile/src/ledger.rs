@@ -107,9 +107,27 @@ pub fn chart_account_id(currency: String, account_json: String) -> Result<String
     Ok(chart(&currency)?.id(account).to_string())
 }
 
+/// The input of the `suspense_received` recipe: `{"anomaly": id, "amount": money}`.
+#[derive(serde::Deserialize)]
+struct SuspenseReceived {
+    anomaly: Uuid,
+    amount: patungan_core::Money,
+}
+
+/// The input of the `suspense_refund_settled` recipe:
+/// `{"anomaly": id, "attempt": n, "result": "confirmed" | "failed"}`.
+#[derive(serde::Deserialize)]
+struct SuspenseRefundSettlement {
+    anomaly: Uuid,
+    attempt: u32,
+    result: core::RefundResult,
+}
+
 /// The posting of a chart recipe (`payment_received`, `success_split`, `refund`,
-/// `refund_settled`, `late_payment_refund`, `wallet_credit`, `wallet_debit`) for its
-/// input JSON, as JSON.
+/// `refund_settled`, `late_payment_refund`, `wallet_credit`, `wallet_debit`,
+/// `suspense_received`, `suspense_refund`, `suspense_refund_settled`) for its input
+/// JSON, as JSON. The suspense recipes take `{"anomaly", "amount"}`, a
+/// `SuspenseRefund` and `{"anomaly", "attempt", "result"}`.
 #[uniffi::export]
 pub fn chart_recipe_json(
     currency: String,
@@ -125,6 +143,15 @@ pub fn chart_recipe_json(
         "late_payment_refund" => chart.late_payment_refund(&parse(&input_json)?),
         "wallet_credit" => chart.wallet_credit(&parse(&input_json)?),
         "wallet_debit" => chart.wallet_debit(&parse(&input_json)?),
+        "suspense_received" => {
+            let input: SuspenseReceived = parse(&input_json)?;
+            chart.suspense_received(input.anomaly, input.amount)
+        }
+        "suspense_refund" => chart.suspense_refund(&parse(&input_json)?),
+        "suspense_refund_settled" => {
+            let input: SuspenseRefundSettlement = parse(&input_json)?;
+            chart.suspense_refund_settled(input.anomaly, input.attempt, input.result)
+        }
         other => {
             return Err(PatunganError::invalid_argument(format!(
                 "unknown recipe {other:?}"

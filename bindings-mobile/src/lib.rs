@@ -167,20 +167,24 @@ pub struct TierLadder {
 
 #[uniffi::export]
 impl TierLadder {
-    /// Validates and builds a ladder.
+    /// Validates and builds a ladder; thresholds at most 10 000 bp (100 % of the MOQ).
     #[uniffi::constructor]
     pub fn new(group_price: Money, rungs: Vec<Rung>) -> Result<Arc<Self>, PatunganError> {
-        let rungs = rungs
-            .iter()
-            .map(|r| {
-                let price = r.unit_price.to_core()?;
-                Ok(patungan_core::Rung::new(
-                    BasisPoints::new(r.threshold_bp),
-                    price,
-                ))
-            })
-            .collect::<Result<Vec<_>, PatunganError>>()?;
+        let rungs = core_rungs(&rungs)?;
         let inner = patungan_core::TierLadder::new(group_price.to_core()?, rungs).ffi()?;
+        Ok(Arc::new(TierLadder { inner }))
+    }
+
+    /// Like the constructor, but rungs may lie beyond the MOQ (up to 100 000 bp):
+    /// a session that sells past its MOQ unlocks further discounts.
+    #[uniffi::constructor]
+    pub fn allowing_above_moq(
+        group_price: Money,
+        rungs: Vec<Rung>,
+    ) -> Result<Arc<Self>, PatunganError> {
+        let rungs = core_rungs(&rungs)?;
+        let inner =
+            patungan_core::TierLadder::allowing_above_moq(group_price.to_core()?, rungs).ffi()?;
         Ok(Arc::new(TierLadder { inner }))
     }
 
@@ -220,6 +224,11 @@ impl TierLadder {
         self.inner.group_price().into()
     }
 
+    /// Whether rungs may lie beyond 100 % of the MOQ (JSON `allow_above_moq`).
+    pub fn allows_above_moq(&self) -> bool {
+        self.inner.allows_above_moq()
+    }
+
     /// The rungs, lowest threshold first.
     pub fn rungs(&self) -> Vec<Rung> {
         self.inner
@@ -253,6 +262,19 @@ impl TierLadder {
             .ffi()
             .map(Preview::from)
     }
+}
+
+fn core_rungs(rungs: &[Rung]) -> Result<Vec<patungan_core::Rung>, PatunganError> {
+    rungs
+        .iter()
+        .map(|r| {
+            let price = r.unit_price.to_core()?;
+            Ok(patungan_core::Rung::new(
+                BasisPoints::new(r.threshold_bp),
+                price,
+            ))
+        })
+        .collect()
 }
 
 /// When and how far the platform bot tops a weak session up.

@@ -19,6 +19,8 @@ from pathlib import Path
 EXPECTED = [
     r"open class TierLadder\b",
     r"public convenience init\(groupPrice: Money, rungs: \[Rung\]\)\s*throws",
+    r"public static func allowingAboveMoq\(groupPrice: Money, rungs: \[Rung\]\)\s*throws\s*-> TierLadder",
+    r"open func allowsAboveMoq\(\)\s*-> Bool",
     r"public static func withDefaultThresholds\(groupPrice: Money, prices: \[Money\]\)\s*throws\s*-> TierLadder",
     r"public static func fromJson\(json: String\)\s*throws\s*-> TierLadder",
     r"open func preview\(moq: UInt64, filled: UInt64, extra: UInt64\)\s*throws\s*-> Preview",
@@ -61,6 +63,10 @@ EXPECTED = [
     r"case Wallet\(",
     r"case Grosir\(",
     r"case Schedule\(",
+    r"case Text\(",
+    r"case Payment\(",
+    r"case Refund\(",
+    r"public func chartRecipeJson\(currency: String, recipe: String, inputJson: String\)\s*throws\s*-> String",
 ]
 
 

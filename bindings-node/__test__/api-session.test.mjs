@@ -149,3 +149,16 @@ test('planBatches plans without marking; withdrawal records round-trip', () => {
   const [holdNet] = p.Withdrawals.holdIds(uuid(21))
   assert.equal(ledger.transfer(holdNet).pending.state, 'open')
 })
+
+test('configuration bounds; a ladder beyond the MOQ in a session config', () => {
+  const plain = p.Session.create(uuid(7), config({ grosir: null }), '2025-01-01T01:00:00Z')
+  const before = plain.toJson()
+  assert.throws(() => plain.join(join(1, 5), '2025-01-01T01:00:00Z'), (e) => e instanceof p.SessionConfigError && e.code === 'session_config.variant_without_grosir')
+  assert.equal(plain.toJson(), before)
+  assert.equal(plain.join(join(2, 5, null), '2025-01-01T01:00:00Z').participant, uuid(102))
+  assert.throws(() => p.Session.create(uuid(8), config({ invoice_ttl_seconds: 8 * 24 * 3600 }), '2025-01-01T01:00:00Z'), (e) => e instanceof p.SessionConfigError && e.code === 'session_config.invoice_ttl_too_long')
+  const beyond = new p.TierLadder(idr(200000), [{ thresholdBp: 5000, unitPrice: idr(180000) }, { thresholdBp: 15000, unitPrice: idr(150000) }], true)
+  const s = p.Session.create(uuid(9), config({ ladder: JSON.parse(beyond.toJson()) }), '2025-01-01T01:00:00Z')
+  assert.equal(s.state().config.ladder.allow_above_moq, true)
+  assert.equal(p.Session.fromJson(s.toJson()).toJson(), s.toJson())
+})

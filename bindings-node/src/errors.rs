@@ -57,6 +57,8 @@ core_error!(
     patungan_core::ledger::RecipeError,
     patungan_core::WalletError,
     patungan_core::wallet::ScheduleError,
+    patungan_core::TextError,
+    patungan_core::refunds::RefundError,
 );
 
 /// Converts a core error into the error thrown to JS.

@@ -8,7 +8,7 @@ use napi_derive::napi;
 use patungan_core::ledger as core;
 use uuid::Uuid;
 
-use crate::errors::{invalid_arg, IntoJsResult, Result};
+use crate::errors::{invalid_arg, json_error, IntoJsResult, Result};
 use crate::ids::{id, string};
 use crate::json::{core_value, js, parse, text};
 use crate::money::Money;
@@ -210,7 +210,7 @@ impl Chart {
         Ok(string(self.inner.wallet(id(&user)?)))
     }
 
-    /// The seven platform-wide accounts.
+    /// The eight platform-wide accounts (suspense last).
     #[napi(ts_return_type = "AccountSpec[]")]
     pub fn platform_accounts<'env>(&self, env: Env) -> Result<Unknown<'env>> {
         js(&env, &self.inner.platform_accounts())
@@ -240,6 +240,23 @@ impl Chart {
     #[napi]
     pub fn debit_transfer_id(&self, reference: String) -> Result<String> {
         Ok(string(self.inner.debit_transfer_id(id(&reference)?)))
+    }
+
+    /// The transfer id of `suspenseReceived` for `anomaly`.
+    #[napi]
+    pub fn suspense_transfer_id(&self, anomaly: String) -> Result<String> {
+        let anomaly: Uuid = id(&anomaly)?;
+        Ok(self.inner.suspense_transfer_id(anomaly).to_string())
+    }
+
+    /// The transfer id of refund `attempt` of the money held for `anomaly`.
+    #[napi]
+    pub fn suspense_refund_transfer_id(&self, anomaly: String, attempt: u32) -> Result<String> {
+        let anomaly: Uuid = id(&anomaly)?;
+        Ok(self
+            .inner
+            .suspense_refund_transfer_id(anomaly, attempt)
+            .to_string())
     }
 
     /// Payment paid: gateway clearing → session escrow.
@@ -275,6 +292,50 @@ impl Chart {
         js(
             &env,
             &self.inner.late_payment_refund(&core_value(&env, input)?),
+        )
+    }
+
+    /// Money collected under a payment anomaly: gateway clearing → suspense.
+    #[napi(ts_return_type = "Posting")]
+    pub fn suspense_received<'env>(
+        &self,
+        env: Env,
+        anomaly: String,
+        amount: Money,
+    ) -> Result<Unknown<'env>> {
+        let anomaly: Uuid = id(&anomaly)?;
+        js(
+            &env,
+            &self.inner.suspense_received(anomaly, amount.to_core()?),
+        )
+    }
+
+    /// A full refund out of suspense: pending to the gateway (original method) or
+    /// posted to the payer's wallet.
+    #[napi(ts_args_type = "input: SuspenseRefund", ts_return_type = "Posting")]
+    pub fn suspense_refund<'env>(&self, env: Env, input: Unknown<'_>) -> Result<Unknown<'env>> {
+        js(&env, &self.inner.suspense_refund(&core_value(&env, input)?))
+    }
+
+    /// The gateway's answer (`'confirmed'` or `'failed'`) to refund `attempt` out of
+    /// suspense: post or void its hold.
+    #[napi(
+        ts_args_type = "anomaly: string, attempt: number, result: RefundResult",
+        ts_return_type = "Posting"
+    )]
+    pub fn suspense_refund_settled<'env>(
+        &self,
+        env: Env,
+        anomaly: String,
+        attempt: u32,
+        result: String,
+    ) -> Result<Unknown<'env>> {
+        let anomaly: Uuid = id(&anomaly)?;
+        let result: core::RefundResult =
+            serde_json::from_value(serde_json::Value::String(result)).map_err(json_error)?;
+        js(
+            &env,
+            &self.inner.suspense_refund_settled(anomaly, attempt, result),
         )
     }
 

@@ -10,7 +10,7 @@ use crate::errors::{json_error, IntoJsResult, Result};
 use crate::money::Money;
 use crate::numbers::{number, quantity, small};
 
-/// Validates a MOQ given as a JS number (`MoqError` below 2).
+/// Validates a MOQ given as a JS number (`MoqError` below 2 or above 10 000 000).
 pub fn moq(units: f64) -> Result<Moq> {
     Moq::new(quantity("moq", units)?).js()
 }
@@ -216,14 +216,25 @@ pub struct TierLadder {
 #[napi]
 impl TierLadder {
     /// Validates and builds a ladder (`TierError` / `MoneyError` if invalid).
+    /// Thresholds are at most 10 000 bp (100 % of the MOQ) unless `allowAboveMoq`
+    /// (then at most 100 000 bp): rungs beyond the MOQ unlock further discounts.
     #[napi(constructor)]
-    pub fn new(group_price: Money, rungs: Vec<Rung>) -> Result<Self> {
+    pub fn new(
+        group_price: Money,
+        rungs: Vec<Rung>,
+        allow_above_moq: Option<bool>,
+    ) -> Result<Self> {
         let rungs = rungs
             .iter()
             .map(Rung::to_core)
             .collect::<Result<Vec<_>>>()?;
-        let inner = core::TierLadder::new(group_price.to_core()?, rungs).js()?;
-        Ok(TierLadder { inner })
+        let group_price = group_price.to_core()?;
+        let inner = if allow_above_moq.unwrap_or(false) {
+            core::TierLadder::allowing_above_moq(group_price, rungs)
+        } else {
+            core::TierLadder::new(group_price, rungs)
+        };
+        Ok(TierLadder { inner: inner.js()? })
     }
 
     /// A ladder on the default thresholds (25/50/75/100 % of the MOQ); `prices` has 4 entries.
@@ -270,6 +281,12 @@ impl TierLadder {
     #[napi(getter)]
     pub fn rungs(&self) -> Vec<Rung> {
         self.inner.rungs().iter().copied().map(Rung::from).collect()
+    }
+
+    /// Whether rungs may lie beyond 100 % of the MOQ (JSON `allow_above_moq`).
+    #[napi(getter)]
+    pub fn allow_above_moq(&self) -> bool {
+        self.inner.allows_above_moq()
     }
 
     /// The highest rung reached at `fillBp`, or `null`.

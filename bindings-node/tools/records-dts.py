@@ -40,8 +40,8 @@ PRELUDE = """\
 // ---- record argument is converted by JSON.stringify); ids are UUID strings;
 // ---- decimals are exact strings.
 
-/** A tier ladder in the core's JSON form (`TierLadder.toJson()`). */
-export interface TierLadderJson { group_price: Money; rungs: { threshold: number; unit_price: Money }[] }
+/** A tier ladder in the core's JSON form (`TierLadder.toJson()`); `allow_above_moq` is absent when false. */
+export interface TierLadderJson { group_price: Money; rungs: { threshold: number; unit_price: Money }[]; allow_above_moq?: boolean }
 /** A bot policy in the core's JSON form (`BotPolicy.toJson()`). */
 export interface BotPolicyJson { enabled: boolean; target_bp: number; window_seconds: number }
 /** A join's cost breakdown in the core's JSON form. */

@@ -38,6 +38,8 @@ core_error!(
     patungan_core::ledger::RecipeError,
     patungan_core::WalletError,
     patungan_core::wallet::ScheduleError,
+    patungan_core::TextError,
+    patungan_core::refunds::RefundError,
 );
 
 static ERRORS_MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();

@@ -211,7 +211,7 @@ impl Chart {
         *self.0.wallet(id(user)).as_uuid()
     }
 
-    /// The seven platform-wide accounts.
+    /// The eight platform-wide accounts (suspense last).
     fn platform_accounts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         records(py, "AccountSpec", &self.0.platform_accounts())
     }
@@ -234,6 +234,19 @@ impl Chart {
     /// The transfer id of a wallet debit with `reference`.
     fn debit_transfer_id(&self, reference: Uuid) -> Uuid {
         *self.0.debit_transfer_id(reference).as_uuid()
+    }
+
+    /// The transfer id of `suspense_received` for `anomaly`.
+    fn suspense_transfer_id(&self, anomaly: Uuid) -> Uuid {
+        *self.0.suspense_transfer_id(anomaly).as_uuid()
+    }
+
+    /// The transfer id of refund `attempt` of the money held for `anomaly`.
+    fn suspense_refund_transfer_id(&self, anomaly: Uuid, attempt: u32) -> Uuid {
+        *self
+            .0
+            .suspense_refund_transfer_id(anomaly, attempt)
+            .as_uuid()
     }
 
     /// Payment paid (`PaymentReceived`): gateway clearing → session escrow.
@@ -282,6 +295,43 @@ impl Chart {
             py,
             "Posting",
             &self.0.late_payment_refund(&core_value(input)?),
+        )
+    }
+
+    /// Money collected under a payment anomaly: gateway clearing → suspense.
+    fn suspense_received<'py>(
+        &self,
+        py: Python<'py>,
+        anomaly: Uuid,
+        amount: &Money,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        record(py, "Posting", &self.0.suspense_received(anomaly, amount.0))
+    }
+
+    /// A full refund out of suspense (`SuspenseRefund`): pending to the gateway
+    /// (original method) or posted to the payer's wallet.
+    fn suspense_refund<'py>(
+        &self,
+        py: Python<'py>,
+        input: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        record(py, "Posting", &self.0.suspense_refund(&core_value(input)?))
+    }
+
+    /// The gateway's answer (`"confirmed"` or `"failed"`) to refund `attempt` out of
+    /// suspense: post or void its hold.
+    fn suspense_refund_settled<'py>(
+        &self,
+        py: Python<'py>,
+        anomaly: Uuid,
+        attempt: u32,
+        result: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let result: core::RefundResult = core_value(result)?;
+        record(
+            py,
+            "Posting",
+            &self.0.suspense_refund_settled(anomaly, attempt, result),
         )
     }
 

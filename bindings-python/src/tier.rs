@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use crate::errors::{json_error, IntoPyResult};
 use crate::money::Money;
 
-/// Validates a MOQ given as an `int` (`MoqError` below 2).
+/// Validates a MOQ given as an `int` (`MoqError` below 2 or above 10 000 000).
 pub fn moq(units: u64) -> PyResult<Moq> {
     Moq::new(units).py()
 }
@@ -101,12 +101,22 @@ pub struct TierLadder(pub core::TierLadder);
 
 #[pymethods]
 impl TierLadder {
+    /// Thresholds are at most 10 000 bp (100 % of the MOQ) unless `allow_above_moq`
+    /// (then at most 100 000 bp): rungs beyond the MOQ unlock further discounts.
     #[new]
-    fn new(group_price: &Money, rungs: Vec<PyRef<'_, Rung>>) -> PyResult<Self> {
+    #[pyo3(signature = (group_price, rungs, allow_above_moq = false))]
+    fn new(
+        group_price: &Money,
+        rungs: Vec<PyRef<'_, Rung>>,
+        allow_above_moq: bool,
+    ) -> PyResult<Self> {
         let rungs = rungs.iter().map(|r| r.0).collect();
-        core::TierLadder::new(group_price.0, rungs)
-            .py()
-            .map(TierLadder)
+        let ladder = if allow_above_moq {
+            core::TierLadder::allowing_above_moq(group_price.0, rungs)
+        } else {
+            core::TierLadder::new(group_price.0, rungs)
+        };
+        ladder.py().map(TierLadder)
     }
 
     /// A ladder on the default thresholds (25/50/75/100 % of the MOQ).
@@ -155,6 +165,12 @@ impl TierLadder {
         self.0.rungs().iter().copied().map(Rung).collect()
     }
 
+    /// Whether rungs may lie beyond 100 % of the MOQ (JSON `allow_above_moq`).
+    #[getter]
+    fn allow_above_moq(&self) -> bool {
+        self.0.allows_above_moq()
+    }
+
     /// The highest rung reached at `fill_bp`, if any.
     fn rung_at(&self, fill_bp: u32) -> Option<RungView> {
         self.0.rung_at(BasisPoints::new(fill_bp)).map(RungView)
@@ -185,8 +201,13 @@ impl TierLadder {
 
     fn __repr__(&self) -> String {
         let rungs: Vec<String> = self.rungs().iter().map(Rung::__repr__).collect();
+        let above = if self.0.allows_above_moq() {
+            ", allow_above_moq=True"
+        } else {
+            ""
+        };
         format!(
-            "TierLadder({}, [{}])",
+            "TierLadder({}, [{}]{above})",
             self.group_price().__repr__(),
             rungs.join(", ")
         )

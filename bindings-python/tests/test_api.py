@@ -177,3 +177,37 @@ def test_unknown_code_prefix_falls_back_to_base_error() -> None:
     err = patungan.errors.error_for_code("someday.new_rule", "msg")
     assert type(err) is Error and err.code == "someday.new_rule"
     assert repr(err) == "Error('msg', code='someday.new_rule')"
+
+
+def test_ladder_rungs_beyond_the_moq_are_opt_in() -> None:
+    rungs = [Rung(10_000, Money.idr(90)), Rung(20_000, Money.idr(80))]
+    with pytest.raises(TierError) as raised:
+        TierLadder(Money.idr(100), rungs)
+    assert raised.value.code == "tier.threshold_above_moq"
+    assert not ladder().allow_above_moq
+    assert "allow_above_moq" not in ladder().to_json()
+    above = TierLadder(Money.idr(100), rungs, allow_above_moq=True)
+    assert above.allow_above_moq and [r.threshold_bp for r in above.rungs] == [10_000, 20_000]
+    assert json.loads(above.to_json())["allow_above_moq"] is True
+    assert TierLadder.from_json(above.to_json()) == above != TierLadder(Money.idr(100), rungs[:1])
+    assert repr(above).endswith(", allow_above_moq=True)")
+    assert above.final_price(100, 150) == Money.idr(90) and above.final_price(100, 200) == Money.idr(80)
+    with pytest.raises(TierError) as too_high:
+        TierLadder(Money.idr(100), [Rung(100_001, Money.idr(90))], allow_above_moq=True)
+    assert too_high.value.code == "tier.threshold_too_high"
+
+
+def test_new_core_codes_map_to_their_classes() -> None:
+    with pytest.raises(MoqError) as raised:
+        ladder().preview(10_000_001, 0)
+    assert raised.value.code == "moq.too_large"
+    for code, cls in [
+        ("text.control_character", patungan.TextError),
+        ("text.too_long", patungan.TextError),
+        ("payment.amount_mismatch", patungan.PaymentError),
+        ("refund.not_awaiting_operator", patungan.RefundError),
+        ("session_config.variant_without_grosir", patungan.SessionConfigError),
+        ("withdrawal.control_character", patungan.WithdrawalError),
+    ]:
+        err = patungan.errors.error_for_code(code, "msg")
+        assert type(err) is cls and err.code == code and isinstance(err, Error)

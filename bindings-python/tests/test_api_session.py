@@ -244,3 +244,41 @@ def test_plan_batches_without_marking_and_the_withdrawal_records() -> None:
     hold_net, hold_fee = patungan.Withdrawals.hold_ids(ids[1])
     record = ledger.transfer(hold_net)
     assert record is not None and record.pending is not None and record.pending.state == "open"
+
+
+def test_configuration_bounds_and_a_ladder_beyond_the_moq() -> None:
+    from dataclasses import replace
+
+    plain = replace(config(), grosir=None)
+    session = Session.create(UUID(int=7), plain, START)
+    before = session.to_json()
+    with pytest.raises(patungan.SessionConfigError) as raised:
+        join(session, 5, M)
+    assert raised.value.code == "session_config.variant_without_grosir"
+    assert session.to_json() == before
+    join_without_variant = JoinRequest(uuid4(), uuid4(), uuid4(), 5, Money.idr(200_000), Money.idr(0))
+    assert session.join(join_without_variant, START).participant == join_without_variant.participant
+    with pytest.raises(patungan.SessionConfigError) as ttl:
+        Session.create(uuid4(), config(invoice_ttl_seconds=8 * 24 * 3600), START)
+    assert ttl.value.code == "session_config.invoice_ttl_too_long"
+    rungs = [patungan.Rung(5_000, Money.idr(180_000)), patungan.Rung(15_000, Money.idr(150_000))]
+    ladder = TierLadder(Money.idr(200_000), rungs, allow_above_moq=True)
+    beyond = Session.create(UUID(int=8), replace(config(), ladder=ladder), START)
+    assert beyond.state().config.ladder.allow_above_moq
+    assert json.loads(beyond.to_json()) == json.loads(Session.from_json(beyond.to_json()).to_json())
+
+
+def test_bank_text_with_a_control_character_is_refused() -> None:
+    from patungan.wallet import BankAccount, WithdrawalRequest
+
+    ledger = Ledger()
+    user = uuid4()
+    patungan.Wallets("IDR").credit(ledger, patungan.ledger.WalletCredit(uuid4(), user, Money.idr(500_000), "deposit"))
+    withdrawals = patungan.Withdrawals("IDR")
+    now = datetime(2025, 1, 6, 8, tzinfo=timezone.utc)
+    before = ledger.to_json()
+    request = WithdrawalRequest(uuid4(), user, Money.idr(20_000), BankAccount("BCA", "1234567890", "Siti\0Aminah"), now)
+    with pytest.raises(patungan.WithdrawalError) as raised:
+        withdrawals.request(ledger, request)
+    assert raised.value.code == "withdrawal.control_character" and "U+0000" in raised.value.message
+    assert ledger.to_json() == before and withdrawals.all() == []

@@ -382,3 +382,36 @@ fun runWithdrawals(dir: File) {
         }
     }
 }
+
+/** The chart's suspense account: anomaly money booked to suspense and refunded out of it. */
+fun suspenseChecks() {
+    val anomaly = "5f0c2a4e-8f1d-4c1b-9a57-2d8e3b6c7a10"
+    val user = "00000000-0000-0000-0000-000000000007"
+    val amount = mapOf("amount" to "150000", "currency" to "IDR")
+    fun recipe(name: String, input: Map<String, Any?>) = chartRecipeJson("IDR", name, jsonText(input))
+    fun transfers(posting: String) = Json.parse(posting).obj()["transfers"].list().map { it.obj() }
+    case("api: suspense recipes through chartRecipeJson") {
+        val ledger = LedgerHandle() // executeJson opens the accounts a posting names
+        val received = recipe("suspense_received", mapOf("anomaly" to anomaly, "amount" to amount))
+        val (t) = transfers(received)
+        // Pinned like the Python and Node tests: transfer ids never change.
+        check(t["id"] == "7653c90f-f468-89d4-901e-c4094a62fcd8" && t["code"] == "suspense_received") { "$t" }
+        check(Json.parse(ledger.executeJson(received)) == listOf("created")) { "received" }
+        check(Json.parse(ledger.executeJson(received)) == listOf("already_exists")) { "replayed" }
+        val refund = recipe("suspense_refund", mapOf("anomaly" to anomaly, "attempt" to 1L, "user" to user, "amount" to amount, "destination" to "original_method"))
+        val (hold) = transfers(refund)
+        check(hold["id"] == "d8f18a9a-0d6d-86c7-8d34-33199069bec6" && hold["op"].obj()["type"] == "pending") { "$hold" }
+        ledger.executeJson(refund)
+        val settled = recipe("suspense_refund_settled", mapOf("anomaly" to anomaly, "attempt" to 1L, "result" to "confirmed"))
+        check(transfers(settled)[0]["op"].obj()["pending_id"] == hold["id"]) { settled }
+        ledger.executeJson(settled)
+        val suspense = chartAccountId("IDR", jsonText("suspense"))
+        val b = Json.parse(ledger.balancesJson(suspense)).obj()
+        check(b["credits_posted"] == "150000" && b["debits_posted"] == "150000" && b["debits_pending"] == "0") { "$b" }
+        ledger.verify()
+        expectError("json.invalid", "bad result") {
+            recipe("suspense_refund_settled", mapOf("anomaly" to anomaly, "attempt" to 1L, "result" to "maybe"))
+        }
+    }
+}
+

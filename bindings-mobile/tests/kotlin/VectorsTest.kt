@@ -61,6 +61,9 @@ fun code(e: PatunganException): String = when (e) {
     is PatunganException.Ledger -> e.code
     is PatunganException.Wallet -> e.code
     is PatunganException.Schedule -> e.code
+    is PatunganException.Text -> e.code
+    is PatunganException.Payment -> e.code
+    is PatunganException.Refund -> e.code
     is PatunganException.Other -> e.code
 }
 
@@ -225,6 +228,33 @@ fun main(args: Array<String>) {
         check(botTopUp(defaultBotPolicy(), 99uL, 10uL, 0uL) == 15uL) { "bot top-up" }
         check(defaultGatewayFeeBp() == 300u) { "gateway fee" }
     }
+
+    case("api: ladder rungs beyond the MOQ are opt-in") {
+        val rungs = listOf(Rung(10_000u, idr(90)), Rung(20_000u, idr(80)))
+        try {
+            TierLadder(idr(100), rungs)
+            throw AssertionError("no error")
+        } catch (e: PatunganException.Tier) {
+            check(e.code == "tier.threshold_above_moq") { "$e" }
+        }
+        check(!l.allowsAboveMoq() && !l.toJson().contains("allow_above_moq")) { "default ladder" }
+        val above = TierLadder.allowingAboveMoq(idr(100), rungs)
+        check(above.allowsAboveMoq() && TierLadder.fromJson(above.toJson()).allowsAboveMoq()) { above.toJson() }
+        check(above.finalPrice(100uL, 150uL) == idr(90) && above.finalPrice(100uL, 200uL) == idr(80)) { "prices beyond the MOQ" }
+        try {
+            TierLadder.allowingAboveMoq(idr(100), listOf(Rung(100_001u, idr(90))))
+            throw AssertionError("no error")
+        } catch (e: PatunganException.Tier) {
+            check(e.code == "tier.threshold_too_high") { "$e" }
+        }
+        try {
+            l.preview(10_000_001uL, 0uL, 0uL)
+            throw AssertionError("no error")
+        } catch (e: PatunganException.Moq) {
+            check(e.code == "moq.too_large") { "$e" }
+        }
+    }
+    suspenseChecks()
 
     println("kotlin: $passed passed, $failed failed")
     if (failed > 0 || passed == 0) kotlin.system.exitProcess(1)

@@ -71,3 +71,27 @@ const request: WithdrawalRequest = { id: '00000000-0000-0000-0000-0000000000e1',
 withdrawals.request(ledger, request)
 const batches = withdrawals.plan('2025-01-07T03:00:00Z', WithdrawalSchedule.defaultSchedule())
 console.log(outcome, events.length, a?.available, deadline, batches[0]?.items[0]?.net.amount, ledger.reconcile([]).clean)
+
+// Payment anomalies: money booked to suspense and refunded out of it; ladders beyond the MOQ.
+import { PaymentError, RefundError, TextError } from '../../index.js'
+import type { AccountSpec, Posting, RefundResult, SuspenseRefund, TierLadderJson } from '../../index.js'
+
+const anomaly = '00000000-0000-0000-0000-0000000000f1'
+const platform: AccountSpec[] = chart.platformAccounts()
+for (const spec of platform) ledger.open(spec)
+const received: Posting = chart.suspenseReceived(anomaly, idr('10000'))
+ledger.execute(received)
+const back: SuspenseRefund = { anomaly, attempt: 1, user: '00000000-0000-0000-0000-00000000000b', amount: idr('10000'), destination: 'original_method' }
+ledger.execute(chart.suspenseRefund(back))
+const answer: RefundResult = 'confirmed'
+ledger.execute(chart.suspenseRefundSettled(anomaly, 1, answer))
+const suspenseIds: string[] = [chart.suspenseTransferId(anomaly), chart.suspenseRefundTransferId(anomaly, 1)]
+const beyond = new TierLadder(idr('100'), [{ thresholdBp: 20000, unitPrice: idr('90') }], true)
+const allowed: boolean = beyond.allowAboveMoq
+const beyondJson: TierLadderJson = JSON.parse(beyond.toJson())
+try {
+  ledger.verify()
+} catch (e) {
+  if (e instanceof TextError || e instanceof PaymentError || e instanceof RefundError) console.log(e.code)
+}
+console.log(suspenseIds, allowed, beyondJson.allow_above_moq)

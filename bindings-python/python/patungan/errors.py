@@ -25,6 +25,9 @@ __all__ = [
     "WalletError",
     "WithdrawalError",
     "ScheduleError",
+    "TextError",
+    "PaymentError",
+    "RefundError",
     "error_for_code",
 ]
 
@@ -53,7 +56,7 @@ class MoneyError(Error):
 
 
 class MoqError(Error):
-    """The minimum order quantity is not usable (below 2)."""
+    """The minimum order quantity is not usable (below 2 or above 10 000 000)."""
 
 
 class TierError(Error):
@@ -100,6 +103,18 @@ class ScheduleError(Error):
     """A withdrawal schedule is invalid (``schedule.*``)."""
 
 
+class TextError(Error):
+    """A piece of text was refused: a control character, or too long (``text.*``)."""
+
+
+class PaymentError(Error):
+    """A paid callback does not match its invoice (``payment.*``)."""
+
+
+class RefundError(Error):
+    """A refund transition was refused (``refund.*``)."""
+
+
 # Code prefix -> class. New core modules add one line here.
 _BY_PREFIX: Dict[str, Type[Error]] = {
     "money": MoneyError,
@@ -115,6 +130,9 @@ _BY_PREFIX: Dict[str, Type[Error]] = {
     "wallet": WalletError,
     "withdrawal": WithdrawalError,
     "schedule": ScheduleError,
+    "text": TextError,
+    "payment": PaymentError,
+    "refund": RefundError,
 }
 
 

@@ -268,6 +268,17 @@ class LatePayment:
 
 
 @dataclass(frozen=True)
+class SuspenseRefund:
+    """A full refund of money held in suspense (a payment anomaly) back to its payer."""
+
+    anomaly: UUID
+    attempt: int
+    user: UUID
+    amount: Money
+    destination: RefundDestination
+
+
+@dataclass(frozen=True)
 class CashbackCredit:
     session: UUID
     _tag: ClassVar[str] = "cashback"
@@ -380,6 +391,7 @@ __all__ = [
     "SessionEscrow",
     "SessionEscrowAccount",
     "SuccessSplit",
+    "SuspenseRefund",
     "Transfer",
     "TransferCode",
     "TransferOp",

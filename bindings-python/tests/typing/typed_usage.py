@@ -114,6 +114,34 @@ def ledger_flow() -> None:
     for batch in withdrawals.plan(datetime.now(timezone.utc) + timedelta_days(7)):
         print(batch.key, [item.net.amount for item in batch.items])
     print(outcomes, ledger.reconcile().clean)
+    suspense_flow()
+
+
+def suspense_flow() -> None:
+    """Money of a payment anomaly: booked to suspense, refunded out of it."""
+    from uuid import UUID, uuid4
+
+    from patungan import Ledger
+    from patungan.ledger import Chart, Posting, RefundResult, SuspenseRefund
+
+    chart = Chart("IDR")
+    ledger = Ledger()
+    for spec in chart.platform_accounts():
+        ledger.open(spec)
+    anomaly, user = uuid4(), uuid4()
+    received: Posting = chart.suspense_received(anomaly, Money.idr(10_000))
+    ledger.execute(received)
+    ledger.execute(chart.suspense_refund(SuspenseRefund(anomaly, 1, user, Money.idr(10_000), "original_method")))
+    result: RefundResult = "confirmed"
+    ledger.execute(chart.suspense_refund_settled(anomaly, 1, result))
+    ids: List[UUID] = [chart.suspense_transfer_id(anomaly), chart.suspense_refund_transfer_id(anomaly, 1)]
+    ladder = TierLadder(Money.idr(100), [patungan.Rung(20_000, Money.idr(90))], allow_above_moq=True)
+    allowed: bool = ladder.allow_above_moq
+    try:
+        ledger.verify()
+    except (patungan.TextError, patungan.PaymentError, patungan.RefundError) as e:
+        print(e.code)
+    print(ids, allowed)
 
 
 def timedelta_days(n: int) -> timedelta:
