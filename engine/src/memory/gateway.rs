@@ -122,16 +122,14 @@ impl MemoryGateway {
             provider_invoice_id(payment_id),
             amount,
         );
-        Some(PaymentNotification {
-            provider_event_id: provider_invoice_id(payment_id),
+        let paid_as = format!("pay_{}", payment_id.as_uuid().simple());
+        Some(paid(
             payment_id,
-            status: PaymentStatus::Paid,
-            paid_amount: Some(amount),
-            paid_at: Some(at),
-            payment_method: Some("BANK_TRANSFER".to_owned()),
-            payment_channel: Some("BCA".to_owned()),
-            provider_payment_id: Some(format!("pay_{}", payment_id.as_uuid().simple())),
-        })
+            provider_invoice_id(payment_id),
+            amount,
+            at,
+            paid_as,
+        ))
     }
 
     /// A payment the gateway collected and reports as it likes — another amount or
@@ -148,16 +146,14 @@ impl MemoryGateway {
     ) -> PaymentNotification {
         let mut state = lock(&self.state);
         collect(&mut state.collected, provider_invoice_id.to_owned(), amount);
-        PaymentNotification {
-            provider_event_id: provider_invoice_id.to_owned(),
+        let paid_as = format!("pay_{provider_invoice_id}_{amount}");
+        paid(
             payment_id,
-            status: PaymentStatus::Paid,
-            paid_amount: Some(amount),
-            paid_at: Some(at),
-            payment_method: Some("BANK_TRANSFER".to_owned()),
-            payment_channel: Some("BCA".to_owned()),
-            provider_payment_id: Some(format!("pay_{provider_invoice_id}_{amount}")),
-        }
+            provider_invoice_id.to_owned(),
+            amount,
+            at,
+            paid_as,
+        )
     }
 
     /// Everything collected in `currency`, genuine and mismatched payments alike.
@@ -173,21 +169,7 @@ impl MemoryGateway {
 
     /// Fails every pending refund with `failure_code`; returns the webhooks.
     pub fn fail_refunds(&self, failure_code: &str) -> Vec<RefundNotification> {
-        let mut state = lock(&self.state);
-        state
-            .refunds
-            .values_mut()
-            .filter(|r| r.state == RefundState::Pending)
-            .map(|r| {
-                r.state = RefundState::Failed;
-                RefundNotification {
-                    provider_event_id: provider_refund_id(&r.request.reference),
-                    reference: r.request.reference.clone(),
-                    outcome: RefundOutcome::Failed,
-                    failure_code: Some(failure_code.to_owned()),
-                }
-            })
-            .collect()
+        self.decide_refunds(RefundOutcome::Failed, Some(failure_code))
     }
 
     /// Expires every pending invoice whose expiry is at or before `now`; returns the webhooks.
@@ -206,18 +188,29 @@ impl MemoryGateway {
 
     /// Completes every pending refund; returns the webhooks.
     pub fn settle_refunds(&self) -> Vec<RefundNotification> {
+        self.decide_refunds(RefundOutcome::Succeeded, None)
+    }
+
+    fn decide_refunds(
+        &self,
+        outcome: RefundOutcome,
+        failure_code: Option<&str>,
+    ) -> Vec<RefundNotification> {
         let mut state = lock(&self.state);
         state
             .refunds
             .values_mut()
             .filter(|r| r.state == RefundState::Pending)
             .map(|r| {
-                r.state = RefundState::Succeeded;
+                r.state = match outcome {
+                    RefundOutcome::Succeeded => RefundState::Succeeded,
+                    RefundOutcome::Failed => RefundState::Failed,
+                };
                 RefundNotification {
                     provider_event_id: provider_refund_id(&r.request.reference),
                     reference: r.request.reference.clone(),
-                    outcome: RefundOutcome::Succeeded,
-                    failure_code: None,
+                    outcome,
+                    failure_code: failure_code.map(str::to_owned),
                 }
             })
             .collect()
@@ -238,6 +231,26 @@ fn provider_invoice_id(payment_id: PaymentId) -> String {
 
 fn provider_refund_id(reference: &str) -> String {
     format!("rfd_{reference}")
+}
+
+/// The paid callback the gateway sends.
+fn paid(
+    payment_id: PaymentId,
+    provider_invoice_id: String,
+    amount: Money,
+    at: DateTime<Utc>,
+    provider_payment_id: String,
+) -> PaymentNotification {
+    PaymentNotification {
+        provider_event_id: provider_invoice_id,
+        payment_id,
+        status: PaymentStatus::Paid,
+        paid_amount: Some(amount),
+        paid_at: Some(at),
+        payment_method: Some("BANK_TRANSFER".to_owned()),
+        payment_channel: Some("BCA".to_owned()),
+        provider_payment_id: Some(provider_payment_id),
+    }
 }
 
 fn expired(payment_id: PaymentId) -> PaymentNotification {

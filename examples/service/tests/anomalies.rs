@@ -5,42 +5,14 @@
 
 mod common;
 
-use chrono::{DateTime, TimeZone, Utc};
 use common::{Harness, CALLBACK_TOKEN};
-use patungan_core::session::SessionConfig;
-use patungan_core::{BotPolicy, Money, Moq, ParticipantId, ProductId, SessionId, TierLadder};
+use patungan_core::{BotPolicy, ParticipantId, SessionId};
+use patungan_engine::testing::{at, config};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 const SESSION: SessionId = SessionId::from_u128(0xA1);
 const PARTICIPANT: ParticipantId = ParticipantId::from_u128(0xA2);
-
-fn at(h: u32, m: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0).unwrap()
-}
-
-fn config() -> SessionConfig {
-    let ladder = TierLadder::with_default_thresholds(
-        Money::idr(200_000),
-        [
-            Money::idr(150_000),
-            Money::idr(135_000),
-            Money::idr(120_000),
-            Money::idr(105_000),
-        ],
-    )
-    .unwrap();
-    let mut config = SessionConfig::new(
-        ProductId::from_u128(77),
-        Moq::new(100).unwrap(),
-        ladder,
-        at(0, 0),
-        at(12, 0),
-        Money::idr(500_000),
-    );
-    config.bot = BotPolicy::default();
-    config
-}
 
 async fn reconciliation(h: &Harness) -> Value {
     let (code, body) = h.get("/admin/reconciliation").await;
@@ -62,7 +34,7 @@ async fn a_wrong_amount_callback_is_an_anomaly_and_the_genuine_one_still_pays() 
     let (code, body) = h
         .post(
             "/admin/sessions",
-            &json!({"id": SESSION, "config": config()}),
+            &json!({"id": SESSION, "config": config(BotPolicy::default())}),
         )
         .await;
     assert_eq!(code, StatusCode::CREATED, "{body}");
