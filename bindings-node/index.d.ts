@@ -222,7 +222,7 @@ export type WithdrawalStatus = 'queued' | 'in_batch' | 'completed' | 'failed' | 
 export type PayoutEffect = 'completed' | 'failed' | 'requeued' | 'unchanged'
 /** A wallet's balance: `available = posted - held`. */
 export interface WalletBalance { user: string; posted: Money; held: Money; available: Money }
-/** Withdrawal rules; `default` gives DESIGN §9. */
+/** Withdrawal rules; `default` gives docs/domain.md §9. */
 export interface WithdrawalPolicy { minimum: Money; fee: Money; max_attempts: number; min_account_digits: number; max_account_digits: number; min_holder_name_chars: number; temporary_code_prefixes: string[]; temporary_codes: string[] }
 export interface BankAccount { bank_code: string; account_number: string; holder_name: string }
 /** A user's request to withdraw; the id makes it idempotent. */
@@ -441,7 +441,7 @@ export declare class Ledger {
 }
 
 /**
- * Where a session stands and what a buyer would pay (DESIGN §3).
+ * Where a session stands and what a buyer would pay (docs/domain.md §3).
  *
  * A class whose getters convert on access, so that a preview on every keystroke
  * costs one small allocation; `toJSON()` gives every field at once (absent values
@@ -621,7 +621,7 @@ export declare class Wallets {
 
 /** Every withdrawal and the withdrawal rules, driven with a `Ledger` passed in. */
 export declare class Withdrawals {
-  /** Withdrawals in `currency` under `policy` (default: DESIGN §9). */
+  /** Withdrawals in `currency` under `policy` (default: docs/domain.md §9). */
   constructor(currency: string, policy?: WithdrawalPolicy)
   /** Restores withdrawals from their JSON form. */
   static fromJson(json: string): Withdrawals
@@ -659,7 +659,7 @@ export declare class Withdrawals {
 export declare class WithdrawalSchedule {
   /** `weekdays` (`"Tue"`, `"Fri"` …) at `localTime` (`"10:00"`) in `zone` (`"Asia/Jakarta"`). */
   constructor(weekdays: Array<string>, localTime: string, zone: string)
-  /** DESIGN §9: Tuesday and Friday at 10:00 Asia/Jakarta (03:00 UTC). */
+  /** docs/domain.md §9: Tuesday and Friday at 10:00 Asia/Jakarta (03:00 UTC). */
   static defaultSchedule(): WithdrawalSchedule
   /** Reads a schedule from its JSON form. */
   static fromJson(json: string): WithdrawalSchedule
@@ -719,7 +719,7 @@ export declare function decimalPlaces(currency: string): number
 /** The default gateway fee rate: 300 bp (3 %) of the product amount. */
 export declare const DEFAULT_GATEWAY_FEE_BP: number
 
-/** The default withdrawal policy (DESIGN §9). */
+/** The default withdrawal policy (docs/domain.md §9). */
 export declare function defaultWithdrawalPolicy(): WithdrawalPolicy
 
 /**

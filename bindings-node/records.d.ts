@@ -161,7 +161,7 @@ export type WithdrawalStatus = 'queued' | 'in_batch' | 'completed' | 'failed' | 
 export type PayoutEffect = 'completed' | 'failed' | 'requeued' | 'unchanged'
 /** A wallet's balance: `available = posted - held`. */
 export interface WalletBalance { user: string; posted: Money; held: Money; available: Money }
-/** Withdrawal rules; `default` gives DESIGN §9. */
+/** Withdrawal rules; `default` gives docs/domain.md §9. */
 export interface WithdrawalPolicy { minimum: Money; fee: Money; max_attempts: number; min_account_digits: number; max_account_digits: number; min_holder_name_chars: number; temporary_code_prefixes: string[]; temporary_codes: string[] }
 export interface BankAccount { bank_code: string; account_number: string; holder_name: string }
 /** A user's request to withdraw; the id makes it idempotent. */

@@ -1,4 +1,4 @@
-//! Grosir bundles and variant availability (DESIGN §6) for offline apps.
+//! Grosir bundles and variant availability (docs/domain.md §6) for offline apps.
 
 use std::sync::Arc;
 

@@ -111,7 +111,7 @@ impl From<patungan_core::RungView> for RungView {
     }
 }
 
-/// Where a session stands and what a buyer would pay (DESIGN §3).
+/// Where a session stands and what a buyer would pay (docs/domain.md §3).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Preview {
     /// The session's MOQ.

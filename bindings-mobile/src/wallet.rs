@@ -74,7 +74,7 @@ impl WithdrawalSchedule {
         Ok(Arc::new(WithdrawalSchedule { inner }))
     }
 
-    /// DESIGN §9: Tuesday and Friday at 10:00 Asia/Jakarta.
+    /// docs/domain.md §9: Tuesday and Friday at 10:00 Asia/Jakarta.
     #[uniffi::constructor]
     pub fn default_schedule() -> Arc<Self> {
         Arc::new(WithdrawalSchedule {
@@ -112,7 +112,7 @@ impl WithdrawalsHandle {
 
 #[uniffi::export]
 impl WithdrawalsHandle {
-    /// Withdrawals in `currency` under `policy_json` (none: DESIGN §9's default).
+    /// Withdrawals in `currency` under `policy_json` (none: docs/domain.md §9's default).
     #[uniffi::constructor]
     pub fn new(currency: String, policy_json: Option<String>) -> Result<Arc<Self>, PatunganError> {
         let policy = match policy_json {

@@ -1,4 +1,4 @@
-//! The bot top-up policy (DESIGN §4).
+//! The bot top-up policy (docs/domain.md §4).
 
 use chrono::{DateTime, Utc};
 use napi::Either;

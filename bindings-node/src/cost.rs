@@ -1,4 +1,4 @@
-//! What a shopper pays at join (DESIGN §8).
+//! What a shopper pays at join (docs/domain.md §8).
 
 use napi_derive::napi;
 use patungan_core::cost as core;

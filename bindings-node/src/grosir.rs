@@ -1,4 +1,4 @@
-//! Grosir bundles, variant availability, production and the warehouse plan (DESIGN §6, §7).
+//! Grosir bundles, variant availability, production and the warehouse plan (docs/domain.md §6, §7).
 
 use napi::bindgen_prelude::Unknown;
 use napi::Env;

@@ -1,4 +1,4 @@
-//! The double-entry escrow ledger (DESIGN §8): `Ledger`, the `Chart` of accounts
+//! The double-entry escrow ledger (docs/domain.md §8): `Ledger`, the `Chart` of accounts
 //! with its posting recipes, and reconciliation. Accounts, transfers, postings and
 //! reports are records in the core's JSON form.
 

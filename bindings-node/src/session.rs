@@ -1,4 +1,4 @@
-//! The session state machine (DESIGN §5). Inputs take UUID strings, `Date`s or
+//! The session state machine (docs/domain.md §5). Inputs take UUID strings, `Date`s or
 //! RFC 3339 strings, money objects and records; drained events and effects are
 //! lazy lists whose items (plain objects in the core's JSON form, discriminated by
 //! `type`) are built when read.

@@ -68,7 +68,7 @@ pub fn nullable<T>(value: Option<T>) -> Either<T, Null> {
     value.map_or(Either::B(Null), Either::A)
 }
 
-/// Where a session stands and what a buyer would pay (DESIGN §3).
+/// Where a session stands and what a buyer would pay (docs/domain.md §3).
 ///
 /// A class whose getters convert on access, so that a preview on every keystroke
 /// costs one small allocation; `toJSON()` gives every field at once (absent values

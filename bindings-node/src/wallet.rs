@@ -1,5 +1,5 @@
 //! Wallets, the withdrawal state machine, the payout schedule and batch planning
-//! (DESIGN §9). `Wallets` and `Withdrawals` act on a `Ledger` passed in.
+//! (docs/domain.md §9). `Wallets` and `Withdrawals` act on a `Ledger` passed in.
 
 use std::num::NonZeroUsize;
 use std::str::FromStr;
@@ -115,7 +115,7 @@ impl WithdrawalSchedule {
         Ok(WithdrawalSchedule { inner })
     }
 
-    /// DESIGN §9: Tuesday and Friday at 10:00 Asia/Jakarta (03:00 UTC).
+    /// docs/domain.md §9: Tuesday and Friday at 10:00 Asia/Jakarta (03:00 UTC).
     #[napi(factory)]
     pub fn default_schedule() -> Self {
         WithdrawalSchedule {
@@ -188,7 +188,7 @@ pub struct Withdrawals {
 
 #[napi]
 impl Withdrawals {
-    /// Withdrawals in `currency` under `policy` (default: DESIGN §9).
+    /// Withdrawals in `currency` under `policy` (default: docs/domain.md §9).
     #[napi(
         constructor,
         ts_args_type = "currency: string, policy?: WithdrawalPolicy"
@@ -340,7 +340,7 @@ pub fn plan_batches<'env>(
     js(&env, &batches)
 }
 
-/// The default withdrawal policy (DESIGN §9).
+/// The default withdrawal policy (docs/domain.md §9).
 #[napi(ts_return_type = "WithdrawalPolicy")]
 pub fn default_withdrawal_policy<'env>(env: Env) -> Result<Unknown<'env>> {
     js(&env, &core::WithdrawalPolicy::default())

@@ -1,4 +1,4 @@
-//! The bot top-up policy (DESIGN §4).
+//! The bot top-up policy (docs/domain.md §4).
 
 use patungan_core::bot as core;
 use patungan_core::BasisPoints;

@@ -1,4 +1,4 @@
-//! Grosir bundles, variant availability, production and the warehouse plan (DESIGN §6, §7).
+//! Grosir bundles, variant availability, production and the warehouse plan (docs/domain.md §6, §7).
 //!
 //! `GrosirConfig` is a native class holding the validated core value; its answers
 //! (`Availability`, `Production`, `WarehousePlan`) are records of `patungan.grosir`.

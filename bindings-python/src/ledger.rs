@@ -1,4 +1,4 @@
-//! The double-entry escrow ledger (DESIGN §8): a native `Ledger`, the `Chart` of
+//! The double-entry escrow ledger (docs/domain.md §8): a native `Ledger`, the `Chart` of
 //! accounts with its posting recipes, and reconciliation. Accounts, transfers,
 //! postings and reports are records of `patungan.ledger`.
 

@@ -1,4 +1,4 @@
-//! The session state machine (DESIGN §5): a native `Session` holding the core
+//! The session state machine (docs/domain.md §5): a native `Session` holding the core
 //! session; inputs take UUIDs, aware datetimes, `Money` and records; queued events
 //! and effects are drained into lazy sequences whose items are typed records of
 //! `patungan.session` (converted when read, so a settlement queuing 200 000 effects
@@ -130,7 +130,7 @@ fn events_in(events: &Bound<'_, PyAny>) -> PyResult<Vec<core::Event>> {
     events.try_iter()?.map(|e| core_value(&e?)).collect()
 }
 
-/// A group-buying session (DESIGN §5) as a sans-IO state machine: feed inputs,
+/// A group-buying session (docs/domain.md §5) as a sans-IO state machine: feed inputs,
 /// then drain the queued events (to persist) and effects (to perform), and call
 /// `handle_timeout` at `poll_timeout()`. Every refused input raises a
 /// `patungan.Error` and changes nothing.

@@ -94,7 +94,7 @@ impl RungView {
     }
 }
 
-/// A validated tier ladder with its group price (DESIGN §3).
+/// A validated tier ladder with its group price (docs/domain.md §3).
 #[pyclass(module = "patungan", frozen, eq)]
 #[derive(Clone, PartialEq, Eq)]
 pub struct TierLadder(pub core::TierLadder);

@@ -1,5 +1,5 @@
 //! Wallets, the withdrawal state machine, the payout schedule and batch planning
-//! (DESIGN §9). `Wallets` and `Withdrawals` act on a `Ledger` passed in.
+//! (docs/domain.md §9). `Wallets` and `Withdrawals` act on a `Ledger` passed in.
 
 use std::num::NonZeroUsize;
 use std::str::FromStr;
@@ -117,7 +117,7 @@ impl WithdrawalSchedule {
             .map(WithdrawalSchedule)
     }
 
-    /// DESIGN §9: Tuesday and Friday at 10:00 Asia/Jakarta (03:00 UTC).
+    /// docs/domain.md §9: Tuesday and Friday at 10:00 Asia/Jakarta (03:00 UTC).
     #[staticmethod]
     fn default() -> Self {
         WithdrawalSchedule(core::WithdrawalSchedule::default())
@@ -330,7 +330,7 @@ pub fn plan_batches<'py>(
     records(py, "Batch", &batches)
 }
 
-/// The default withdrawal policy (DESIGN §9) as a `WithdrawalPolicy` record.
+/// The default withdrawal policy (docs/domain.md §9) as a `WithdrawalPolicy` record.
 #[pyfunction]
 pub fn default_withdrawal_policy(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     record(py, "WithdrawalPolicy", &core::WithdrawalPolicy::default())

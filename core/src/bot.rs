@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::bp::BasisPoints;
 use crate::moq::Moq;
 
-/// When and how far the bot tops a session up (DESIGN §4).
+/// When and how far the bot tops a session up (docs/domain.md §4).
 ///
 /// ```
 /// use patungan_core::{BotPolicy, Moq};

@@ -1,4 +1,4 @@
-//! What a shopper pays at join (DESIGN §8): product, both shipping legs and the gateway fee.
+//! What a shopper pays at join (docs/domain.md §8): product, both shipping legs and the gateway fee.
 
 use serde::{Deserialize, Serialize};
 
@@ -86,7 +86,7 @@ impl CostError {
 }
 
 impl CostBreakdown {
-    /// Computes the amount due for a join with the roundings of DESIGN §8.
+    /// Computes the amount due for a join with the roundings of docs/domain.md §8.
     pub fn for_join(input: &JoinCostInput) -> Result<CostBreakdown, CostError> {
         if input.quantity == 0 {
             return Err(CostError::ZeroQuantity);

@@ -212,7 +212,7 @@ impl TierLadder {
     /// on a ladder that allows rungs above the MOQ.
     pub const MAX_ABOVE_MOQ_THRESHOLD: BasisPoints = BasisPoints::new(100_000);
 
-    /// Validates and builds a ladder (DESIGN §3): at least one rung; thresholds
+    /// Validates and builds a ladder (docs/domain.md §3): at least one rung; thresholds
     /// strictly increasing, ≥ 1 bp and ≤ 10 000 bp (100 % of the MOQ); prices > 0,
     /// non-increasing, each ≤ the group price; one currency throughout.
     pub fn new(group_price: Money, rungs: Vec<Rung>) -> Result<Self, TierError> {

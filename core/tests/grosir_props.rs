@@ -1,4 +1,4 @@
-//! Property tests of grosir availability (DESIGN §6): taking exactly the available
+//! Property tests of grosir availability (docs/domain.md §6): taking exactly the available
 //! units keeps every other variant within its tolerance; one more unit would not.
 
 use patungan_core::grosir::{GrosirConfig, VariantBundle};

@@ -1,4 +1,4 @@
-//! Golden vectors for grosir availability (DESIGN §6) and the warehouse plan (§7).
+//! Golden vectors for grosir availability (docs/domain.md §6) and the warehouse plan (§7).
 //! The same JSON files are run by every language binding.
 
 use patungan_core::grosir::{GrosirConfig, WarehousePlan};

@@ -135,7 +135,7 @@ fn config(s: &Setup) -> SessionConfig {
     c
 }
 
-/// DESIGN §6 written out independently of the library.
+/// docs/domain.md §6 written out independently of the library.
 fn oracle_available(held: &[u64], r: usize) -> u64 {
     let cap = (0..3)
         .filter(|&w| w != r)
@@ -184,7 +184,7 @@ fn stock_levels(stock: [u64; 3], grosir: bool) -> Vec<StockLevel> {
 }
 
 impl Model {
-    /// The payment window (DESIGN §8): after an accepted timer before `end`, no pending
+    /// The payment window (docs/domain.md §8): after an accepted timer before `end`, no pending
     /// join's window has closed; a user never holds more unpaid joins than allowed;
     /// every invoice expires at min(join + window, end).
     fn check_payment_window(

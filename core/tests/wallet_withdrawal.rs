@@ -1,4 +1,4 @@
-//! Wallet rules and the withdrawal state machine (DESIGN §9).
+//! Wallet rules and the withdrawal state machine (docs/domain.md §9).
 
 use chrono::{DateTime, TimeZone, Utc};
 use patungan_core::ledger::{

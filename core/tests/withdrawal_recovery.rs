@@ -1,4 +1,4 @@
-//! Payouts the gateway will not report on (DESIGN §9): a batch rejected as a whole is
+//! Payouts the gateway will not report on (docs/domain.md §9): a batch rejected as a whole is
 //! resolved item by item like that failure code; items silent for too long are found
 //! and their status, once asked for, is applied.
 

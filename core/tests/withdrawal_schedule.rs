@@ -1,4 +1,4 @@
-//! The withdrawal schedule and batch planning (DESIGN §9).
+//! The withdrawal schedule and batch planning (docs/domain.md §9).
 
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc, Weekday};
 use patungan_core::ledger::{Chart, CreditReason, Ledger, WalletCredit};

@@ -1,6 +1,6 @@
 //! Quickstart: Patungan end to end on the embedded in-memory default.
 //!
-//! 1. The tier table and the cashback of the 45 % example (DESIGN §3).
+//! 1. The tier table and the cashback of the 45 % example (docs/domain.md §3).
 //! 2. One whole group-buying session through the engine, printed as a timeline:
 //!    joins with grosir availability, payments, the bot top-up, settlement, the
 //!    warehouse plan, stock arriving, orders and cashback.

@@ -50,7 +50,7 @@
 //! next one sees the committed head and the events it is missing, so a variant is
 //! never oversold and a payment is never counted twice. Pessimistic locking was
 //! chosen over optimistic versioning with retries because a hot session is
-//! contended by design (DESIGN §11): under optimistic versioning most of 32
+//! contended by design (docs/domain.md §13): under optimistic versioning most of 32
 //! concurrent joins would fail and retry, while a queue on the row lock wastes no
 //! work. `save_session` still checks the expected version and fails with
 //! `StoreError::Conflict` if the head moved. A store that saw another

@@ -1,4 +1,4 @@
-"""Grosir bundles, availability and the warehouse plan (DESIGN §6, §7).
+"""Grosir bundles, availability and the warehouse plan (docs/domain.md §6, §7).
 
 :class:`GrosirConfig` (native) holds a validated bundle; its answers are the frozen
 records below. Per-variant lists (orders, demand, stock) are in config order.

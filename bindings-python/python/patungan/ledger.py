@@ -1,4 +1,4 @@
-"""The double-entry escrow ledger (DESIGN §8): :class:`Ledger` and :class:`Chart`
+"""The double-entry escrow ledger (docs/domain.md §8): :class:`Ledger` and :class:`Chart`
 (native) and their records: account specs, balances, transfers, postings, recipe
 inputs and the reconciliation report.
 

@@ -1,4 +1,4 @@
-"""The session state machine (DESIGN §5): :class:`Session` (native) and its records.
+"""The session state machine (docs/domain.md §5): :class:`Session` (native) and its records.
 
 Inputs, events, effects and notifications are frozen dataclasses carrying a
 ``type`` (``kind`` for notifications) discriminator with a ``Literal`` type, so

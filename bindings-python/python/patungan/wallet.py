@@ -1,4 +1,4 @@
-"""Wallets, withdrawals, the payout schedule and batch planning (DESIGN §9).
+"""Wallets, withdrawals, the payout schedule and batch planning (docs/domain.md §9).
 
 :class:`Wallets`, :class:`Withdrawals` and :class:`WithdrawalSchedule` are native;
 requests, results, withdrawals and batches are the records below. Batch and item
@@ -31,7 +31,7 @@ class WalletBalance:
 
 @dataclass(frozen=True)
 class WithdrawalPolicy:
-    """Withdrawal rules; :meth:`default` gives DESIGN §9."""
+    """Withdrawal rules; :meth:`default` gives docs/domain.md §9."""
 
     minimum: Money
     fee: Money

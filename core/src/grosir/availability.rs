@@ -1,4 +1,4 @@
-//! How many more units of a variant may be ordered right now (DESIGN §6), and
+//! How many more units of a variant may be ordered right now (docs/domain.md §6), and
 //! what producing every current order would take.
 
 use serde::{Deserialize, Serialize};

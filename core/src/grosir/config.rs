@@ -28,7 +28,7 @@ impl VariantBundle {
     }
 }
 
-/// A validated grosir bundle (DESIGN §1, §6): at least one variant, each with
+/// A validated grosir bundle (docs/domain.md §1, §6): at least one variant, each with
 /// ≥ 1 unit per bundle, no variant twice. The order of the variants is the
 /// *config order* used to break ties and to lay out per-variant lists.
 ///

@@ -1,4 +1,4 @@
-//! Grosir (factory bundle) configuration, variant availability and the warehouse plan (DESIGN §6, §7).
+//! Grosir (factory bundle) configuration, variant availability and the warehouse plan (docs/domain.md §6, §7).
 //!
 //! A factory sells a product in bundles holding a fixed number of units of each
 //! variant (e.g. 2 S + 5 M + 4 L + 1 XL). [`GrosirConfig::availability`] keeps a

@@ -1,4 +1,4 @@
-//! The warehouse plan at a session's success (DESIGN §7): what to take from
+//! The warehouse plan at a session's success (docs/domain.md §7): what to take from
 //! stock, how many factory bundles to buy, and what is left over afterwards.
 
 use serde::{Deserialize, Serialize};

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{AccountId, SessionId, UserId};
 use crate::money::{Currency, Money, MoneyError};
 
-/// The party an account belongs to (DESIGN §1: platform, warehouse, users, outsiders).
+/// The party an account belongs to (docs/domain.md §1: platform, warehouse, users, outsiders).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Entity {

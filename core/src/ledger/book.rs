@@ -33,7 +33,7 @@ enum Undo {
     },
 }
 
-/// A double-entry ledger with TigerBeetle semantics (DESIGN §8).
+/// A double-entry ledger with TigerBeetle semantics (docs/domain.md §8).
 ///
 /// - Accounts have caller-chosen ids, one currency and an optional [`BalanceLimit`].
 /// - Transfers have caller-chosen ids that double as idempotency keys: the identical

@@ -1,4 +1,4 @@
-//! The double-entry escrow ledger (DESIGN §8), with TigerBeetle semantics.
+//! The double-entry escrow ledger (docs/domain.md §8), with TigerBeetle semantics.
 //!
 //! - [`Ledger`]: accounts, transfers with idempotent caller-chosen ids, pending →
 //!   post/void, linked batches that commit all-or-nothing, Σ debits = Σ credits always.

@@ -1,4 +1,4 @@
-//! Posting recipes for the money flows of DESIGN §8 and the wallet credits and debits of
+//! Posting recipes for the money flows of docs/domain.md §8 and the wallet credits and debits of
 //! §9: each builds a linked [`Posting`] with deterministic transfer ids.
 //!
 //! Transfer ids are `derive_uuid(base, tag << 32 | n)` where `base` is the business id

@@ -98,7 +98,7 @@ pub enum Verdict {
 
 impl Invoice {
     /// Checks a paid callback against this invoice: gateway invoice id, currency,
-    /// then amount, before anything is posted (DESIGN §8). An invoice whose creation
+    /// then amount, before anything is posted (docs/domain.md §8). An invoice whose creation
     /// is still being recorded cannot be checked yet; one whose creation was abandoned
     /// never will have a gateway id, so only its currency and amount are checked (a
     /// payment under it is then refunded by the session's rules).

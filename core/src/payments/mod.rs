@@ -1,4 +1,4 @@
-//! Payments (DESIGN §8): the invoice of each join, the check of a gateway's paid
+//! Payments (docs/domain.md §8): the invoice of each join, the check of a gateway's paid
 //! callback against it before anything is posted, and the anomalies — callbacks that
 //! do not match — kept for an operator, their money held in suspense and refunded.
 

@@ -1,4 +1,4 @@
-//! Refunds (DESIGN §8) as a sans-IO book: each attempt is a record whose status moves
+//! Refunds (docs/domain.md §8) as a sans-IO book: each attempt is a record whose status moves
 //! pending → processing → completed | failed on the gateway's answers. A failed attempt
 //! is followed by the next one after a backoff, up to the policy's attempt budget;
 //! then the refund waits for an operator, who retries it or credits the payer's

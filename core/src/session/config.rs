@@ -21,7 +21,7 @@ pub struct SessionGrosir {
     pub factory_unit_cost: Money,
 }
 
-/// Everything that defines a session (DESIGN §1, §5). Fields are public so that
+/// Everything that defines a session (docs/domain.md §1, §5). Fields are public so that
 /// callers can use struct-update syntax; [`SessionConfig::validate`] (run when a state
 /// is deserialised) checks the rules, and [`SessionConfig::validate_at`] (run by
 /// `Session::create`) adds the bounds of the dates around `now`.

@@ -71,7 +71,7 @@ pub enum Effect {
         /// `(group price − final unit price) × quantity`.
         amount: Money,
     },
-    /// Release the session's escrow (DESIGN §8). Idempotency key: the session id.
+    /// Release the session's escrow (docs/domain.md §8). Idempotency key: the session id.
     ReleaseEscrow(Box<EscrowRelease>),
     /// Tell people something.
     Notify {
@@ -150,7 +150,7 @@ pub struct OrderRequest {
     pub cost: CostBreakdown,
 }
 
-/// How the escrow of a confirmed session splits (DESIGN §8).
+/// How the escrow of a confirmed session splits (docs/domain.md §8).
 ///
 /// `warehouse + courier + platform_fee + cashback = escrow_total`, the sum of
 /// every paid real participant's payment. The cashback part goes to wallets

@@ -44,7 +44,7 @@ pub enum SessionError {
         /// The closing instant.
         end: DateTime<Utc>,
     },
-    /// The user already holds as many unpaid joins as the session allows (DESIGN §8).
+    /// The user already holds as many unpaid joins as the session allows (docs/domain.md §8).
     #[error(
         "user {user} already has {limit} unpaid join(s) in this session: pay or leave it before joining again"
     )]
@@ -84,7 +84,7 @@ pub enum SessionError {
         /// The variant given.
         variant: VariantId,
     },
-    /// Not enough of the variant is available (DESIGN §6).
+    /// Not enough of the variant is available (docs/domain.md §6).
     #[error("only {available} units of {variant} available until other variants catch up (constrained by {constraining_variant})")]
     NotEnoughAvailable {
         /// The variant asked for.

@@ -73,7 +73,7 @@ pub enum Event {
         /// When.
         at: DateTime<Utc>,
     },
-    /// The payment window of a pending join closed unpaid (DESIGN §8): the
+    /// The payment window of a pending join closed unpaid (docs/domain.md §8): the
     /// participant stops holding availability and its invoice is expired.
     PaymentWindowClosed {
         /// The participant.

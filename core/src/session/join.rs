@@ -1,4 +1,4 @@
-//! Joining a session (DESIGN §6, §8).
+//! Joining a session (docs/domain.md §6, §8).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

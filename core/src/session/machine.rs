@@ -29,7 +29,7 @@ pub enum Outcome {
     Unchanged,
 }
 
-/// A group-buying session as a sans-IO state machine (DESIGN §5), in the style
+/// A group-buying session as a sans-IO state machine (docs/domain.md §5), in the style
 /// of quinn-proto: the host feeds inputs (`join`, payment results, `leave`,
 /// `handle_timeout`, `stock_received`, `cancel`), then drains the queued
 /// [`Event`]s (to persist) and [`Effect`]s (to perform) and arms a timer for

@@ -1,4 +1,4 @@
-//! The session state machine (DESIGN §5): sans-IO, inputs in, events and effects out.
+//! The session state machine (docs/domain.md §5): sans-IO, inputs in, events and effects out.
 //!
 //! A [`Session`] takes inputs — [`Session::join`], [`Session::payment_confirmed`],
 //! [`Session::payment_failed`], [`Session::payment_expired`], [`Session::leave`],

@@ -1,5 +1,5 @@
 //! The index of pending (unpaid) participants: when each payment window closes,
-//! and how many unpaid joins each user holds (DESIGN §8, payment window).
+//! and how many unpaid joins each user holds (docs/domain.md §8, payment window).
 //!
 //! Derived data like the other aggregates: never serialised, rebuilt on load.
 

@@ -1,4 +1,4 @@
-//! The renewal window (DESIGN §5): the next calendar day in Asia/Jakarta.
+//! The renewal window (docs/domain.md §5): the next calendar day in Asia/Jakarta.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Asia::Jakarta;

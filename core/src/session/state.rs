@@ -16,7 +16,7 @@ use crate::session::participant::Participant;
 use crate::session::totals::Totals;
 use crate::tier::Preview;
 
-/// Where a session is in its lifecycle (DESIGN §5).
+/// Where a session is in its lifecycle (docs/domain.md §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionStatus {
@@ -222,7 +222,7 @@ impl SessionState {
             .preview(self.config.moq, self.fill_quantity(), extra)?)
     }
 
-    /// The grosir availability of `variant` right now (DESIGN §6); `None` when the
+    /// The grosir availability of `variant` right now (docs/domain.md §6); `None` when the
     /// product has no bundle (no limit). O(variants).
     pub fn availability(&self, variant: VariantId) -> Result<Option<Availability>, SessionError> {
         match self.config.bundle() {

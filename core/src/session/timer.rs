@@ -1,4 +1,4 @@
-//! Timers: the bot check at `end − window` and settlement at `end` (DESIGN §4, §5).
+//! Timers: the bot check at `end − window` and settlement at `end` (docs/domain.md §4, §5).
 
 use chrono::{DateTime, Utc};
 
@@ -15,7 +15,7 @@ impl Session {
     ///
     /// - before `end`: every pending join whose payment window has closed stops
     ///   holding availability ([`Event::PaymentWindowClosed`], its invoice expired);
-    /// - at `end − bot window` (once): the bot check tops the fill up (DESIGN §4);
+    /// - at `end − bot window` (once): the bot check tops the fill up (docs/domain.md §4);
     /// - at `end`: the bot check runs again (it covers a missed window and payments
     ///   that expired since), then settlement: success iff at least one real
     ///   participant paid and fill ≥ the success threshold. Success computes the

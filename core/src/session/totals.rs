@@ -59,7 +59,7 @@ impl Escrow {
 /// The aggregates. Vectors are indexed by variant position in the bundle (empty without one).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Totals {
-    /// Units held per variant by pending and paid participants (`o` of DESIGN §6).
+    /// Units held per variant by pending and paid participants (`o` of docs/domain.md §6).
     pub(crate) held: Vec<u64>,
     /// Units paid per variant (warehouse demand at success).
     pub(crate) paid_by_variant: Vec<u64>,

@@ -1,4 +1,4 @@
-//! Planning payout batches (DESIGN §9): cutoff at the most recent scheduled instant,
+//! Planning payout batches (docs/domain.md §9): cutoff at the most recent scheduled instant,
 //! (requested_at, id) order, batches of at most 1 000 items, deterministic keys.
 
 use std::collections::HashSet;

@@ -1,4 +1,4 @@
-//! Wallets, withdrawals and withdrawal batching (DESIGN §9).
+//! Wallets, withdrawals and withdrawal batching (docs/domain.md §9).
 //!
 //! - [`Wallets`]: balances, credits with unique references, debits never below zero.
 //! - [`Withdrawals`]: the withdrawal state machine (validation, hold, batch, completed /

@@ -1,11 +1,11 @@
-//! The configurable rules of withdrawals (DESIGN §9 defaults).
+//! The configurable rules of withdrawals (docs/domain.md §9 defaults).
 
 use serde::{Deserialize, Serialize};
 
 use super::error::WalletError;
 use crate::money::Money;
 
-/// Withdrawal rules. [`Default`] gives DESIGN §9: minimum 10 000 IDR, fee 2 500 IDR taken
+/// Withdrawal rules. [`Default`] gives docs/domain.md §9: minimum 10 000 IDR, fee 2 500 IDR taken
 /// from the amount, account numbers of 8–20 digits, holder names of at least 3
 /// characters, at most 3 attempts, and the gateway's temporary failure codes.
 ///

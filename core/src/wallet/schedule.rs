@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ScheduleError;
 
-/// The payout schedule: `weekdays` at `local_time` in `zone`. [`Default`] is DESIGN §9:
+/// The payout schedule: `weekdays` at `local_time` in `zone`. [`Default`] is docs/domain.md §9:
 /// Tuesday and Friday, 10:00 Asia/Jakarta (03:00 UTC).
 ///
 /// A local time that does not exist (a daylight-saving gap) is taken with the offset in

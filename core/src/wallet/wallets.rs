@@ -1,4 +1,4 @@
-//! Wallet balances, credits and debits (DESIGN §9) on top of the ledger.
+//! Wallet balances, credits and debits (docs/domain.md §9) on top of the ledger.
 
 use serde::{Deserialize, Serialize};
 

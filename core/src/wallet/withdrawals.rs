@@ -1,4 +1,4 @@
-//! The withdrawal state machine (DESIGN §9): request → hold → batch → completed, failed
+//! The withdrawal state machine (docs/domain.md §9): request → hold → batch → completed, failed
 //! or re-queued; reversal after success; repeated callbacks are no-ops.
 
 mod recovery;

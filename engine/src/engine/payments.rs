@@ -1,6 +1,6 @@
 //! Payment callbacks: checked against the stored invoice by the core before anything
 //! is posted; a genuine one pays its participant, a mismatching one becomes an
-//! anomaly whose money is held in suspense and refunded (DESIGN §8).
+//! anomaly whose money is held in suspense and refunded (docs/domain.md §8).
 
 use chrono::{DateTime, Utc};
 use patungan_core::ledger::{Chart, PaymentReceived, RefundDestination};

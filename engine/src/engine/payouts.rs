@@ -1,4 +1,4 @@
-//! Payouts the disburser will not report on (DESIGN §9): a batch it rejected as a
+//! Payouts the disburser will not report on (docs/domain.md §9): a batch it rejected as a
 //! whole, and items silent past [`EngineConfig::payout_silence`](super::EngineConfig).
 //! The core's withdrawal book decides; this module loads it, calls it and stores it.
 

@@ -1,6 +1,6 @@
 //! Money under hostile and faulty input: paid callbacks that do not match their
 //! invoice, callbacks ahead of the invoice's record, refunds that exhaust their
-//! attempts (DESIGN §8). Each test fails on the engine before these rules.
+//! attempts (docs/domain.md §8). Each test fails on the engine before these rules.
 
 use std::sync::Arc;
 

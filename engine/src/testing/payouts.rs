@@ -1,4 +1,4 @@
-//! Payouts the disburser rejects as a whole or never reports on (DESIGN §9): no
+//! Payouts the disburser rejects as a whole or never reports on (docs/domain.md §9): no
 //! withdrawal may stay held in a batch that will never report.
 
 use std::sync::Arc;

@@ -84,7 +84,7 @@ impl IntoResponse for ApiError {
 /// The HTTP status of an engine error code.
 fn status_of(code: &str) -> StatusCode {
     match code {
-        // Text that no field may hold (DESIGN §12: 400, never a 500).
+        // Text that no field may hold (docs/domain.md §12: 400, never a 500).
         "withdrawal.control_character" | "withdrawal.text_too_long" => StatusCode::BAD_REQUEST,
         "engine.unknown_session"
         | "engine.unknown_withdrawal"

@@ -39,7 +39,7 @@ use crate::error::ApiError;
 use crate::handlers::{admin, health, sessions, simulator, wallets, webhooks};
 use crate::state::AppState;
 
-/// The largest request body accepted on every route: 1 MiB (DESIGN §12; a Xendit
+/// The largest request body accepted on every route: 1 MiB (docs/domain.md §12; a Xendit
 /// batch callback of 1 000 payouts is far smaller). Larger bodies answer 413.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 

@@ -1,4 +1,4 @@
-//! Payouts the gateway will not report on (DESIGN §9): a batch it rejected as a whole,
+//! Payouts the gateway will not report on (docs/domain.md §9): a batch it rejected as a whole,
 //! and items it stayed silent about for too long.
 //!
 //! An attempt counts as sent at its batch key's scheduled instant

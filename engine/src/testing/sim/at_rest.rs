@@ -443,7 +443,7 @@ fn jakarta_midnight(t: DateTime<Utc>, strictly_after: bool) -> DateTime<Utc> {
     }
 }
 
-/// Settlement arithmetic, recomputed from the session alone (DESIGN §3–§5): the fill,
+/// Settlement arithmetic, recomputed from the session alone (docs/domain.md §3–§5): the fill,
 /// the final price and cashback, the bot top-up bound, success iff someone paid and
 /// the fill reached the threshold; and each renewal exists with the same terms over
 /// the next Jakarta day.

@@ -1,5 +1,5 @@
 //! What the rules say should happen, computed independently of the engine from the
-//! committed state (DESIGN §5, §6, §9), so a refusal or an acceptance can be checked.
+//! committed state (docs/domain.md §5, §6, §9), so a refusal or an acceptance can be checked.
 
 use chrono::{DateTime, Utc};
 use patungan_core::session::{JoinRequest, Participant, ParticipantStatus, Session, SessionStatus};
@@ -53,7 +53,7 @@ pub fn available(bundle: &GrosirConfig, held: &[u64], index: usize) -> Option<u6
     Some((bound * target.units_per_bundle).saturating_sub(held[index]))
 }
 
-/// The verdict on a join (the rule order of DESIGN §6).
+/// The verdict on a join (the rule order of docs/domain.md §6).
 pub fn join(session: &Session, request: &JoinRequest, now: DateTime<Utc>) -> Verdict {
     let state = session.state();
     if let Some(p) = state.participant(request.participant) {

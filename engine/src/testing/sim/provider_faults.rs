@@ -50,7 +50,7 @@ impl Sim {
         };
         let payment = invoice.request.payment_id;
         // Only invoices whose gateway id the engine recorded: a callback for one it
-        // never recorded can be checked on amount and currency only (DESIGN §8), so a
+        // never recorded can be checked on amount and currency only (docs/domain.md §8), so a
         // forged one with the right amount would pass for the payment itself.
         let recorded = self
             .world
