@@ -21,7 +21,7 @@ pub struct JoinRequest {
     pub user: UserId,
     /// The id of the payment (invoice) to create.
     pub payment: PaymentId,
-    /// The variant; required when the product has a grosir bundle, free otherwise.
+    /// The variant: required when the product has a grosir bundle, absent otherwise.
     #[serde(default)]
     pub variant: Option<VariantId>,
     /// Units (1 ..= per-join limit).
@@ -70,9 +70,11 @@ fn same_join(p: &Participant, r: &JoinRequest) -> bool {
 impl Session {
     /// Accepts a join if the session is open and `start ≤ now < end`, the
     /// quantity is 1 ..= the per-join limit, the expected unit price is the group
-    /// price, the variant is part of the bundle (required with a bundle, optional
-    /// without) and the quantity fits its availability. Queues [`Event::Joined`]
-    /// and a `create_invoice` effect. O(variants).
+    /// price, the user holds fewer unpaid joins than allowed, the variant is part of
+    /// the bundle (required with a bundle, refused without one) and the quantity fits
+    /// its availability. Payment windows that closed by `now` close first (their
+    /// [`Event::PaymentWindowClosed`] comes before the [`Event::Joined`]). Queues a
+    /// `create_invoice` effect. O(variants + windows closing).
     ///
     /// Retrying an accepted join (same participant id and details) returns the
     /// original receipt with [`Outcome::Unchanged`]; a different join under a

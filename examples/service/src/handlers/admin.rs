@@ -109,7 +109,8 @@ pub async fn stock_received(
 #[derive(Debug, Serialize)]
 pub struct Reconciliation {
     /// Every currency balances, every terminal session's escrow is empty, and no
-    /// anomaly, suspense balance or refund waits for an operator.
+    /// anomaly, suspense balance, refund waiting for an operator or withdrawal held in
+    /// a silent batch is left.
     pub clean: bool,
     /// The whole report.
     pub report: OperationsReport,
