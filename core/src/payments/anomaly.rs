@@ -17,10 +17,9 @@ const ANOMALY_NAMESPACE: Uuid = Uuid::from_u128(0x7061_7475_6e67_616e_616e_6f6d_
 pub enum AnomalyStatus {
     /// The money collected is held in suspense and being refunded.
     Refunding,
-    /// The money collected went back in full.
+    /// The money collected went back in full (to the original method, or to the
+    /// payer's wallet by an operator's decision).
     Refunded,
-    /// An operator closed it.
-    Dismissed,
 }
 
 impl AnomalyStatus {
