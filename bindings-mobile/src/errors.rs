@@ -1,7 +1,7 @@
 //! Core errors → [`PatunganError`], one variant per code prefix.
 //!
-//! Supporting a new core error type is one line in the `core_error!` list; a new
-//! module (session, ledger, wallet) adds a variant and a line in [`PatunganError::new`].
+//! Every core error implements the core's [`ErrorCode`] trait; a new code prefix
+//! (session, ledger, wallet …) adds a variant and a line in [`PatunganError::new`].
 
 /// Why a call was refused. `code` is the core's stable code (e.g. `"money.negative"`),
 /// `reason` the core's message. Kotlin: `PatunganException.Money` …; Swift: `PatunganError.Money` ….
@@ -217,39 +217,9 @@ impl PatunganError {
     }
 }
 
-/// A core error: a stable code and a human message.
-pub trait CoreError: std::fmt::Display {
-    /// The core's stable machine-readable code.
-    fn code(&self) -> &'static str;
-}
+pub use patungan_core::ErrorCode;
 
-macro_rules! core_error {
-    ($($ty:ty),* $(,)?) => {
-        $(impl CoreError for $ty {
-            fn code(&self) -> &'static str {
-                <$ty>::code(self)
-            }
-        })*
-    };
-}
-
-core_error!(
-    patungan_core::MoneyError,
-    patungan_core::MoqError,
-    patungan_core::TierError,
-    patungan_core::BotPolicyError,
-    patungan_core::CostError,
-    patungan_core::GrosirError,
-    patungan_core::SessionError,
-    patungan_core::LedgerError,
-    patungan_core::ledger::RecipeError,
-    patungan_core::WalletError,
-    patungan_core::wallet::ScheduleError,
-    patungan_core::TextError,
-    patungan_core::refunds::RefundError,
-);
-
-impl<E: CoreError> From<E> for PatunganError {
+impl<E: ErrorCode> From<E> for PatunganError {
     fn from(error: E) -> Self {
         PatunganError::new(error.code(), error.to_string())
     }
@@ -261,7 +231,7 @@ pub trait IntoFfiResult<T> {
     fn ffi(self) -> Result<T, PatunganError>;
 }
 
-impl<T, E: CoreError> IntoFfiResult<T> for Result<T, E> {
+impl<T, E: ErrorCode> IntoFfiResult<T> for Result<T, E> {
     fn ffi(self) -> Result<T, PatunganError> {
         self.map_err(PatunganError::from)
     }

@@ -2,8 +2,8 @@
 //!
 //! napi throws an `Error<S>` as a JS `Error` with `code = S`. `index.js` then swaps
 //! the prototype for the subclass named by the code's prefix (`money.*` →
-//! `MoneyError`), so the mapping table lives in one place. Supporting a new core
-//! error type is one line in the `core_error!` list below.
+//! `MoneyError`), so the mapping table lives in one place. Every core error
+//! implements the core's [`ErrorCode`] trait, so a new core error type needs nothing here.
 
 /// The error type of every fallible binding call: its status is the code.
 pub type JsError = napi::Error<Code>;
@@ -29,40 +29,10 @@ pub const INVALID_ARG: Code = Code("InvalidArg");
 /// The code of JSON input that does not describe a valid value.
 pub const INVALID_JSON: Code = Code("json.invalid");
 
-/// A core error: a stable code and a human message.
-pub trait CoreError: std::fmt::Display {
-    /// The core's stable machine-readable code.
-    fn code(&self) -> &'static str;
-}
-
-macro_rules! core_error {
-    ($($ty:ty),* $(,)?) => {
-        $(impl CoreError for $ty {
-            fn code(&self) -> &'static str {
-                <$ty>::code(self)
-            }
-        })*
-    };
-}
-
-core_error!(
-    patungan_core::MoneyError,
-    patungan_core::MoqError,
-    patungan_core::TierError,
-    patungan_core::BotPolicyError,
-    patungan_core::CostError,
-    patungan_core::GrosirError,
-    patungan_core::SessionError,
-    patungan_core::LedgerError,
-    patungan_core::ledger::RecipeError,
-    patungan_core::WalletError,
-    patungan_core::wallet::ScheduleError,
-    patungan_core::TextError,
-    patungan_core::refunds::RefundError,
-);
+pub use patungan_core::ErrorCode;
 
 /// Converts a core error into the error thrown to JS.
-pub fn to_js<E: CoreError>(error: E) -> JsError {
+pub fn to_js<E: ErrorCode>(error: E) -> JsError {
     napi::Error::new(Code(error.code()), error.to_string())
 }
 
@@ -72,7 +42,7 @@ pub trait IntoJsResult<T> {
     fn js(self) -> Result<T>;
 }
 
-impl<T, E: CoreError> IntoJsResult<T> for std::result::Result<T, E> {
+impl<T, E: ErrorCode> IntoJsResult<T> for std::result::Result<T, E> {
     fn js(self) -> Result<T> {
         self.map_err(to_js)
     }

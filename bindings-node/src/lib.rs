@@ -14,7 +14,7 @@
 //!   core's JSON form, typed in `index.d.ts` ([`json`]);
 //! - instants are `Date`s or RFC 3339 strings in, `Date`s out ([`time`]);
 //! - a core error is thrown as an `Error` whose `code` is the core's stable code
-//!   ([`errors::CoreError`]); `index.js` gives it the right subclass.
+//!   ([`patungan_core::ErrorCode`]); `index.js` gives it the right subclass.
 
 pub mod bot;
 pub mod cost;

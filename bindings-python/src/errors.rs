@@ -2,45 +2,15 @@
 //!
 //! The exception classes live in `python/patungan/errors.py`; the class is picked
 //! there from the code's prefix (`"money.negative"` → `MoneyError`), so one table
-//! serves every error type. Supporting a new core error type is one line in
-//! the `core_error!` list below.
+//! serves every error type. Every core error implements the core's
+//! [`ErrorCode`] trait, so a new core error type needs nothing here.
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyModule;
 
-/// A core error: a stable code and a human message.
-pub trait CoreError: std::fmt::Display {
-    /// The core's stable machine-readable code, e.g. `"tier.no_rungs"`.
-    fn code(&self) -> &'static str;
-}
-
-macro_rules! core_error {
-    ($($ty:ty),* $(,)?) => {
-        $(impl CoreError for $ty {
-            fn code(&self) -> &'static str {
-                <$ty>::code(self)
-            }
-        })*
-    };
-}
-
-core_error!(
-    patungan_core::MoneyError,
-    patungan_core::MoqError,
-    patungan_core::TierError,
-    patungan_core::BotPolicyError,
-    patungan_core::CostError,
-    patungan_core::GrosirError,
-    patungan_core::SessionError,
-    patungan_core::LedgerError,
-    patungan_core::ledger::RecipeError,
-    patungan_core::WalletError,
-    patungan_core::wallet::ScheduleError,
-    patungan_core::TextError,
-    patungan_core::refunds::RefundError,
-);
+pub use patungan_core::ErrorCode;
 
 static ERRORS_MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
@@ -62,7 +32,7 @@ pub fn py_error(py: Python<'_>, code: &str, message: &str) -> PyErr {
 }
 
 /// Converts any core error into its Python exception.
-pub fn to_py<E: CoreError>(error: E) -> PyErr {
+pub fn to_py<E: ErrorCode>(error: E) -> PyErr {
     Python::attach(|py| py_error(py, error.code(), &error.to_string()))
 }
 
@@ -72,7 +42,7 @@ pub trait IntoPyResult<T> {
     fn py(self) -> PyResult<T>;
 }
 
-impl<T, E: CoreError> IntoPyResult<T> for Result<T, E> {
+impl<T, E: ErrorCode> IntoPyResult<T> for Result<T, E> {
     fn py(self) -> PyResult<T> {
         self.map_err(to_py)
     }

@@ -14,7 +14,7 @@
 //! - records (events, effects, availability, accounts …) cross in the core's serde
 //!   form and become frozen dataclasses of `patungan.<concept>` ([`json`]);
 //! - a core error becomes the `patungan.Error` subclass named by its code's prefix,
-//!   carrying `.code` and the core's message ([`errors::CoreError`]).
+//!   carrying `.code` and the core's message ([`patungan_core::ErrorCode`]).
 
 pub mod bot;
 pub mod cost;

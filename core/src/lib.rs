@@ -47,6 +47,7 @@ pub mod audit;
 pub mod bot;
 pub mod bp;
 pub mod cost;
+pub mod error_code;
 pub mod grosir;
 pub mod ids;
 pub mod ledger;
@@ -62,6 +63,7 @@ pub mod wallet;
 pub use bot::{BotPolicy, BotPolicyError};
 pub use bp::BasisPoints;
 pub use cost::{CostBreakdown, CostError, JoinCostInput};
+pub use error_code::ErrorCode;
 pub use grosir::{
     Availability, GrosirConfig, GrosirError, StockLevel, VariantBundle, WarehousePlan,
 };

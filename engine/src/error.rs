@@ -87,3 +87,13 @@ impl EngineError {
         }
     }
 }
+
+impl patungan_core::ErrorCode for EngineError {
+    fn code(&self) -> &'static str {
+        EngineError::code(self)
+    }
+
+    fn is_retryable(&self) -> bool {
+        EngineError::is_retryable(self)
+    }
+}
