@@ -27,14 +27,8 @@ async fn waiting(store: &dyn Store) -> Vec<OutboxEntry> {
 /// new process finds the effect in the outbox and performs it exactly once.
 pub async fn a_crash_between_commit_and_effect_performs_the_effect_once(fixture: Arc<dyn Fixture>) {
     let mut w = World::new(fixture).await;
-    w.engine
-        .create_session(SESSION, config(BotPolicy::default()), at(0, 0))
-        .await
-        .unwrap();
-    w.engine
-        .join(SESSION, &join(1, 10), at(1, 0))
-        .await
-        .unwrap();
+    w.open_session(BotPolicy::default()).await;
+    w.join(1, 10).await;
     let pending = waiting(&*w.store).await;
     assert_eq!(pending.len(), 1, "the join committed with its outbox entry");
     w.restart().await;
@@ -123,15 +117,8 @@ pub async fn a_webhook_delivered_100_times_concurrently_changes_state_once(
     fixture: Arc<dyn Fixture>,
 ) {
     let w = World::new(fixture).await;
-    w.engine
-        .create_session(SESSION, config(BotPolicy::default()), at(0, 0))
-        .await
-        .unwrap();
-    let receipt = w
-        .engine
-        .join(SESSION, &join(1, 10), at(1, 0))
-        .await
-        .unwrap();
+    w.open_session(BotPolicy::default()).await;
+    let receipt = w.join(1, 10).await;
     w.engine.run_effects(at(1, 0)).await.unwrap();
     let paid = w.gateway.pay(receipt.payment, at(1, 10)).unwrap();
     let version = w.engine.session(SESSION).await.unwrap().version;

@@ -7,7 +7,7 @@ use patungan_core::session::SessionStatus;
 use patungan_core::wallet::{BankAccount, WithdrawalRequest, WithdrawalStatus};
 use patungan_core::{BotPolicy, Money, UserId, WithdrawalId};
 
-use super::{at, config, join, Fixture, World, SESSION};
+use super::{at, join, Fixture, World, SESSION};
 use crate::memory::FaultConfig;
 use crate::notification::{Notification, PayoutOutcome};
 use crate::{renewal_id, Handled};
@@ -16,10 +16,7 @@ use crate::{renewal_id, Handled};
 /// replayed webhook is a duplicate, the books reconcile and the session renews.
 pub async fn success_settles_escrow_credits_cashback_and_renews(fixture: Arc<dyn Fixture>) {
     let w = World::new(fixture).await;
-    w.engine
-        .create_session(SESSION, config(BotPolicy::default()), at(0, 0))
-        .await
-        .unwrap();
+    w.open_session(BotPolicy::default()).await;
     for (n, qty) in [(1, 10), (2, 15), (3, 20)] {
         let receipt = w
             .engine
@@ -73,15 +70,9 @@ pub async fn success_settles_escrow_credits_cashback_and_renews(fixture: Arc<dyn
 /// effect runner runs.
 pub async fn failure_refunds_every_payer_once_through_the_gateway(fixture: Arc<dyn Fixture>) {
     let w = World::new(fixture).await;
-    w.engine
-        .create_session(SESSION, config(BotPolicy::disabled()), at(0, 0))
-        .await
-        .unwrap();
-    w.engine
-        .join(SESSION, &join(1, 10), at(1, 0))
-        .await
-        .unwrap();
-    w.engine.join(SESSION, &join(2, 5), at(1, 0)).await.unwrap();
+    w.open_session(BotPolicy::disabled()).await;
+    w.join(1, 10).await;
+    w.join(2, 5).await;
     w.engine.run_effects(at(1, 0)).await.unwrap();
     w.pay_all(at(1, 10)).await;
     w.engine.tick(at(12, 0)).await.unwrap();
@@ -112,14 +103,8 @@ pub async fn lost_responses_are_retried_under_the_same_idempotency_key(fixture: 
         },
     )
     .await;
-    w.engine
-        .create_session(SESSION, config(BotPolicy::default()), at(0, 0))
-        .await
-        .unwrap();
-    w.engine
-        .join(SESSION, &join(1, 10), at(1, 0))
-        .await
-        .unwrap();
+    w.open_session(BotPolicy::default()).await;
+    w.join(1, 10).await;
     let first = w.engine.run_effects(at(1, 0)).await.unwrap();
     assert_eq!(first.retried, 1);
     let invoices = w.gateway.invoices();
@@ -199,10 +184,7 @@ pub async fn withdrawal_fails_with_invalid_destination_and_the_balance_returns(
 /// Refused joins (stale price, too late, unknown session) write nothing.
 pub async fn refused_inputs_change_nothing(fixture: Arc<dyn Fixture>) {
     let w = World::new(fixture).await;
-    w.engine
-        .create_session(SESSION, config(BotPolicy::default()), at(0, 0))
-        .await
-        .unwrap();
+    w.open_session(BotPolicy::default()).await;
     let mut stale = join(1, 10);
     stale.expected_unit_price = Money::idr(199_000);
     let err = w.engine.join(SESSION, &stale, at(1, 0)).await.unwrap_err();

@@ -10,7 +10,7 @@ use patungan_core::refunds::{OperatorAction, RefundStatus};
 use patungan_core::session::{ParticipantStatus, SessionStatus};
 use patungan_core::{BotPolicy, Currency, Money, ParticipantId, PaymentId, UserId};
 
-use super::{at, config, join, Fixture, World, SESSION};
+use super::{at, Fixture, World, SESSION};
 use crate::notification::{Notification, PaymentNotification, PaymentStatus};
 use crate::{EngineError, Handled};
 
@@ -20,14 +20,8 @@ const PARTICIPANT: ParticipantId = ParticipantId::from_u128(1001);
 /// A session with one unpaid join of 10 whose invoice exists at the gateway.
 async fn joined(fixture: Arc<dyn Fixture>) -> World {
     let w = World::new(fixture).await;
-    w.engine
-        .create_session(SESSION, config(BotPolicy::default()), at(0, 0))
-        .await
-        .unwrap();
-    w.engine
-        .join(SESSION, &join(1, 10), at(1, 0))
-        .await
-        .unwrap();
+    w.open_session(BotPolicy::default()).await;
+    w.join(1, 10).await;
     w.engine.run_effects(at(1, 0)).await.unwrap();
     w
 }
@@ -167,15 +161,8 @@ pub async fn a_paid_callback_ahead_of_the_invoice_record_is_deferred_not_lost(
     fixture: Arc<dyn Fixture>,
 ) {
     let w = World::new(fixture).await;
-    w.engine
-        .create_session(SESSION, config(BotPolicy::default()), at(0, 0))
-        .await
-        .unwrap();
-    let receipt = w
-        .engine
-        .join(SESSION, &join(1, 10), at(1, 0))
-        .await
-        .unwrap();
+    w.open_session(BotPolicy::default()).await;
+    let receipt = w.join(1, 10).await;
     let early = PaymentNotification {
         provider_event_id: format!("inv_{}", PAYMENT.as_uuid().simple()),
         payment_id: PAYMENT,
@@ -206,15 +193,8 @@ pub async fn a_payment_for_an_invoice_abandoned_before_its_record_is_refunded(
     fixture: Arc<dyn Fixture>,
 ) {
     let w = World::new(fixture).await;
-    w.engine
-        .create_session(SESSION, config(BotPolicy::default()), at(0, 0))
-        .await
-        .unwrap();
-    let receipt = w
-        .engine
-        .join(SESSION, &join(1, 10), at(1, 0))
-        .await
-        .unwrap();
+    w.open_session(BotPolicy::default()).await;
+    let receipt = w.join(1, 10).await;
     let due = receipt.cost.total;
     let paid = w
         .gateway
@@ -247,14 +227,8 @@ pub async fn a_payment_for_an_invoice_abandoned_before_its_record_is_refunded(
 /// A failed session with one paid buyer whose refund the gateway refuses `n` times.
 async fn refund_failing(fixture: Arc<dyn Fixture>, times: usize) -> World {
     let w = World::new(fixture).await;
-    w.engine
-        .create_session(SESSION, config(BotPolicy::disabled()), at(0, 0))
-        .await
-        .unwrap();
-    w.engine
-        .join(SESSION, &join(1, 10), at(1, 0))
-        .await
-        .unwrap();
+    w.open_session(BotPolicy::disabled()).await;
+    w.join(1, 10).await;
     w.engine.run_effects(at(1, 0)).await.unwrap();
     w.pay_all(at(1, 5)).await;
     w.engine.tick(at(12, 0)).await.unwrap();

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
-use patungan_core::session::{JoinRequest, SessionConfig};
+use patungan_core::session::{JoinReceipt, JoinRequest, SessionConfig};
 use patungan_core::{
     BotPolicy, Money, Moq, ParticipantId, PaymentId, ProductId, SessionId, TierLadder, UserId,
 };
@@ -30,6 +30,22 @@ pub struct World {
 }
 
 impl World {
+    /// Creates the suite's session ([`SESSION`], 00:00–12:00) with `bot`.
+    pub async fn open_session(&self, bot: BotPolicy) {
+        self.engine
+            .create_session(SESSION, config(bot), at(0, 0))
+            .await
+            .unwrap();
+    }
+
+    /// User `n` joins the suite's session with `quantity` units at 01:00.
+    pub async fn join(&self, n: u128, quantity: u64) -> JoinReceipt {
+        self.engine
+            .join(SESSION, &join(n, quantity), at(1, 0))
+            .await
+            .unwrap()
+    }
+
     /// A world without provider faults.
     pub async fn new(fixture: Arc<dyn Fixture>) -> Self {
         World::with_faults(fixture, FaultConfig::default()).await
