@@ -3,7 +3,8 @@
 //! each a random run with injected faults, every invariant checked. A failure prints
 //! the seed and the command that replays it.
 
-use patungan_engine::testing::sim::{run_seed, run_seeds, total, Options};
+use patungan_engine::testing::sim::{require_all_pass, run_seed, Options};
+use patungan_engine::testing::MemoryFactory;
 
 fn seed_count() -> u64 {
     std::env::var("PATUNGAN_SIM_SEEDS")
@@ -12,32 +13,10 @@ fn seed_count() -> u64 {
         .unwrap_or(200)
 }
 
-fn threads() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get())
-}
-
 #[test]
 fn seeds_keep_every_invariant() {
     let seeds: Vec<u64> = (0..seed_count()).collect();
-    let started = std::time::Instant::now();
-    let (passed, failed) = run_seeds(&seeds, Options::default(), threads());
-    eprintln!(
-        "simulation: {} seeds in {:.1?}: {}",
-        seeds.len(),
-        started.elapsed(),
-        total(&passed)
-    );
-    if !failed.is_empty() {
-        for failure in &failed {
-            eprintln!("{failure}");
-        }
-        panic!(
-            "{} of {} seeds failed: {:?}",
-            failed.len(),
-            seeds.len(),
-            failed.iter().map(|f| f.seed).collect::<Vec<_>>()
-        );
-    }
+    require_all_pass(&MemoryFactory, &seeds, Options::default());
 }
 
 #[test]

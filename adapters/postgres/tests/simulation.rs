@@ -3,7 +3,7 @@
 //! and each restarted replica on its own connection pool. `PATUNGAN_PG_SIM_STEPS`
 //! sets the random steps per seed (default: the simulation's default).
 
-use patungan_engine::testing::sim::{run_seeds_on, total, Options};
+use patungan_engine::testing::sim::{require_all_pass, Options};
 use patungan_postgres::testing::{database_url, PgFactory};
 
 fn env(name: &str) -> Option<u64> {
@@ -20,25 +20,5 @@ fn seeds_keep_every_invariant_on_postgres() {
     if let Some(steps) = env("PATUNGAN_PG_SIM_STEPS") {
         options.steps = steps as usize;
     }
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let started = std::time::Instant::now();
-    let (passed, failed) = run_seeds_on(&PgFactory::new(url), &seeds, options, threads);
-    eprintln!(
-        "simulation on PostgreSQL: {} seeds of {} steps in {:.1?}: {}",
-        seeds.len(),
-        options.steps,
-        started.elapsed(),
-        total(&passed)
-    );
-    if !failed.is_empty() {
-        for failure in &failed {
-            eprintln!("{failure}");
-        }
-        panic!(
-            "{} of {} seeds failed: {:?}",
-            failed.len(),
-            seeds.len(),
-            failed.iter().map(|f| f.seed).collect::<Vec<_>>()
-        );
-    }
+    require_all_pass(&PgFactory::new(url), &seeds, options);
 }

@@ -346,9 +346,7 @@ impl Sim {
         let result = bounded(self.world.engine(r).run_effects(now)).await?;
         match self.classify(r, fired, result).await? {
             Call::Done(report) => {
-                self.stats.effects.0 += report.done;
-                self.stats.effects.1 += report.retried;
-                self.stats.effects.2 += report.failed;
+                self.stats.ran_effects(&report);
                 self.note(format!(
                     "run_effects on {r}: {} done, {} retried, {} given up",
                     report.done, report.retried, report.failed

@@ -213,6 +213,33 @@ pub fn run_seeds_on(
     (passed, failed)
 }
 
+/// Runs `seeds` on `factory`'s store and panics, naming every failing seed and how
+/// to replay it, unless all of them keep every invariant (the CI test of a store).
+pub fn require_all_pass(factory: &dyn StoreFactory, seeds: &[u64], options: Options) {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let started = std::time::Instant::now();
+    let (passed, failed) = run_seeds_on(factory, seeds, options, threads);
+    eprintln!(
+        "simulation on {}: {} seeds of {} steps in {:.1?}: {}",
+        factory.name(),
+        seeds.len(),
+        options.steps,
+        started.elapsed(),
+        total(&passed)
+    );
+    if !failed.is_empty() {
+        for failure in &failed {
+            eprintln!("{failure}");
+        }
+        panic!(
+            "{} of {} seeds failed: {:?}",
+            failed.len(),
+            seeds.len(),
+            failed.iter().map(|f| f.seed).collect::<Vec<_>>()
+        );
+    }
+}
+
 /// Sums the counters of many runs.
 pub fn total(passed: &[Passed]) -> Stats {
     let mut t = Stats::default();

@@ -59,6 +59,13 @@ impl Stats {
         *self.seen.entry(what.to_owned()).or_insert(0) += 1;
     }
 
+    /// Adds an effect-runner pass's counts.
+    pub fn ran_effects(&mut self, report: &crate::RunReport) {
+        self.effects.0 += report.done;
+        self.effects.1 += report.retried;
+        self.effects.2 += report.failed;
+    }
+
     /// Counts a refusal.
     pub fn refused(&mut self, code: &str) {
         *self.refusals.entry(code.to_owned()).or_insert(0) += 1;
