@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use patungan_core::ledger::{Chart, CreditReason, Ledger, PendingStatus, WalletCredit};
 use patungan_core::wallet::{
-    BankAccount, BatchLimits, PayoutItemKey, PayoutOutcome, PayoutResult, Wallets,
+    BankAccount, BatchLimits, PayoutItemKey, PayoutOutcome, PayoutResult, Wallets, Withdrawal,
     WithdrawalPolicy, WithdrawalRequest, WithdrawalSchedule, WithdrawalStatus, Withdrawals,
 };
 use patungan_core::{Currency, Money, UserId, WithdrawalId};
@@ -103,6 +103,7 @@ impl Sim {
             let b = wallets.balance(&self.ledger, UserId::from_u128(u)).unwrap();
             prop_assert!(b.available.amount() >= Decimal::ZERO);
         }
+        self.check_rows()?;
         for w in self.withdrawals.iter() {
             prop_assert!(w.attempts().len() <= 3);
             for hold in Withdrawals::hold_ids(w.id()) {
@@ -119,6 +120,32 @@ impl Sim {
                 );
                 prop_assert!(consistent, "{:?} with hold {:?}", w.status(), state);
             }
+        }
+        Ok(())
+    }
+
+    /// A store keeps one row per withdrawal: the book rebuilt from its rows is the
+    /// same book, and a row whose fields contradict each other is refused.
+    fn check_rows(&self) -> Result<(), TestCaseError> {
+        let rows = self
+            .withdrawals
+            .iter()
+            .map(|w| Withdrawal::from_parts(w.to_parts()));
+        let rows: Result<Vec<Withdrawal>, _> = rows.collect();
+        let rebuilt = Withdrawals::working_set(
+            self.chart,
+            self.withdrawals.policy().clone(),
+            self.withdrawals.last_planned(),
+            rows.map_err(|e| TestCaseError::fail(e.to_string()))?,
+        )
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(&rebuilt, &self.withdrawals);
+        for w in self.withdrawals.iter() {
+            let mut parts = w.to_parts();
+            parts.net = Money::new(parts.net.amount() + Decimal::ONE, parts.net.currency())
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let refused = Withdrawal::from_parts(parts).map(|_| ()).unwrap_err();
+            prop_assert_eq!(refused.code(), "withdrawal.invalid_record");
         }
         Ok(())
     }

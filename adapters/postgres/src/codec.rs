@@ -134,12 +134,12 @@ pub(crate) fn ceil_micros(at: DateTime<Utc>) -> DateTime<Utc> {
         .unwrap_or(at)
 }
 
-fn currency(code: &str) -> Result<Currency, StoreError> {
+pub(crate) fn currency(code: &str) -> Result<Currency, StoreError> {
     code.parse()
         .map_err(|e| corrupt(format_args!("currency {code:?}"), e))
 }
 
-fn money(amount: Decimal, currency: Currency, what: &str) -> Result<Money, StoreError> {
+pub(crate) fn money(amount: Decimal, currency: Currency, what: &str) -> Result<Money, StoreError> {
     Money::new(amount, currency).map_err(|e| corrupt(what, e))
 }
 

@@ -103,6 +103,7 @@ mod migrate;
 mod options;
 mod pipeline;
 mod pool;
+mod rows;
 mod snapshots;
 mod statements;
 mod store;

@@ -17,11 +17,18 @@ pub struct Migration {
 }
 
 /// Every migration, oldest first.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sql: include_str!("../migrations/0001_init.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sql: include_str!("../migrations/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "typed_rows",
+        sql: include_str!("../migrations/0002_typed_rows.sql"),
+    },
+];
 
 /// Serialises migrators of one database (any schema): `hashtext('patungan.migrate')`
 /// would do too, but a constant needs no round trip to compute.

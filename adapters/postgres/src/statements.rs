@@ -8,6 +8,9 @@ use tokio_postgres::{Client, Statement};
 
 use crate::error::store_error;
 use crate::pipeline::{in_order, Step};
+use crate::rows::{
+    insert, select, upsert, ANOMALIES, INVOICES, PAYOUT_SCHEDULES, REFUNDS, WITHDRAWALS,
+};
 
 /// The columns of an account row, in the order [`crate::codec`] reads them.
 const ACCOUNT_COLUMNS: &str =
@@ -207,4 +210,73 @@ statements! {
     list_sessions => "SELECT id, status FROM sessions ORDER BY id";
     /// The records of one kind, by key.
     list_records => "SELECT body FROM records WHERE kind = $1::text ORDER BY key";
+    /// `$1` payment: its invoice, locked.
+    invoice_lock => select(&INVOICES, "payment_id = $1::uuid", true);
+    /// `$1` payment: its invoice.
+    invoice_read => select(&INVOICES, "payment_id = $1::uuid", false);
+    /// Inserts or replaces an invoice.
+    invoice_put => upsert(&INVOICES);
+    /// Inserts an invoice this transaction saw missing (a unique violation if another
+    /// transaction wrote it first).
+    invoice_insert => insert(&INVOICES);
+    /// `$1` reference: the refund attempt, locked.
+    refund_lock => select(&REFUNDS, "reference = $1::text", true);
+    /// `$1` reference: the refund attempt.
+    refund_read => select(&REFUNDS, "reference = $1::text", false);
+    /// Inserts or replaces a refund attempt.
+    refund_put => upsert(&REFUNDS);
+    /// Inserts a refund attempt this transaction saw missing (a unique violation if another
+    /// transaction wrote it first).
+    refund_insert => insert(&REFUNDS);
+    /// `$1` status: the refund attempts with it, locked.
+    refunds_with_status_lock => select(&REFUNDS, "status = $1::text", true);
+    /// `$1` status: the refund attempts with it.
+    refunds_with_status_read => select(&REFUNDS, "status = $1::text", false);
+    /// `$1` session, `$2` payment: the attempts to refund it, locked.
+    refunds_of_payment_lock => select(&REFUNDS, "session_id = $1::uuid AND payment_id = $2::uuid", true);
+    /// `$1` session, `$2` payment: the attempts to refund it.
+    refunds_of_payment_read => select(&REFUNDS, "session_id = $1::uuid AND payment_id = $2::uuid", false);
+    /// `$1` anomaly: the attempts to refund it, locked.
+    refunds_of_anomaly_lock => select(&REFUNDS, "anomaly_id = $1::uuid", true);
+    /// `$1` anomaly: the attempts to refund it.
+    refunds_of_anomaly_read => select(&REFUNDS, "anomaly_id = $1::uuid", false);
+    /// `$1` id: the payment anomaly, locked.
+    anomaly_lock => select(&ANOMALIES, "id = $1::uuid", true);
+    /// `$1` id: the payment anomaly.
+    anomaly_read => select(&ANOMALIES, "id = $1::uuid", false);
+    /// Inserts or replaces a payment anomaly.
+    anomaly_put => upsert(&ANOMALIES);
+    /// Inserts a payment anomaly this transaction saw missing (a unique violation if another
+    /// transaction wrote it first).
+    anomaly_insert => insert(&ANOMALIES);
+    /// Every payment anomaly, locked.
+    anomalies_lock => select(&ANOMALIES, "true", true);
+    /// Every payment anomaly.
+    anomalies_read => select(&ANOMALIES, "true", false);
+    /// `$1` id: the withdrawal, locked.
+    withdrawal_lock => select(&WITHDRAWALS, "id = $1::uuid", true);
+    /// `$1` id: the withdrawal.
+    withdrawal_read => select(&WITHDRAWALS, "id = $1::uuid", false);
+    /// Inserts or replaces a withdrawal.
+    withdrawal_put => upsert(&WITHDRAWALS);
+    /// Inserts a withdrawal this transaction saw missing (a unique violation if another
+    /// transaction wrote it first).
+    withdrawal_insert => insert(&WITHDRAWALS);
+    /// `$1` status: the withdrawals with it, locked.
+    withdrawals_with_status_lock => select(&WITHDRAWALS, "status = $1::text", true);
+    /// `$1` status: the withdrawals with it.
+    withdrawals_with_status_read => select(&WITHDRAWALS, "status = $1::text", false);
+    /// Every withdrawal, locked.
+    withdrawals_lock => select(&WITHDRAWALS, "true", true);
+    /// Every withdrawal.
+    withdrawals_read => select(&WITHDRAWALS, "true", false);
+    /// `$1` currency: its payout schedule, locked.
+    payout_schedule_lock => select(&PAYOUT_SCHEDULES, "currency = $1::text", true);
+    /// `$1` currency: its payout schedule.
+    payout_schedule_read => select(&PAYOUT_SCHEDULES, "currency = $1::text", false);
+    /// Inserts or replaces a payout schedule.
+    payout_schedule_put => upsert(&PAYOUT_SCHEDULES);
+    /// Inserts a payout schedule this transaction saw missing (a unique violation if another
+    /// transaction wrote it first).
+    payout_schedule_insert => insert(&PAYOUT_SCHEDULES);
 }

@@ -7,17 +7,20 @@ use chrono::{DateTime, Utc};
 use patungan_core::ledger::{Account, TransferRecord};
 use patungan_core::session::SessionStatus;
 use patungan_core::SessionId;
-use patungan_engine::store::{OutboxEntry, RecordKind, Store, StoreError, StoreTx};
+use patungan_engine::store::{
+    OutboxEntry, RecordKind, Row as StoreRow, RowKey, RowQuery, Store, StoreError, StoreTx,
+};
 use tokio_postgres::types::ToSql;
-use tokio_postgres::Row;
+use tokio_postgres::{Row, Statement};
 use uuid::Uuid;
 
-use crate::codec::{self, from_name, get};
+use crate::codec::{self, from_name, get, Param};
 use crate::error::{store_error, ConnectError};
 use crate::heads::Heads;
 use crate::options::PostgresOptions;
 use crate::pipeline::{in_order, Step};
 use crate::pool::{self, Pool};
+use crate::rows::{self, Lock};
 use crate::snapshots::Snapshots;
 use crate::tx::PgTx;
 
@@ -77,6 +80,24 @@ impl PostgresStore {
         let c = conn.conn()?;
         c.client
             .query(pick(&c.statements), params)
+            .await
+            .map_err(|e| store_error(&e))
+    }
+}
+
+impl PostgresStore {
+    /// Runs the read `pick` builds from this connection's statements (no transaction).
+    async fn read(
+        &self,
+        pick: impl FnOnce(&crate::statements::Statements) -> Result<(Statement, Vec<Param>), StoreError>,
+    ) -> Result<Vec<Row>, StoreError> {
+        let conn = self.pool.get().await?;
+        let c = conn.conn()?;
+        let (statement, params) = pick(&c.statements)?;
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            params.iter().map(|p| &**p as &(dyn ToSql + Sync)).collect();
+        c.client
+            .query(&statement, &refs)
             .await
             .map_err(|e| store_error(&e))
     }
@@ -173,5 +194,15 @@ impl Store for PostgresStore {
         rows.iter()
             .map(|row| codec::get_json(row, 0, "record"))
             .collect()
+    }
+
+    async fn read_row(&self, key: &RowKey) -> Result<Option<StoreRow>, StoreError> {
+        let found = self.read(|s| rows::by_key(s, key, Lock::None)).await?;
+        found.first().map(|r| rows::decode_key(key, r)).transpose()
+    }
+
+    async fn read_rows(&self, query: &RowQuery) -> Result<Vec<StoreRow>, StoreError> {
+        let found = self.read(|s| rows::by_query(s, query, Lock::None)).await?;
+        found.iter().map(|r| rows::decode_query(query, r)).collect()
     }
 }

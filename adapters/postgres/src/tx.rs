@@ -15,8 +15,8 @@ use patungan_core::ledger::{AccountSpec, Ledger};
 use patungan_core::session::{Event, Session, SessionStatus};
 use patungan_core::{AccountId, SessionId, TransferId};
 use patungan_engine::store::{
-    EffectId, LedgerDiff, OutboxEntry, RecordKind, SessionHead, SessionLoad, SessionWrite,
-    StoreError, StoreTx,
+    EffectId, LedgerDiff, OutboxEntry, RecordKind, Row as StoreRow, RowKey, RowQuery, SessionHead,
+    SessionLoad, SessionWrite, StoreError, StoreTx,
 };
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Row, Statement};
@@ -30,6 +30,7 @@ use crate::error::{corrupt, store_error};
 use crate::heads::{Heads, READ_AHEAD};
 use crate::pipeline::{in_order, Step};
 use crate::pool::PooledConn;
+use crate::rows::{self, Lock};
 use crate::snapshots::Snapshots;
 use crate::statements::Statements;
 
@@ -158,6 +159,8 @@ pub(crate) struct PgTx {
     accounts: HashSet<AccountId>,
     /// Records this transaction read and found missing: written with a plain INSERT.
     absent: HashSet<(RecordKind, String)>,
+    /// Rows this transaction read by key and found missing: written with a plain INSERT.
+    absent_rows: HashSet<RowKey>,
     /// Snapshots to store once the transaction has committed.
     taken: Vec<(SessionId, u64, bool, Session)>,
     writer: Arc<Snapshots>,
@@ -184,6 +187,7 @@ impl PgTx {
             poisoned: None,
             accounts: HashSet::new(),
             absent: HashSet::new(),
+            absent_rows: HashSet::new(),
             taken: Vec::new(),
             writer,
             moved: Vec::new(),
@@ -588,6 +592,27 @@ impl StoreTx for PgTx {
         let insert = self.absent.remove(&(kind, key.to_owned()));
         self.batch.put_record(kind, key.to_owned(), body, insert);
         Ok(())
+    }
+
+    async fn row(&mut self, key: &RowKey) -> Result<Option<StoreRow>, StoreError> {
+        let (statement, params) = rows::by_key(&self.statements, key, Lock::ForUpdate)?;
+        let found = self.read(&statement, params).await?;
+        if found.is_empty() {
+            self.absent_rows.insert(key.clone());
+        }
+        found.first().map(|r| rows::decode_key(key, r)).transpose()
+    }
+
+    async fn rows(&mut self, query: &RowQuery) -> Result<Vec<StoreRow>, StoreError> {
+        let (statement, params) = rows::by_query(&self.statements, query, Lock::ForUpdate)?;
+        let found = self.read(&statement, params).await?;
+        found.iter().map(|r| rows::decode_query(query, r)).collect()
+    }
+
+    async fn put_row(&mut self, row: StoreRow) -> Result<(), StoreError> {
+        let missing = self.absent_rows.remove(&row.key());
+        let (statement, params) = rows::put(&self.statements, &row, missing)?;
+        self.queue(&statement, params)
     }
 
     async fn enqueue(&mut self, entries: &[OutboxEntry]) -> Result<(), StoreError> {

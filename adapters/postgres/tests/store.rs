@@ -15,7 +15,8 @@ use patungan_core::ledger::{
 use patungan_core::session::{Session, SessionStatus};
 use patungan_core::{AccountId, BotPolicy, Currency, Money, SessionId, TransferId, UserId};
 use patungan_engine::store::{
-    EffectId, MemoryStore, OutboxEntry, OutboxState, RecordKind, SessionWrite, Store,
+    EffectId, MemoryStore, OutboxEntry, OutboxState, PayoutSchedule, RecordKind, SessionWrite,
+    Store,
 };
 use patungan_engine::task::Task;
 use patungan_engine::testing::{at, config, join, SESSION};
@@ -287,23 +288,17 @@ async fn two_transactions_that_both_saw_a_row_missing_cannot_both_write_it() {
     let err = b.commit().await.unwrap_err();
     assert_eq!(err.code(), "store.conflict", "{err}");
 
-    // Both create the same new record.
+    // Both create the same new row.
+    let schedule = |minute: u32| PayoutSchedule {
+        currency: Currency::IDR,
+        last_planned: Some(at(0, minute)),
+    };
     let mut a = store.begin().await.unwrap();
     let mut b = store.begin().await.unwrap();
-    assert_eq!(
-        a.record(RecordKind::Withdrawals, "IDR").await.unwrap(),
-        None
-    );
-    assert_eq!(
-        b.record(RecordKind::Withdrawals, "IDR").await.unwrap(),
-        None
-    );
-    a.put_record(RecordKind::Withdrawals, "IDR", &json!("a"))
-        .await
-        .unwrap();
-    b.put_record(RecordKind::Withdrawals, "IDR", &json!("b"))
-        .await
-        .unwrap();
+    assert_eq!(a.get::<PayoutSchedule>(Currency::IDR).await.unwrap(), None);
+    assert_eq!(b.get::<PayoutSchedule>(Currency::IDR).await.unwrap(), None);
+    a.put(schedule(1)).await.unwrap();
+    b.put(schedule(2)).await.unwrap();
     a.commit().await.unwrap();
     let err = b.commit().await.unwrap_err();
     assert_eq!(err.code(), "store.conflict", "{err}");
@@ -314,8 +309,8 @@ async fn two_transactions_that_both_saw_a_row_missing_cannot_both_write_it() {
     assert_eq!(wallet_row.balances().credits_posted, Decimal::from(10));
     let mut tx = store.begin().await.unwrap();
     assert_eq!(
-        tx.record(RecordKind::Withdrawals, "IDR").await.unwrap(),
-        Some(json!("a"))
+        tx.get::<PayoutSchedule>(Currency::IDR).await.unwrap(),
+        Some(schedule(1))
     );
     drop(tx);
     db.drop_schema().await;

@@ -98,6 +98,14 @@ pub enum WalletError {
         /// What is wrong.
         reason: &'static str,
     },
+    /// A stored withdrawal does not hold together (e.g. fee + net ≠ amount).
+    #[error("withdrawal {id} is not consistent: {reason}")]
+    InvalidRecord {
+        /// The withdrawal.
+        id: WithdrawalId,
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// The ledger refused the posting.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
@@ -127,6 +135,7 @@ impl WalletError {
             WalletError::ConflictingResult { .. } => "withdrawal.conflicting_result",
             WalletError::NotCompleted { .. } => "withdrawal.not_completed",
             WalletError::InvalidPolicy { .. } => "withdrawal.invalid_policy",
+            WalletError::InvalidRecord { .. } => "withdrawal.invalid_record",
             WalletError::Ledger(e) => e.code(),
             WalletError::Money(e) => e.code(),
         }

@@ -88,7 +88,8 @@ pub use policy::WithdrawalPolicy;
 pub use schedule::WithdrawalSchedule;
 pub use wallets::{WalletBalance, Wallets};
 pub use withdrawal::{
-    BankAccount, PayoutAttempt, PayoutOutcome, Withdrawal, WithdrawalRequest, WithdrawalStatus,
+    BankAccount, PayoutAttempt, PayoutOutcome, Withdrawal, WithdrawalParts, WithdrawalRequest,
+    WithdrawalStatus,
 };
 pub use withdrawals::{
     PayoutEffect, PayoutResult, PayoutStatus, SilentPayout, Withdrawals, DEFAULT_PAYOUT_SILENCE,

@@ -161,7 +161,67 @@ pub struct Withdrawal {
     pub(crate) failure_code: Option<String>,
 }
 
+/// A withdrawal's stored fields, as a store keeps them (one row per withdrawal).
+/// [`Withdrawal::from_parts`] checks they hold together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithdrawalParts {
+    /// The request as submitted.
+    pub request: WithdrawalRequest,
+    /// The platform's fee.
+    pub fee: Money,
+    /// What the bank receives.
+    pub net: Money,
+    /// Where it stands.
+    pub status: WithdrawalStatus,
+    /// Every payout attempt, oldest first.
+    pub attempts: Vec<PayoutAttempt>,
+    /// The failure code of a failed withdrawal.
+    pub failure_code: Option<String>,
+}
+
 impl Withdrawal {
+    /// Rebuilds a withdrawal from stored fields, refusing fields that contradict each
+    /// other: fee + net must be the amount in one currency, attempts are numbered
+    /// 1, 2, … in order, and only a failed withdrawal has a failure code.
+    pub fn from_parts(parts: WithdrawalParts) -> Result<Self, WalletError> {
+        let id = parts.request.id;
+        let invalid = |reason| WalletError::InvalidRecord { id, reason };
+        let amount = parts.request.amount;
+        let same_currency =
+            parts.fee.currency() == amount.currency() && parts.net.currency() == amount.currency();
+        let sum = parts.fee.amount().checked_add(parts.net.amount());
+        if !same_currency || sum != Some(amount.amount()) {
+            return Err(invalid("fee and net must add up to the amount"));
+        }
+        let numbered = (1..).zip(&parts.attempts).all(|(n, a)| a.attempt == n);
+        if !numbered {
+            return Err(invalid("attempts must be numbered 1, 2, … in order"));
+        }
+        if parts.failure_code.is_some() != (parts.status == WithdrawalStatus::Failed) {
+            return Err(invalid("only a failed withdrawal has a failure code"));
+        }
+        Ok(Withdrawal {
+            request: parts.request,
+            fee: parts.fee,
+            net: parts.net,
+            status: parts.status,
+            attempts: parts.attempts,
+            failure_code: parts.failure_code,
+        })
+    }
+
+    /// The stored fields (the inverse of [`Withdrawal::from_parts`]).
+    pub fn to_parts(&self) -> WithdrawalParts {
+        WithdrawalParts {
+            request: self.request.clone(),
+            fee: self.fee,
+            net: self.net,
+            status: self.status,
+            attempts: self.attempts.clone(),
+            failure_code: self.failure_code.clone(),
+        }
+    }
+
     /// The id.
     pub fn id(&self) -> WithdrawalId {
         self.request.id

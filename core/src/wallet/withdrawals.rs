@@ -161,6 +161,42 @@ impl Withdrawals {
         })
     }
 
+    /// A book over some withdrawals only (the rows one operation needs, loaded from a
+    /// store) and the cutoff of the last planned run. The rules are those of the whole
+    /// book: an operation naming a withdrawal that was not loaded reports it unknown,
+    /// and [`Withdrawals::plan`] sends only queued withdrawals, so the queued ones are
+    /// all it needs. Withdrawals in another currency than `chart`'s are refused.
+    pub fn working_set(
+        chart: Chart,
+        policy: WithdrawalPolicy,
+        last_planned: Option<DateTime<Utc>>,
+        withdrawals: impl IntoIterator<Item = Withdrawal>,
+    ) -> Result<Self, WalletError> {
+        let mut book = Withdrawals::new(chart, policy)?;
+        for w in withdrawals {
+            if w.amount().currency() != chart.currency() {
+                return Err(WalletError::CurrencyMismatch {
+                    expected: chart.currency(),
+                    found: w.amount().currency(),
+                });
+            }
+            book.withdrawals.insert(w.id(), w);
+        }
+        book.last_planned = last_planned;
+        Ok(book)
+    }
+
+    /// The withdrawals that are new or differ from `loaded` (this book before an
+    /// operation): what a store must write back, by id.
+    pub fn changed_since<'a>(
+        &'a self,
+        loaded: &'a Withdrawals,
+    ) -> impl Iterator<Item = &'a Withdrawal> + 'a {
+        self.withdrawals
+            .values()
+            .filter(move |w| loaded.get(w.id()) != Some(*w))
+    }
+
     /// The rules in force.
     pub fn policy(&self) -> &WithdrawalPolicy {
         &self.policy

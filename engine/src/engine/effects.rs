@@ -98,7 +98,7 @@ impl Engine {
                         url: None,
                         abandoned: false,
                     };
-                    records::put(tx, RecordKind::Invoice, &payment.to_string(), &record).await?;
+                    tx.put(record.clone()).await?;
                     let request = invoice_request(session, &record, &cost);
                     let task = Task::CreateInvoice {
                         session: id,

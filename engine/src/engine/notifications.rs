@@ -7,6 +7,7 @@ use patungan_core::wallet::{
 };
 
 use super::records::{self, RefundRecord};
+use super::wallets::BookRows;
 use super::Engine;
 use crate::error::EngineError;
 use crate::ledger_ws;
@@ -53,7 +54,8 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<Handled, EngineError> {
         let mut tx = self.store.begin().await?;
-        let record: RefundRecord = records::get(&mut *tx, RecordKind::Refund, &n.reference)
+        let record: RefundRecord = tx
+            .get::<RefundRecord>(n.reference.clone())
             .await?
             .ok_or_else(|| EngineError::UnknownReference {
                 what: "refund",
@@ -95,8 +97,11 @@ impl Engine {
                     id: n.external_id.clone(),
                 })?;
         let mut tx = self.store.begin().await?;
-        let mut book = self.withdrawal_book(&mut *tx).await?;
-        let withdrawal = book
+        let mut work = self
+            .load_book(&mut *tx, BookRows::One(key.withdrawal))
+            .await?;
+        let withdrawal = work
+            .book
             .get(key.withdrawal)
             .ok_or(EngineError::UnknownWithdrawal(key.withdrawal))?;
         if !tx.inbox_insert(&notification.dedup_key(), now).await? {
@@ -108,7 +113,8 @@ impl Engine {
             let changed = match n.outcome {
                 PayoutOutcome::Completed => {
                     let outcome = CorePayoutOutcome::Completed;
-                    book.apply_result(ledger, &PayoutResult { item: key, outcome })?
+                    work.book
+                        .apply_result(ledger, &PayoutResult { item: key, outcome })?
                         != PayoutEffect::Unchanged
                 }
                 PayoutOutcome::Failed => {
@@ -118,17 +124,18 @@ impl Engine {
                             .clone()
                             .unwrap_or_else(|| "UNKNOWN".to_owned()),
                     };
-                    book.apply_result(ledger, &PayoutResult { item: key, outcome })?
+                    work.book
+                        .apply_result(ledger, &PayoutResult { item: key, outcome })?
                         != PayoutEffect::Unchanged
                 }
                 PayoutOutcome::Reversed => {
-                    book.reverse(ledger, key.withdrawal)? == Outcome::Created
+                    work.book.reverse(ledger, key.withdrawal)? == Outcome::Created
                 }
             };
             Ok(changed)
         })
         .await?;
-        self.save_withdrawal_book(&mut *tx, &book).await?;
+        self.save_book(&mut *tx, &work).await?;
         tx.commit().await?;
         Ok(if changed {
             Handled::Applied

@@ -9,7 +9,7 @@ use patungan_core::refunds::RefundSource;
 use patungan_core::session::SessionError;
 use tracing::warn;
 
-use super::records::{self, InvoiceRecord};
+use super::records::InvoiceRecord;
 use super::refunds::NewRefund;
 use super::sessions::SessionWork;
 use super::{Engine, Handled};
@@ -17,7 +17,7 @@ use crate::error::EngineError;
 use crate::ledger_ws;
 use crate::notification::{Notification, PaymentNotification, PaymentStatus};
 use crate::ports::RefundReason;
-use crate::store::{RecordKind, StoreTx};
+use crate::store::StoreTx;
 
 impl Engine {
     pub(crate) async fn payment_notification(
@@ -28,7 +28,7 @@ impl Engine {
     ) -> Result<Handled, EngineError> {
         let invoice: InvoiceRecord = {
             let mut tx = self.store.begin().await?;
-            records::get(&mut *tx, RecordKind::Invoice, &n.payment_id.to_string())
+            tx.get::<InvoiceRecord>(n.payment_id)
                 .await?
                 .ok_or_else(|| EngineError::UnknownReference {
                     what: "payment",
@@ -136,8 +136,7 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<patungan_core::AnomalyId, EngineError> {
         let anomaly = Anomaly::new(invoice, report, mismatch, now);
-        let key = anomaly.id.to_string();
-        let known: Option<Anomaly> = records::get(tx, RecordKind::Anomaly, &key).await?;
+        let known = tx.get::<Anomaly>(anomaly.id).await?;
         if known.is_some() {
             return Ok(anomaly.id);
         }
@@ -147,7 +146,7 @@ impl Engine {
         let posting = chart.suspense_received(*anomaly.id.as_uuid(), anomaly.collected());
         ledger_ws::execute(tx, &posting, &[]).await?;
         // The anomaly is written before its refund, which reads it for the gateway call.
-        records::put(tx, RecordKind::Anomaly, &key, &anomaly).await?;
+        tx.put(anomaly.clone()).await?;
         let refund = NewRefund {
             source: RefundSource::Suspense {
                 anomaly: anomaly.id,
@@ -174,13 +173,8 @@ async fn adopt_invoice_id(
     }
     let mut adopted = invoice.clone();
     adopted.provider_invoice_id = Some(report.provider_invoice_id.clone());
-    records::put(
-        tx,
-        RecordKind::Invoice,
-        &invoice.payment.to_string(),
-        &adopted,
-    )
-    .await
+    tx.put(adopted).await?;
+    Ok(())
 }
 
 /// An expiry or failure report. One that names another gateway invoice than the

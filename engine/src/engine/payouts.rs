@@ -7,17 +7,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use patungan_core::ledger::{derive_uuid, AccountSpec, ChartAccount};
 use patungan_core::wallet::{
-    BatchKey, PayoutEffect, PayoutItemKey, PayoutStatus, Withdrawal, Withdrawals,
+    BatchKey, PayoutEffect, PayoutItemKey, PayoutStatus, Withdrawal, WithdrawalStatus, Withdrawals,
 };
 use patungan_core::TransferId;
 use tracing::{debug, warn};
 
 use super::tick::{hash, payout_batch_id};
+use super::wallets::BookRows;
 use super::Engine;
 use crate::error::EngineError;
 use crate::ledger_ws;
 use crate::ports::PayoutBatch;
-use crate::store::{EffectId, OutboxEntry, OutboxState, StoreTx};
+use crate::store::{EffectId, OutboxEntry, OutboxState, RowQuery, StoreTx};
 use crate::task::Task;
 
 const PAYOUT_STATUS: u64 = 0xE102 << 48;
@@ -64,23 +65,23 @@ impl Engine {
             warn!(reference = %batch.reference, "not a withdrawal batch: nothing to resolve");
             return Ok(());
         };
-        let mut book = self.withdrawal_book(tx).await?;
-        let (specs, holds) = self.payout_working_set(book.in_flight(key).map(|(_, w)| w));
+        let mut work = self.load_book(tx, BookRows::InFlight).await?;
+        let in_flight = work.book.in_flight(key).map(|(_, w)| w);
+        let (specs, holds) = self.payout_working_set(in_flight);
         let resolved = ledger_ws::with_ledger(tx, &specs, &holds, |ledger| {
-            Ok(book.reject_batch(ledger, key, failure_code)?)
+            Ok(work.book.reject_batch(ledger, key, failure_code)?)
         })
         .await?;
         debug!(batch = %key, failure_code, items = resolved.len(), "batch rejected");
-        if !resolved.is_empty() {
-            self.save_withdrawal_book(tx, &book).await?;
-        }
+        self.save_book(tx, &work).await?;
         Ok(())
     }
 
     /// Whether `item` still waits for its result (a status query is still wanted).
     pub(super) async fn payout_in_flight(&self, item: PayoutItemKey) -> Result<bool, EngineError> {
-        let mut tx = self.store.begin().await?;
-        Ok(self.withdrawal_book(&mut *tx).await?.is_in_flight(item))
+        let row = self.store.read::<Withdrawal>(item.withdrawal).await?;
+        let book = self.working_set(None, row.into_iter().collect())?;
+        Ok(book.is_in_flight(item))
     }
 
     /// Feeds what the disburser said about `item` to the core, in `tx`. A report the
@@ -91,20 +92,20 @@ impl Engine {
         item: PayoutItemKey,
         status: &PayoutStatus,
     ) -> Result<(), EngineError> {
-        let mut book = self.withdrawal_book(tx).await?;
-        let Some(withdrawal) = book.get(item.withdrawal) else {
+        let mut work = self.load_book(tx, BookRows::One(item.withdrawal)).await?;
+        let Some(withdrawal) = work.book.get(item.withdrawal) else {
             return Err(EngineError::UnknownWithdrawal(item.withdrawal));
         };
         let (specs, holds) = self.payout_working_set([withdrawal]);
         let applied = ledger_ws::with_ledger(tx, &specs, &holds, |ledger| {
-            Ok(book.apply_status(ledger, item, status)?)
+            Ok(work.book.apply_status(ledger, item, status)?)
         })
         .await;
         match applied {
             Ok(PayoutEffect::Unchanged) => Ok(()),
             Ok(effect) => {
                 debug!(%item, ?effect, "payout status applied");
-                self.save_withdrawal_book(tx, &book).await
+                self.save_book(tx, &work).await
             }
             Err(EngineError::Wallet(refused)) => {
                 warn!(%item, code = refused.code(), "payout status refused");
@@ -121,11 +122,12 @@ impl Engine {
         &self,
         now: DateTime<Utc>,
     ) -> Result<usize, EngineError> {
-        let mut tx = self.store.begin().await?;
+        let query = RowQuery::WithdrawalsWithStatus(WithdrawalStatus::InBatch);
+        let in_flight = self.store.read_all(query).await?;
         let silent = self
-            .withdrawal_book(&mut *tx)
-            .await?
+            .working_set(None, in_flight)?
             .silent(now, self.config.payout_silence);
+        let mut tx = self.store.begin().await?;
         let mut submitting: BTreeMap<BatchKey, bool> = BTreeMap::new();
         let mut queries = Vec::new();
         for payout in silent {

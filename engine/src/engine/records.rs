@@ -1,7 +1,7 @@
 //! Typed records the engine keeps next to sessions and the ledger.
 
 use patungan_core::payments::Anomaly;
-use patungan_core::refunds::{RefundSource, RefundStatus as Status};
+use patungan_core::refunds::RefundSource;
 use patungan_core::session::OrderRequest;
 use patungan_core::{AnomalyId, OrderId, ParticipantId, PaymentId, SessionId};
 use serde::de::DeserializeOwned;
@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::EngineError;
 use crate::ports::ShipmentStatus;
-use crate::store::{RecordKind, StoreError, StoreTx};
+use crate::store::{RecordKind, RowQuery, StoreError, StoreTx};
 
 /// A participant's invoice (the core's payments record).
 pub use patungan_core::payments::Invoice as InvoiceRecord;
@@ -45,26 +45,6 @@ pub(crate) async fn get<T: DeserializeOwned>(
     }
 }
 
-/// Every committed record of `kind` (no lock).
-pub(crate) async fn list<T: DeserializeOwned>(
-    store: &dyn crate::store::Store,
-    kind: RecordKind,
-) -> Result<Vec<T>, EngineError> {
-    store
-        .list_records(kind)
-        .await?
-        .into_iter()
-        .map(|value| {
-            serde_json::from_value(value).map_err(|e| {
-                EngineError::Store(StoreError::Corrupt(format!(
-                    "{} record: {e}",
-                    kind.as_str()
-                )))
-            })
-        })
-        .collect()
-}
-
 pub(crate) async fn put<T: Serialize>(
     tx: &mut dyn StoreTx,
     kind: RecordKind,
@@ -84,41 +64,37 @@ pub(crate) async fn put<T: Serialize>(
 impl super::Engine {
     /// The invoice of a payment: its gateway id and payment URL once the runner created it.
     pub async fn invoice(&self, payment: PaymentId) -> Result<Option<InvoiceRecord>, EngineError> {
-        let mut tx = self.store.begin().await?;
-        get(&mut *tx, RecordKind::Invoice, &payment.to_string()).await
+        Ok(self.store.read::<InvoiceRecord>(payment).await?)
     }
 
     /// A refund attempt by its reference.
     pub async fn refund(&self, reference: &str) -> Result<Option<RefundRecord>, EngineError> {
-        let mut tx = self.store.begin().await?;
-        get(&mut *tx, RecordKind::Refund, reference).await
+        Ok(self
+            .store
+            .read::<RefundRecord>(reference.to_owned())
+            .await?)
     }
 
     /// A payment anomaly by its id.
     pub async fn anomaly(&self, id: AnomalyId) -> Result<Option<Anomaly>, EngineError> {
-        let mut tx = self.store.begin().await?;
-        get(&mut *tx, RecordKind::Anomaly, &id.to_string()).await
+        Ok(self.store.read::<Anomaly>(id).await?)
     }
 
     /// Every payment anomaly, open or closed.
     pub async fn anomalies(&self) -> Result<Vec<Anomaly>, EngineError> {
-        list(&*self.store, RecordKind::Anomaly).await
+        Ok(self.store.read_all(RowQuery::Anomalies).await?)
     }
 
     /// Refunds whose attempts are spent, waiting for an operator's decision
     /// ([`super::Engine::resolve_refund`]).
     pub async fn refunds_awaiting_operator(&self) -> Result<Vec<RefundRecord>, EngineError> {
-        let all: Vec<RefundRecord> = list(&*self.store, RecordKind::Refund).await?;
-        Ok(all
-            .into_iter()
-            .filter(|r| r.status == Status::AwaitingOperator)
-            .collect())
+        let query = RowQuery::RefundsWithStatus(RefundStatus::AwaitingOperator);
+        Ok(self.store.read_all(query).await?)
     }
 
     /// Every attempt of the refunds of money held at `source`, in attempt order.
     pub async fn refunds_of(&self, source: RefundSource) -> Result<Vec<RefundRecord>, EngineError> {
-        let all: Vec<RefundRecord> = list(&*self.store, RecordKind::Refund).await?;
-        let mut mine: Vec<RefundRecord> = all.into_iter().filter(|r| r.source == source).collect();
+        let mut mine: Vec<RefundRecord> = self.store.read_all(RowQuery::RefundsOf(source)).await?;
         mine.sort_by_key(|r| r.attempt);
         Ok(mine)
     }

@@ -11,12 +11,12 @@ use patungan_core::refunds::{
 };
 use patungan_core::{AnomalyId, Money, PaymentId, UserId};
 
-use super::records::{self, InvoiceRecord};
+use super::records::InvoiceRecord;
 use super::Engine;
 use crate::error::EngineError;
 use crate::ledger_ws;
 use crate::ports::{RefundReason, RefundRequest};
-use crate::store::{EffectId, OutboxEntry, RecordKind, StoreTx};
+use crate::store::{EffectId, OutboxEntry, StoreTx};
 use crate::task::Task;
 
 const REFUND_TASK: u64 = 0xE001 << 48;
@@ -84,7 +84,8 @@ impl Engine {
         if record.status == RefundStatus::Completed {
             self.close_anomaly(tx, record.source).await?;
         }
-        records::put(tx, RecordKind::Refund, &record.reference, &record).await
+        tx.put(record).await?;
+        Ok(())
     }
 
     /// The payment a refund goes back through, and the gateway's invoice id.
@@ -95,8 +96,7 @@ impl Engine {
     ) -> Result<(PaymentId, Option<String>), EngineError> {
         match source {
             RefundSource::Escrow { payment, .. } => {
-                let invoice: Option<InvoiceRecord> =
-                    records::get(tx, RecordKind::Invoice, &payment.to_string()).await?;
+                let invoice: Option<InvoiceRecord> = tx.get::<InvoiceRecord>(payment).await?;
                 Ok((payment, invoice.and_then(|i| i.provider_invoice_id)))
             }
             RefundSource::Suspense { anomaly } => {
@@ -111,7 +111,7 @@ impl Engine {
         tx: &mut dyn StoreTx,
         id: AnomalyId,
     ) -> Result<Anomaly, EngineError> {
-        records::get(tx, RecordKind::Anomaly, &id.to_string())
+        tx.get::<Anomaly>(id)
             .await?
             .ok_or_else(|| EngineError::UnknownReference {
                 what: "anomaly",
@@ -128,7 +128,7 @@ impl Engine {
         if let RefundSource::Suspense { anomaly } = source {
             let mut found = self.load_anomaly(tx, anomaly).await?;
             found.status = AnomalyStatus::Refunded;
-            records::put(tx, RecordKind::Anomaly, &anomaly.to_string(), &found).await?;
+            tx.put(found).await?;
         }
         Ok(())
     }
@@ -153,7 +153,7 @@ impl Engine {
             now,
         );
         ledger_ws::execute(tx, &settled.posting, &record.hold_accounts(&chart)).await?;
-        records::put(tx, RecordKind::Refund, &record.reference, &record).await?;
+        tx.put(record.clone()).await?;
         match settled.next {
             RefundNext::RetryAt { at } => {
                 let (next, posting) = record.next_attempt(&chart, record.destination);
@@ -179,7 +179,8 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<RefundAttempt, EngineError> {
         let mut tx = self.store.begin().await?;
-        let mut record: RefundAttempt = records::get(&mut *tx, RecordKind::Refund, reference)
+        let mut record: RefundAttempt = tx
+            .get::<RefundAttempt>(reference.to_owned())
             .await?
             .ok_or_else(|| EngineError::UnknownReference {
                 what: "refund",
@@ -187,7 +188,7 @@ impl Engine {
             })?;
         let chart = Chart::new(record.amount.currency());
         let (next, posting) = record.operator(&chart, action)?;
-        records::put(&mut *tx, RecordKind::Refund, reference, &record).await?;
+        tx.put(record.clone()).await?;
         self.persist_attempt(&mut *tx, next.clone(), &posting, RefundReason::Others, now)
             .await?;
         tx.commit().await?;

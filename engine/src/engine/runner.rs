@@ -11,11 +11,11 @@ use tracing::{debug, warn};
 
 use patungan_core::refunds::RefundOutcome;
 
-use super::records::{self, InvoiceRecord, RefundRecord};
+use super::records::{InvoiceRecord, RefundRecord};
 use super::Engine;
 use crate::error::EngineError;
 use crate::ports::{PayoutStatus, PortError, RefundState};
-use crate::store::{OutboxEntry, OutboxState, RecordKind, StoreTx};
+use crate::store::{OutboxEntry, OutboxState, StoreTx};
 use crate::task::Task;
 
 /// What a runner pass did.
@@ -188,21 +188,16 @@ impl Engine {
     ) -> Result<(), EngineError> {
         match (&entry.task, performed) {
             (Task::CreateInvoice { request, .. }, Performed::Invoice(invoice)) => {
-                let key = request.payment_id.to_string();
-                if let Some(mut record) =
-                    records::get::<InvoiceRecord>(tx, RecordKind::Invoice, &key).await?
-                {
+                if let Some(mut record) = tx.get::<InvoiceRecord>(request.payment_id).await? {
                     record.provider_invoice_id = Some(invoice.provider_invoice_id);
                     record.url = Some(invoice.url);
-                    records::put(tx, RecordKind::Invoice, &key, &record).await?;
+                    tx.put(record).await?;
                 }
             }
             (Task::Refund { request, .. }, Performed::Refund(accepted)) => {
-                if let Some(mut record) =
-                    records::get::<RefundRecord>(tx, RecordKind::Refund, &request.reference).await?
-                {
+                if let Some(mut record) = tx.get::<RefundRecord>(request.reference.clone()).await? {
                     record.accepted(&accepted.provider_refund_id);
-                    records::put(tx, RecordKind::Refund, &request.reference, &record).await?;
+                    tx.put(record.clone()).await?;
                     if accepted.state != RefundState::Pending {
                         debug!(reference = %request.reference, state = ?accepted.state, at = %now,
                             "refund settled synchronously; waiting for its webhook");
@@ -231,9 +226,7 @@ impl Engine {
             Task::Refund { request, .. } => {
                 // The gateway refused the attempt for good: it failed, and the refund
                 // rules decide what follows (the next attempt, or an operator).
-                let record =
-                    records::get::<RefundRecord>(tx, RecordKind::Refund, &request.reference)
-                        .await?;
+                let record = tx.get::<RefundRecord>(request.reference.clone()).await?;
                 if let Some(record) = record.filter(|r| !r.is_settled()) {
                     let failed = RefundOutcome::Failed {
                         failure_code: Some(error.code.clone()),
@@ -273,11 +266,10 @@ async fn abandon_invoice(
     tx: &mut dyn StoreTx,
     payment: patungan_core::PaymentId,
 ) -> Result<(), EngineError> {
-    let key = payment.to_string();
-    if let Some(mut record) = records::get::<InvoiceRecord>(tx, RecordKind::Invoice, &key).await? {
+    if let Some(mut record) = tx.get::<InvoiceRecord>(payment).await? {
         if record.provider_invoice_id.is_none() && !record.abandoned {
             record.abandoned = true;
-            records::put(tx, RecordKind::Invoice, &key, &record).await?;
+            tx.put(record).await?;
         }
     }
     Ok(())

@@ -7,6 +7,7 @@ use patungan_core::session::Session;
 
 use super::effects::StockRecord;
 use super::records;
+use super::wallets::BookRows;
 use super::Engine;
 use crate::error::EngineError;
 use crate::ports::{BankAccount, PayoutBatch, PayoutItem};
@@ -103,8 +104,8 @@ impl Engine {
 
     async fn plan_payouts(&self, now: DateTime<Utc>) -> Result<usize, EngineError> {
         let mut tx = self.store.begin().await?;
-        let mut book = self.withdrawal_book(&mut *tx).await?;
-        let batches = book.plan(
+        let mut work = self.load_book(&mut *tx, BookRows::Planning).await?;
+        let batches = work.book.plan(
             now,
             &self.config.withdrawal_schedule,
             self.config.batch_limits,
@@ -138,7 +139,7 @@ impl Engine {
             )])
             .await?;
         }
-        self.save_withdrawal_book(&mut *tx, &book).await?;
+        self.save_book(&mut *tx, &work).await?;
         tx.commit().await?;
         Ok(batches.len())
     }

@@ -5,42 +5,91 @@ use patungan_core::audit::{OperationsReport, SuspenseBalance};
 use patungan_core::ledger::{
     Account, AccountKind, AccountSpec, ChartAccount, CreditReason, Ledger, WalletCredit,
 };
-use patungan_core::wallet::{WalletBalance, Wallets, WithdrawalRequest, Withdrawals};
+use patungan_core::wallet::{
+    WalletBalance, Wallets, Withdrawal, WithdrawalRequest, WithdrawalStatus, Withdrawals,
+};
 use patungan_core::{Money, SessionId, UserId, WithdrawalId};
 
-use super::records;
 use super::Engine;
 use crate::error::EngineError;
 use crate::ledger_ws;
-use crate::store::{RecordKind, StoreError, StoreTx};
+use crate::store::{PayoutSchedule, RowQuery, StoreError, StoreTx};
+
+/// Which withdrawals an operation loads into its working set of the book.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum BookRows {
+    /// One withdrawal (a request, a payout result, a reversal).
+    One(WithdrawalId),
+    /// The withdrawals waiting for a payout result (a rejected batch).
+    InFlight,
+    /// The queued withdrawals and the last planned run (batch planning).
+    Planning,
+}
+
+/// A working set of the withdrawal book, and the same set as loaded: only what an
+/// operation changed is written back.
+pub(crate) struct BookWork {
+    pub(crate) book: Withdrawals,
+    loaded: Withdrawals,
+}
 
 impl Engine {
-    pub(crate) async fn withdrawal_book(
+    /// Locks and loads the rows of the withdrawal book an operation needs.
+    pub(crate) async fn load_book(
         &self,
         tx: &mut dyn StoreTx,
-    ) -> Result<Withdrawals, EngineError> {
-        let key = self.config.currency.code();
-        match records::get(tx, RecordKind::Withdrawals, key).await? {
-            Some(book) => Ok(book),
-            None => Ok(Withdrawals::new(
-                self.chart,
-                self.config.withdrawal_policy.clone(),
-            )?),
-        }
+        rows: BookRows,
+    ) -> Result<BookWork, EngineError> {
+        let (withdrawals, last_planned) = match rows {
+            BookRows::One(id) => (tx.get::<Withdrawal>(id).await?.into_iter().collect(), None),
+            BookRows::InFlight => {
+                let query = RowQuery::WithdrawalsWithStatus(WithdrawalStatus::InBatch);
+                (tx.find(query).await?, None)
+            }
+            BookRows::Planning => {
+                let schedule = tx.get::<PayoutSchedule>(self.config.currency).await?;
+                let query = RowQuery::WithdrawalsWithStatus(WithdrawalStatus::Queued);
+                (tx.find(query).await?, schedule.and_then(|s| s.last_planned))
+            }
+        };
+        let book = self.working_set(last_planned, withdrawals)?;
+        Ok(BookWork {
+            loaded: book.clone(),
+            book,
+        })
     }
 
-    pub(crate) async fn save_withdrawal_book(
+    pub(crate) fn working_set(
+        &self,
+        last_planned: Option<DateTime<Utc>>,
+        withdrawals: Vec<Withdrawal>,
+    ) -> Result<Withdrawals, EngineError> {
+        let policy = self.config.withdrawal_policy.clone();
+        Ok(Withdrawals::working_set(
+            self.chart,
+            policy,
+            last_planned,
+            withdrawals,
+        )?)
+    }
+
+    /// Writes back the withdrawals an operation changed (and the planning cutoff).
+    pub(crate) async fn save_book(
         &self,
         tx: &mut dyn StoreTx,
-        book: &Withdrawals,
+        work: &BookWork,
     ) -> Result<(), EngineError> {
-        records::put(
-            tx,
-            RecordKind::Withdrawals,
-            self.config.currency.code(),
-            book,
-        )
-        .await
+        for changed in work.book.changed_since(&work.loaded) {
+            tx.put(changed.clone()).await?;
+        }
+        if work.book.last_planned() != work.loaded.last_planned() {
+            let schedule = PayoutSchedule {
+                currency: self.config.currency,
+                last_planned: work.book.last_planned(),
+            };
+            tx.put(schedule).await?;
+        }
+        Ok(())
     }
 
     pub(crate) fn withdrawal_accounts(&self, user: UserId) -> Vec<AccountSpec> {
@@ -55,15 +104,15 @@ impl Engine {
     /// request again is a no-op.
     pub async fn request_withdrawal(&self, request: WithdrawalRequest) -> Result<(), EngineError> {
         let mut tx = self.store.begin().await?;
-        let mut book = self.withdrawal_book(&mut *tx).await?;
+        let mut work = self.load_book(&mut *tx, BookRows::One(request.id)).await?;
         let specs = self.withdrawal_accounts(request.user);
         let holds = Withdrawals::hold_ids(request.id);
         ledger_ws::with_ledger(&mut *tx, &specs, &holds, |ledger| {
-            book.request(ledger, request)?;
+            work.book.request(ledger, request)?;
             Ok(())
         })
         .await?;
-        self.save_withdrawal_book(&mut *tx, &book).await?;
+        self.save_book(&mut *tx, &work).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -73,17 +122,20 @@ impl Engine {
         &self,
         id: WithdrawalId,
     ) -> Result<patungan_core::wallet::Withdrawal, EngineError> {
-        let mut tx = self.store.begin().await?;
-        let book = self.withdrawal_book(&mut *tx).await?;
-        book.get(id)
-            .cloned()
+        self.store
+            .read::<Withdrawal>(id)
+            .await?
             .ok_or(EngineError::UnknownWithdrawal(id))
     }
 
-    /// Every withdrawal.
+    /// Every withdrawal, as one book (a read that locks nothing).
     pub async fn withdrawals(&self) -> Result<Withdrawals, EngineError> {
-        let mut tx = self.store.begin().await?;
-        self.withdrawal_book(&mut *tx).await
+        let schedule = self
+            .store
+            .read::<PayoutSchedule>(self.config.currency)
+            .await?;
+        let all = self.store.read_all(RowQuery::Withdrawals).await?;
+        self.working_set(schedule.and_then(|s| s.last_planned), all)
     }
 
     /// An admin deposit into a user's wallet; `reference` makes it idempotent.

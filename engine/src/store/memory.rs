@@ -11,6 +11,7 @@ use patungan_core::session::{Event, Session, SessionStatus};
 use patungan_core::{AccountId, SessionId, TransferId};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+use super::rows::{Row, RowKey, RowQuery};
 use super::types::{
     EffectId, LedgerDiff, OutboxEntry, OutboxState, RecordKind, SessionHead, SessionLoad,
     SessionWrite, StoreError,
@@ -32,6 +33,7 @@ struct Data {
     transfers: HashMap<TransferId, TransferRecord>,
     transfer_order: Vec<TransferId>,
     records: BTreeMap<(RecordKind, String), serde_json::Value>,
+    rows: BTreeMap<RowKey, Row>,
     outbox: BTreeMap<EffectId, OutboxEntry>,
     outbox_pending: BTreeSet<EffectId>,
     inbox: HashSet<String>,
@@ -46,6 +48,7 @@ enum Undo {
     Account(AccountId, Option<Account>),
     Transfer(TransferId, Option<TransferRecord>, usize),
     Record((RecordKind, String), Option<serde_json::Value>),
+    Row(RowKey, Option<Row>),
     Outbox(EffectId, Option<OutboxEntry>),
     Inbox(String),
 }
@@ -104,6 +107,14 @@ impl Drop for MemoryTx {
                     }
                     None => {
                         data.records.remove(&key);
+                    }
+                },
+                Undo::Row(key, previous) => match previous {
+                    Some(row) => {
+                        data.rows.insert(key, row);
+                    }
+                    None => {
+                        data.rows.remove(&key);
                     }
                 },
                 Undo::Outbox(id, previous) => {
@@ -211,6 +222,22 @@ impl Store for MemoryStore {
             .map(|(_, body)| body.clone())
             .collect())
     }
+
+    async fn read_row(&self, key: &RowKey) -> Result<Option<Row>, StoreError> {
+        Ok(self.data.lock().await.rows.get(key).cloned())
+    }
+
+    async fn read_rows(&self, query: &RowQuery) -> Result<Vec<Row>, StoreError> {
+        Ok(find(&*self.data.lock().await, query))
+    }
+}
+
+fn find(data: &Data, query: &RowQuery) -> Vec<Row> {
+    data.rows
+        .values()
+        .filter(|row| query.matches(row))
+        .cloned()
+        .collect()
 }
 
 #[async_trait]
@@ -356,6 +383,21 @@ impl StoreTx for MemoryTx {
         let k = (kind, key.to_owned());
         let previous = self.data.records.insert(k.clone(), body.clone());
         self.undo.push(Undo::Record(k, previous));
+        Ok(())
+    }
+
+    async fn row(&mut self, key: &RowKey) -> Result<Option<Row>, StoreError> {
+        Ok(self.data.rows.get(key).cloned())
+    }
+
+    async fn rows(&mut self, query: &RowQuery) -> Result<Vec<Row>, StoreError> {
+        Ok(find(&self.data, query))
+    }
+
+    async fn put_row(&mut self, row: Row) -> Result<(), StoreError> {
+        let key = row.key();
+        let previous = self.data.rows.insert(key.clone(), row);
+        self.undo.push(Undo::Row(key, previous));
         Ok(())
     }
 

@@ -8,6 +8,7 @@
 //! that commit.
 
 mod memory;
+mod rows;
 mod types;
 
 use async_trait::async_trait;
@@ -17,6 +18,7 @@ use patungan_core::session::SessionStatus;
 use patungan_core::{SessionId, TransferId};
 
 pub use memory::MemoryStore;
+pub use rows::{PayoutSchedule, Record, Row, RowKey, RowQuery};
 pub use types::{
     EffectId, LedgerDiff, OutboxEntry, OutboxState, RecordKind, SessionHead, SessionLoad,
     SessionWrite, StoreError,
@@ -50,6 +52,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// The committed records of one kind, by key (a read that locks nothing).
     async fn list_records(&self, kind: RecordKind) -> Result<Vec<serde_json::Value>, StoreError>;
+
+    /// One committed row (a read that locks nothing).
+    async fn read_row(&self, key: &RowKey) -> Result<Option<Row>, StoreError>;
+
+    /// The committed rows a query finds, in key order (a read that locks nothing).
+    async fn read_rows(&self, query: &RowQuery) -> Result<Vec<Row>, StoreError>;
 }
 
 /// One transaction. Dropping it without [`StoreTx::commit`] rolls everything back.
@@ -99,6 +107,15 @@ pub trait StoreTx: Send {
         body: &serde_json::Value,
     ) -> Result<(), StoreError>;
 
+    /// Locks and reads one row.
+    async fn row(&mut self, key: &RowKey) -> Result<Option<Row>, StoreError>;
+
+    /// Locks and reads the rows a query finds, in key order.
+    async fn rows(&mut self, query: &RowQuery) -> Result<Vec<Row>, StoreError>;
+
+    /// Inserts or replaces a row.
+    async fn put_row(&mut self, row: Row) -> Result<(), StoreError>;
+
     /// Adds outbox entries; an entry whose id exists already is left as it is.
     async fn enqueue(&mut self, entries: &[OutboxEntry]) -> Result<(), StoreError>;
 
@@ -113,4 +130,57 @@ pub trait StoreTx: Send {
 
     /// Makes every write of the transaction durable at once.
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
+}
+
+fn wrong_kind(key: &RowKey) -> StoreError {
+    StoreError::Corrupt(format!("the row at {key:?} is of another kind"))
+}
+
+fn typed<R: Record>(rows: Vec<Row>, query: &RowQuery) -> Result<Vec<R>, StoreError> {
+    rows.into_iter()
+        .map(|row| {
+            R::from_row(row).ok_or_else(|| {
+                StoreError::Corrupt(format!("{query:?} found a row of another kind"))
+            })
+        })
+        .collect()
+}
+
+impl dyn StoreTx + '_ {
+    /// Locks and reads the record with this key.
+    pub async fn get<R: Record>(&mut self, key: R::Key) -> Result<Option<R>, StoreError> {
+        let key = R::row_key(key);
+        match self.row(&key).await? {
+            None => Ok(None),
+            Some(row) => R::from_row(row).map(Some).ok_or_else(|| wrong_kind(&key)),
+        }
+    }
+
+    /// Locks and reads the records a query finds.
+    pub async fn find<R: Record>(&mut self, query: RowQuery) -> Result<Vec<R>, StoreError> {
+        let rows = self.rows(&query).await?;
+        typed(rows, &query)
+    }
+
+    /// Inserts or replaces a record.
+    pub async fn put<R: Record>(&mut self, record: R) -> Result<(), StoreError> {
+        self.put_row(record.into_row()).await
+    }
+}
+
+impl dyn Store {
+    /// The committed record with this key (no lock).
+    pub async fn read<R: Record>(&self, key: R::Key) -> Result<Option<R>, StoreError> {
+        let key = R::row_key(key);
+        match self.read_row(&key).await? {
+            None => Ok(None),
+            Some(row) => R::from_row(row).map(Some).ok_or_else(|| wrong_kind(&key)),
+        }
+    }
+
+    /// The committed records a query finds (no lock).
+    pub async fn read_all<R: Record>(&self, query: RowQuery) -> Result<Vec<R>, StoreError> {
+        let rows = self.read_rows(&query).await?;
+        typed(rows, &query)
+    }
 }

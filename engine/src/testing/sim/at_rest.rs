@@ -254,10 +254,7 @@ impl Sim {
         let mut statuses = Vec::new();
         for attempt in 1..=6 {
             let key = chart.refund_transfer_id(payment, attempt).to_string();
-            match self
-                .record::<RefundRecord>(RecordKind::Refund, &key)
-                .await?
-            {
+            match self.row::<RefundRecord>(key).await? {
                 Some(r) => statuses.push(r.status),
                 None => break,
             }

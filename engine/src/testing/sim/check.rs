@@ -69,6 +69,16 @@ impl Sim {
         })
     }
 
+    /// A committed row (no lock).
+    pub async fn row<R: crate::store::Record>(&self, key: R::Key) -> Check<Option<R>> {
+        self.world
+            .store
+            .read::<R>(key)
+            .await
+            .map_err(|e| format!("store: {e}"))
+    }
+
+    /// A committed keyed JSON record (no lock).
     pub async fn record<T: DeserializeOwned>(
         &self,
         kind: RecordKind,

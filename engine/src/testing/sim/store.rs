@@ -5,8 +5,8 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::store::{
-    EffectId, LedgerDiff, OutboxEntry, RecordKind, SessionHead, SessionLoad, SessionWrite, Store,
-    StoreError, StoreTx,
+    EffectId, LedgerDiff, OutboxEntry, RecordKind, Row, RowKey, RowQuery, SessionHead, SessionLoad,
+    SessionWrite, Store, StoreError, StoreTx,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -146,6 +146,16 @@ impl Store for FaultyStore {
         self.faults.check()?;
         self.inner.list_records(kind).await
     }
+
+    async fn read_row(&self, key: &RowKey) -> Result<Option<Row>, StoreError> {
+        self.faults.check()?;
+        self.inner.read_row(key).await
+    }
+
+    async fn read_rows(&self, query: &RowQuery) -> Result<Vec<Row>, StoreError> {
+        self.faults.check()?;
+        self.inner.read_rows(query).await
+    }
 }
 
 #[async_trait]
@@ -200,6 +210,21 @@ impl StoreTx for FaultyTx {
     ) -> Result<(), StoreError> {
         self.faults.check()?;
         self.inner.put_record(kind, key, body).await
+    }
+
+    async fn row(&mut self, key: &RowKey) -> Result<Option<Row>, StoreError> {
+        self.faults.check()?;
+        self.inner.row(key).await
+    }
+
+    async fn rows(&mut self, query: &RowQuery) -> Result<Vec<Row>, StoreError> {
+        self.faults.check()?;
+        self.inner.rows(query).await
+    }
+
+    async fn put_row(&mut self, row: Row) -> Result<(), StoreError> {
+        self.faults.check()?;
+        self.inner.put_row(row).await
     }
 
     async fn enqueue(&mut self, entries: &[OutboxEntry]) -> Result<(), StoreError> {

@@ -1,0 +1,135 @@
+//! Typed rows: what the store keeps next to sessions, the ledger and the outbox, one
+//! table per kind, each row a core type with a typed key.
+//!
+//! The store port moves [`Row`]s by [`RowKey`] (one row) or [`RowQuery`] (the rows an
+//! index finds). The engine uses the typed accessors [`Record`] gives (`tx.get::<Invoice>(id)`,
+//! `tx.put(invoice)`), so a row of the wrong kind can only come from a broken store.
+
+use chrono::{DateTime, Utc};
+use patungan_core::payments::{Anomaly, Invoice};
+use patungan_core::refunds::{RefundAttempt, RefundSource, RefundStatus};
+use patungan_core::wallet::{Withdrawal, WithdrawalStatus};
+use patungan_core::{AnomalyId, Currency, PaymentId, WithdrawalId};
+
+/// When the withdrawal batches of one currency were last planned (one row per currency).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PayoutSchedule {
+    /// The currency.
+    pub currency: Currency,
+    /// The cutoff of the last planned run.
+    pub last_planned: Option<DateTime<Utc>>,
+}
+
+/// One typed row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Row {
+    /// A participant's invoice, by payment id.
+    Invoice(Invoice),
+    /// One refund attempt, by reference.
+    Refund(RefundAttempt),
+    /// A payment anomaly, by id.
+    Anomaly(Anomaly),
+    /// One withdrawal, by id.
+    Withdrawal(Withdrawal),
+    /// The batch planning state of a currency.
+    PayoutSchedule(PayoutSchedule),
+}
+
+/// The key of one row: its table and its primary key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RowKey {
+    /// An invoice.
+    Invoice(PaymentId),
+    /// A refund attempt.
+    Refund(String),
+    /// A payment anomaly.
+    Anomaly(AnomalyId),
+    /// A withdrawal.
+    Withdrawal(WithdrawalId),
+    /// The payout schedule of a currency.
+    PayoutSchedule(Currency),
+}
+
+/// A read over an index: the rows it finds, in key order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RowQuery {
+    /// Refund attempts with this status.
+    RefundsWithStatus(RefundStatus),
+    /// Every attempt to refund the money held at this source.
+    RefundsOf(RefundSource),
+    /// Every payment anomaly.
+    Anomalies,
+    /// Withdrawals with this status.
+    WithdrawalsWithStatus(WithdrawalStatus),
+    /// Every withdrawal.
+    Withdrawals,
+}
+
+impl Row {
+    /// The row's key.
+    pub fn key(&self) -> RowKey {
+        match self {
+            Row::Invoice(r) => RowKey::Invoice(r.payment),
+            Row::Refund(r) => RowKey::Refund(r.reference.clone()),
+            Row::Anomaly(r) => RowKey::Anomaly(r.id),
+            Row::Withdrawal(r) => RowKey::Withdrawal(r.id()),
+            Row::PayoutSchedule(r) => RowKey::PayoutSchedule(r.currency),
+        }
+    }
+}
+
+impl RowQuery {
+    /// Whether `row` is among the rows this query finds (what a store without indexes
+    /// filters by).
+    pub fn matches(&self, row: &Row) -> bool {
+        match (self, row) {
+            (RowQuery::RefundsWithStatus(status), Row::Refund(r)) => r.status == *status,
+            (RowQuery::RefundsOf(source), Row::Refund(r)) => r.source == *source,
+            (RowQuery::Anomalies, Row::Anomaly(_)) => true,
+            (RowQuery::WithdrawalsWithStatus(status), Row::Withdrawal(w)) => w.status() == *status,
+            (RowQuery::Withdrawals, Row::Withdrawal(_)) => true,
+            _ => false,
+        }
+    }
+}
+
+/// A core type kept as rows of one table.
+pub trait Record: Sized + Send + 'static {
+    /// Its primary key.
+    type Key: Send;
+    /// The row key of `key`.
+    fn row_key(key: Self::Key) -> RowKey;
+    /// Wraps it as a row.
+    fn into_row(self) -> Row;
+    /// Unwraps a row of this kind.
+    fn from_row(row: Row) -> Option<Self>;
+}
+
+macro_rules! record {
+    ($type:ty, $key:ty, $variant:ident) => {
+        impl Record for $type {
+            type Key = $key;
+            fn row_key(key: $key) -> RowKey {
+                RowKey::$variant(key)
+            }
+            fn into_row(self) -> Row {
+                Row::$variant(self)
+            }
+            fn from_row(row: Row) -> Option<Self> {
+                match row {
+                    Row::$variant(r) => Some(r),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+record!(Invoice, PaymentId, Invoice);
+record!(RefundAttempt, String, Refund);
+record!(Anomaly, AnomalyId, Anomaly);
+record!(Withdrawal, WithdrawalId, Withdrawal);
+record!(PayoutSchedule, Currency, PayoutSchedule);
