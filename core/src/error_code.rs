@@ -41,6 +41,10 @@ error_codes!(
     crate::wallet::ScheduleError,
     crate::text::TextError,
     crate::refunds::RefundError,
+    crate::stock::StockError,
+    crate::purchasing::PurchasingError,
+    crate::orders::OrderError,
+    crate::steps::StepError,
 );
 
 #[cfg(test)]

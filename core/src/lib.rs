@@ -10,7 +10,11 @@
 //!   the next deadline out; event-sourced);
 //! - [`ledger`]: the double-entry escrow [`Ledger`] with TigerBeetle semantics, the
 //!   chart of accounts and the posting recipes of every money flow;
-//! - [`wallet`]: wallets, the withdrawal state machine and batch planning.
+//! - [`wallet`]: wallets, the withdrawal state machine and batch planning;
+//! - the operational books of fulfilment: [`stock`] (on hand, reserved and pledged
+//!   units per variant), [`purchasing`] (purchase orders to the factory), [`orders`]
+//!   (one per paid participant, through shipping), and [`steps`], which turns a
+//!   session's effects into the typed steps a host carries out.
 //!
 //! Nothing here reads a clock, a random source, a network or a disk: time, ids
 //! and entropy are inputs, so the same inputs give the same outputs on every
@@ -53,9 +57,13 @@ pub mod ids;
 pub mod ledger;
 pub mod money;
 pub mod moq;
+pub mod orders;
 pub mod payments;
+pub mod purchasing;
 pub mod refunds;
 pub mod session;
+pub mod steps;
+pub mod stock;
 pub mod text;
 pub mod tier;
 pub mod wallet;

@@ -55,6 +55,12 @@ pub enum EngineError {
     /// The refund rules refused an operator's action.
     #[error(transparent)]
     Refund(#[from] patungan_core::refunds::RefundError),
+    /// The stock book refused an operation (a counter would overflow or go below zero).
+    #[error(transparent)]
+    Stock(#[from] patungan_core::stock::StockError),
+    /// The purchase order book refused a transition.
+    #[error(transparent)]
+    PurchaseOrder(#[from] patungan_core::purchasing::PurchasingError),
     /// Stored data contradicts itself (a bug or a corrupted database).
     #[error("inconsistent state: {0}")]
     Inconsistent(String),
@@ -74,6 +80,8 @@ impl EngineError {
             EngineError::InvoiceNotReady { .. } => "engine.invoice_not_ready",
             EngineError::InvalidNotification { .. } => "engine.invalid_notification",
             EngineError::Refund(e) => e.code(),
+            EngineError::Stock(e) => e.code(),
+            EngineError::PurchaseOrder(e) => e.code(),
             EngineError::Inconsistent(_) => "engine.inconsistent",
         }
     }

@@ -219,6 +219,21 @@ impl WarehousePlan {
     pub fn needs_purchase(&self) -> bool {
         self.purchase_order.is_some()
     }
+
+    /// The units on hand this plan counts on while its purchase order is on its way
+    /// (`stock_used` of each variant that uses any): pledged so that no other session
+    /// plans with them (docs/domain.md §11). Nothing when no purchase is needed: the
+    /// session then reserves its units at once.
+    pub fn pledge(&self) -> Vec<StockLevel> {
+        if !self.needs_purchase() {
+            return Vec::new();
+        }
+        self.lines
+            .iter()
+            .filter(|line| line.stock_used > 0)
+            .map(|line| StockLevel::new(line.variant, line.stock_used))
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -253,6 +268,32 @@ mod tests {
         assert_eq!(used, [2, 5, 0, 1]);
         let left: Vec<u64> = plan.lines.iter().map(|l| l.leftover).collect();
         assert_eq!(left, [1, 0, 9, 0]);
+    }
+
+    #[test]
+    fn only_a_plan_with_a_purchase_pledges_the_stock_it_uses() {
+        let v = VariantId::from_u128;
+        let with_purchase = WarehousePlan::compute(
+            &[20, 38, 25, 5],
+            &[0, 10, 0, 2],
+            &bundle(),
+            Money::idr(1),
+            Money::idr(1),
+        )
+        .unwrap();
+        assert_eq!(
+            with_purchase.pledge(),
+            [StockLevel::new(v(2), 10), StockLevel::new(v(4), 2)]
+        );
+        let from_stock = WarehousePlan::compute(
+            &[2, 5, 0, 1],
+            &[3, 5, 9, 1],
+            &bundle(),
+            Money::idr(1),
+            Money::idr(1),
+        )
+        .unwrap();
+        assert!(from_stock.pledge().is_empty());
     }
 
     #[test]

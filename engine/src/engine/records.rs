@@ -2,13 +2,11 @@
 
 use patungan_core::payments::Anomaly;
 use patungan_core::refunds::RefundSource;
-use patungan_core::session::OrderRequest;
-use patungan_core::{AnomalyId, OrderId, ParticipantId, PaymentId, SessionId};
+use patungan_core::{AnomalyId, ParticipantId, PaymentId};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::error::EngineError;
-use crate::ports::ShipmentStatus;
 use crate::store::{RecordKind, RowQuery, StoreError, StoreTx};
 
 /// A participant's invoice (the core's payments record).
@@ -16,18 +14,8 @@ pub use patungan_core::payments::Invoice as InvoiceRecord;
 /// One refund attempt (the core's refunds record).
 pub use patungan_core::refunds::{RefundAttempt as RefundRecord, RefundStatus};
 
-/// An order created at confirmation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrderRecord {
-    /// The order id (derived from the participant id).
-    pub order: OrderId,
-    /// The session.
-    pub session: SessionId,
-    /// What the core asked for.
-    pub request: OrderRequest,
-    /// The latest shipment status, once shipped.
-    pub shipment: Option<ShipmentStatus>,
-}
+/// An order created at confirmation (the core's orders record).
+pub use patungan_core::orders::Order as OrderRecord;
 
 pub(crate) async fn get<T: DeserializeOwned>(
     tx: &mut dyn StoreTx,

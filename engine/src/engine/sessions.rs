@@ -3,16 +3,15 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use patungan_core::grosir::StockLevel;
 use patungan_core::session::{
     JoinReceipt, JoinRequest, Participant, Session, SessionConfig, SessionError, SessionStatus,
 };
 use patungan_core::{ParticipantId, Preview, SessionId};
 use tokio::sync::OwnedMutexGuard;
 
-use super::effects::{PurchaseOrderRecord, PurchaseOrderStatus};
+use super::effects::PurchaseOrderRecord;
 use super::records;
-use super::tick::add_on_hand;
+use super::tick::update_stock;
 use super::{Cached, Engine};
 use crate::error::EngineError;
 use crate::store::RecordKind;
@@ -224,8 +223,9 @@ impl Engine {
             .map(drop)
     }
 
-    /// The warehouse received the purchase order of a session awaiting stock: its
-    /// units join the stock on hand and the session confirms.
+    /// The warehouse received the purchase order of a session awaiting stock: every
+    /// unit still outstanding joins the stock on hand, the order closes (releasing
+    /// its pledge) and the session confirms.
     pub async fn stock_received(
         &self,
         session: SessionId,
@@ -235,16 +235,10 @@ impl Engine {
         let key = session.to_string();
         let order: Option<PurchaseOrderRecord> =
             records::get(&mut *work.tx, RecordKind::PurchaseOrder, &key).await?;
-        if let Some(mut order) = order.filter(|o| o.status == PurchaseOrderStatus::Issued) {
-            let levels: Vec<StockLevel> = order
-                .purchase_order
-                .lines
-                .iter()
-                .map(|line| StockLevel::new(line.variant, line.units))
-                .collect();
+        if let Some(mut order) = order.filter(PurchaseOrderRecord::is_open) {
+            let receipt = order.receive(&order.outstanding())?;
             let product = work.cached.session.state().config().product;
-            add_on_hand(&mut *work.tx, product, &levels).await?;
-            order.status = PurchaseOrderStatus::Received;
+            update_stock(&mut *work.tx, product, |stock| stock.apply(&receipt.stock)).await?;
             records::put(&mut *work.tx, RecordKind::PurchaseOrder, &key, &order).await?;
         }
         match work.session().stock_received(now) {

@@ -4,8 +4,9 @@ use chrono::{DateTime, Utc};
 use patungan_core::grosir::StockLevel;
 use patungan_core::ledger::derive_uuid;
 use patungan_core::session::Session;
+use patungan_core::stock::{Stock, StockError};
+use patungan_core::ProductId;
 
-use super::effects::StockRecord;
 use super::records;
 use super::wallets::BookRows;
 use super::Engine;
@@ -29,27 +30,16 @@ pub struct TickReport {
     pub errors: Vec<(patungan_core::SessionId, String)>,
 }
 
-/// Free stock of a product's variants, from its stock record: units on hand minus
-/// units already reserved for confirmed sessions' orders and units pledged to
-/// sessions awaiting their purchase orders (which must not be planned a second time).
-pub(crate) fn on_hand(session: &Session, stock: &StockRecord) -> Vec<StockLevel> {
-    let Some(bundle) = session.state().config().bundle() else {
-        return Vec::new();
-    };
-    let units = |key: String| stock.get(&key).copied().unwrap_or(0);
-    bundle
-        .variants()
-        .iter()
-        .map(|v| {
-            let on_hand = units(format!("onhand:{}", v.variant));
-            let reserved = units(format!("reserved:{}", v.variant));
-            let pledged = units(format!("pledged:{}", v.variant));
-            StockLevel::new(
-                v.variant,
-                on_hand.saturating_sub(reserved).saturating_sub(pledged),
-            )
-        })
-        .collect()
+/// Free stock of the variants of a session's product (on hand − reserved − pledged,
+/// [`Stock::free_levels`]): what its warehouse plan may count on. Nothing for a
+/// product without a grosir bundle.
+pub(crate) fn free_stock(session: &Session, stock: &Stock) -> Vec<StockLevel> {
+    session
+        .state()
+        .config()
+        .bundle()
+        .map(|bundle| stock.free_levels(bundle))
+        .unwrap_or_default()
 }
 
 impl Engine {
@@ -88,11 +78,9 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<(), EngineError> {
         let mut work = self.open_session(id).await?;
-        let key = work.cached.session.state().config().product.to_string();
-        let stock: StockRecord = records::get(&mut *work.tx, RecordKind::Stock, &key)
-            .await?
-            .unwrap_or_default();
-        let levels = on_hand(&work.cached.session, &stock);
+        let product = work.cached.session.state().config().product;
+        let stock = load_stock(&mut *work.tx, product).await?;
+        let levels = free_stock(&work.cached.session, &stock);
         match work.session().handle_timeout(now, &levels) {
             Ok(_) => self.commit_session(work, now).await,
             Err(e) => {
@@ -147,32 +135,42 @@ impl Engine {
     /// Adds units to a product's stock on hand (an admin or warehouse input).
     pub async fn add_stock(
         &self,
-        product: patungan_core::ProductId,
+        product: ProductId,
         levels: &[StockLevel],
     ) -> Result<(), EngineError> {
         let mut tx = self.store.begin().await?;
-        add_on_hand(&mut *tx, product, levels).await?;
+        update_stock(&mut *tx, product, |stock| stock.receive(levels)).await?;
         tx.commit().await?;
         Ok(())
     }
 }
 
-pub(crate) async fn add_on_hand(
+/// The stock of `product` as stored (empty if none was ever stored).
+pub(crate) async fn load_stock(
     tx: &mut dyn StoreTx,
-    product: patungan_core::ProductId,
-    levels: &[StockLevel],
-) -> Result<(), EngineError> {
-    let key = product.to_string();
-    let mut stock: StockRecord = records::get(tx, RecordKind::Stock, &key)
-        .await?
-        .unwrap_or_default();
-    for level in levels {
-        let units = stock
-            .entry(format!("onhand:{}", level.variant))
-            .or_insert(0);
-        *units = units.saturating_add(level.units);
+    product: ProductId,
+) -> Result<Stock, EngineError> {
+    let stock: Option<Stock> = records::get(tx, RecordKind::Stock, &product.to_string()).await?;
+    match stock {
+        None => Ok(Stock::new(product)),
+        Some(stock) if stock.product() == product => Ok(stock),
+        Some(stock) => Err(EngineError::Inconsistent(format!(
+            "the stock record of product {product} is product {}'s",
+            stock.product()
+        ))),
     }
-    records::put(tx, RecordKind::Stock, &key, &stock).await
+}
+
+/// Loads the stock of `product`, applies `change` (a core stock operation) and stores
+/// it; a refused change stores nothing.
+pub(crate) async fn update_stock(
+    tx: &mut dyn StoreTx,
+    product: ProductId,
+    change: impl FnOnce(&mut Stock) -> Result<(), StockError>,
+) -> Result<(), EngineError> {
+    let mut stock = load_stock(tx, product).await?;
+    change(&mut stock)?;
+    records::put(tx, RecordKind::Stock, &product.to_string(), &stock).await
 }
 
 /// The outbox id of the submission of the batch with this reference.

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use patungan_core::orders::ProviderStatus;
 use patungan_core::{Money, OrderId};
 use serde::{Deserialize, Serialize};
 
@@ -136,6 +137,27 @@ impl ShipmentStatus {
     }
 }
 
+impl From<ShipmentStatus> for ProviderStatus {
+    /// The same status, as the core's orders book reads it (docs/domain.md §11).
+    fn from(status: ShipmentStatus) -> Self {
+        match status {
+            ShipmentStatus::Confirmed => ProviderStatus::Confirmed,
+            ShipmentStatus::Allocated => ProviderStatus::Allocated,
+            ShipmentStatus::PickingUp => ProviderStatus::PickingUp,
+            ShipmentStatus::Picked => ProviderStatus::Picked,
+            ShipmentStatus::DroppingOff => ProviderStatus::DroppingOff,
+            ShipmentStatus::Delivered => ProviderStatus::Delivered,
+            ShipmentStatus::OnHold => ProviderStatus::OnHold,
+            ShipmentStatus::Cancelled => ProviderStatus::Cancelled,
+            ShipmentStatus::Rejected => ProviderStatus::Rejected,
+            ShipmentStatus::CourierNotFound => ProviderStatus::CourierNotFound,
+            ShipmentStatus::ReturnInTransit => ProviderStatus::ReturnInTransit,
+            ShipmentStatus::Returned => ProviderStatus::Returned,
+            ShipmentStatus::Disposed => ProviderStatus::Disposed,
+        }
+    }
+}
+
 /// A booked shipment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shipment {
@@ -184,4 +206,35 @@ pub trait ShippingProvider: Send + Sync {
 
     /// The tracking of a shipment.
     async fn tracking(&self, tracking_id: &str) -> Result<Tracking, PortError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_status_maps_to_the_core_status_of_the_same_name() {
+        use ShipmentStatus as S;
+        for status in [
+            S::Confirmed,
+            S::Allocated,
+            S::PickingUp,
+            S::Picked,
+            S::DroppingOff,
+            S::Delivered,
+            S::OnHold,
+            S::Cancelled,
+            S::Rejected,
+            S::CourierNotFound,
+            S::ReturnInTransit,
+            S::Returned,
+            S::Disposed,
+        ] {
+            let core = ProviderStatus::from(status);
+            assert_eq!(
+                serde_json::to_value(core).unwrap(),
+                serde_json::to_value(status).unwrap()
+            );
+        }
+    }
 }

@@ -81,10 +81,8 @@ pub async fn stock_reserved_by_one_session_is_not_planned_again_for_the_next(
         .await
         .unwrap();
     let stock = stock(&w).await;
-    let (on_hand, reserved) = (
-        stock[&format!("onhand:{SIZE}")],
-        stock[&format!("reserved:{SIZE}")],
-    );
+    let line = stock.line(Some(SIZE));
+    let (on_hand, reserved) = (line.on_hand, line.reserved);
     assert_eq!(reserved, 12);
     assert!(
         reserved <= on_hand,
@@ -114,19 +112,14 @@ pub async fn stock_counted_on_by_a_session_awaiting_its_order_is_not_planned_twi
         assert_eq!(status(&w, n).await, SessionStatus::Confirmed);
     }
     let stock = stock(&w).await;
-    let (on_hand, reserved) = (
-        stock[&format!("onhand:{SIZE}")],
-        stock[&format!("reserved:{SIZE}")],
-    );
+    let line = stock.line(Some(SIZE));
+    let (on_hand, reserved) = (line.on_hand, line.reserved);
     assert_eq!(reserved, 12);
     assert!(
         reserved <= on_hand,
         "{reserved} reserved, {on_hand} on hand"
     );
-    assert_eq!(
-        stock.get(&format!("pledged:{SIZE}")).copied().unwrap_or(0),
-        0
-    );
+    assert_eq!(line.pledged, 0);
 }
 
 /// A session cancelled while awaiting its purchase order gives back the units its
@@ -151,9 +144,9 @@ pub async fn cancelling_a_session_awaiting_stock_frees_the_units_it_counted_on(
     w.pay_all(at(1, 10)).await;
     w.engine.tick(at(12, 0)).await.unwrap();
     assert_eq!(status(&w, 1).await, SessionStatus::AwaitingStock);
-    assert_eq!(stock(&w).await[&format!("pledged:{SIZE}")], 4);
+    assert_eq!(stock(&w).await.line(Some(SIZE)).pledged, 4);
     w.engine.cancel(first, at(13, 0)).await.unwrap();
-    assert_eq!(stock(&w).await[&format!("pledged:{SIZE}")], 0);
+    assert_eq!(stock(&w).await.line(Some(SIZE)).pledged, 0);
 }
 
 /// A gateway and disburser whose refund and payout calls can be switched to fail

@@ -224,13 +224,13 @@ impl Sim {
                         .cashback_per_unit
                         .checked_mul_qty(p.quantity)
                         .map_err(|e| e.to_string())?;
-                    if order.request.quantity != p.quantity
-                        || order.request.final_unit_price != s.final_unit_price
-                        || order.request.cashback != expected
+                    if order.request().quantity != p.quantity
+                        || order.request().final_unit_price != s.final_unit_price
+                        || order.request().cashback != expected
                     {
                         return Err(format!(
                             "{who}: order {:?} disagrees with the session",
-                            order.request
+                            order.request()
                         ));
                     }
                     if !expected.is_zero() {

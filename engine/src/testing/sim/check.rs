@@ -7,11 +7,11 @@ use crate::memory::{InvoiceStatus, SimInvoice};
 use crate::notification::PayoutOutcome;
 use crate::ports::RefundState;
 use crate::store::RecordKind;
-use crate::{PurchaseOrderRecord, PurchaseOrderStatus, StockRecord};
+use crate::{PurchaseOrderRecord, StockRecord};
 use patungan_core::ledger::PendingStatus;
 use patungan_core::session::{ParticipantStatus, Session, SessionStatus};
 use patungan_core::wallet::{PayoutItemKey, WithdrawalStatus, Withdrawals};
-use patungan_core::{Currency, Ledger, Money, PaymentId, SessionId, UserId};
+use patungan_core::{Currency, Ledger, Money, PaymentId, SessionId, UserId, VariantId};
 use serde::de::DeserializeOwned;
 
 use super::driver::{Check, Sim};
@@ -200,18 +200,20 @@ impl Sim {
 
     /// The warehouse never promises more units than it has: per product and
     /// variant, reserved ≤ on hand. At rest, on hand is what was added plus what
-    /// purchase orders delivered, and reserved is what confirmed sessions sold.
+    /// purchase orders delivered, reserved is what confirmed sessions sold, and
+    /// pledged is what the open purchase orders pledged.
     pub async fn check_stock(&self, books: &Books, at_rest: bool) -> Check {
         for product in &self.setup.products {
             let Some(grosir) = &product.grosir else {
                 continue;
             };
-            let stock: StockRecord = self
-                .record(RecordKind::Stock, &product.id.to_string())
+            let stock = self
+                .record::<StockRecord>(RecordKind::Stock, &product.id.to_string())
                 .await?
-                .unwrap_or_default();
-            let mut received: BTreeMap<String, u64> = BTreeMap::new();
-            let mut sold: BTreeMap<String, u64> = BTreeMap::new();
+                .unwrap_or_else(|| StockRecord::new(product.id));
+            let mut received: BTreeMap<VariantId, u64> = BTreeMap::new();
+            let mut pledges: BTreeMap<VariantId, u64> = BTreeMap::new();
+            let mut sold: BTreeMap<Option<VariantId>, u64> = BTreeMap::new();
             if at_rest {
                 for (id, session) in &books.sessions {
                     if session.state().config().product != product.id {
@@ -220,26 +222,29 @@ impl Sim {
                     let order: Option<PurchaseOrderRecord> = self
                         .record(RecordKind::PurchaseOrder, &id.to_string())
                         .await?;
-                    if let Some(order) = order.filter(|o| o.status == PurchaseOrderStatus::Received)
-                    {
-                        for line in &order.purchase_order.lines {
-                            *received.entry(line.variant.to_string()).or_insert(0) += line.units;
+                    if let Some(order) = order {
+                        for line in order.received() {
+                            *received.entry(line.variant).or_insert(0) += line.units;
+                        }
+                        if order.is_open() {
+                            for line in order.pledged() {
+                                *pledges.entry(line.variant).or_insert(0) += line.units;
+                            }
                         }
                     }
                     if session.status() == SessionStatus::Confirmed {
                         for p in session.state().participants() {
                             if p.status == ParticipantStatus::Paid {
-                                let v = p.variant.map(|v| v.to_string()).unwrap_or_default();
-                                *sold.entry(v).or_insert(0) += p.quantity;
+                                *sold.entry(p.variant).or_insert(0) += p.quantity;
                             }
                         }
                     }
                 }
             }
             for v in grosir.bundle.variants() {
-                let key = v.variant.to_string();
-                let on_hand = stock.get(&format!("onhand:{key}")).copied().unwrap_or(0);
-                let reserved = stock.get(&format!("reserved:{key}")).copied().unwrap_or(0);
+                let key = v.variant;
+                let line = stock.line(Some(key));
+                let (on_hand, reserved) = (line.on_hand, line.reserved);
                 if reserved > on_hand {
                     return Err(format!(
                         "warehouse oversold product {} variant {key}: {reserved} units reserved, {on_hand} on hand",
@@ -260,11 +265,18 @@ impl Sim {
                             product.id
                         ));
                     }
-                    let sold = sold.get(&key).copied().unwrap_or(0);
+                    let sold = sold.get(&Some(key)).copied().unwrap_or(0);
                     if reserved != sold {
                         return Err(format!(
                             "product {} variant {key}: {reserved} reserved, confirmed orders hold {sold}",
                             product.id
+                        ));
+                    }
+                    let open = pledges.get(&key).copied().unwrap_or(0);
+                    if line.pledged != open {
+                        return Err(format!(
+                            "product {} variant {key}: {} pledged, open purchase orders pledge {open}",
+                            product.id, line.pledged
                         ));
                     }
                 }

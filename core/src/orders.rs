@@ -1,0 +1,576 @@
+//! Orders (docs/domain.md §11) as a sans-IO book: one per paid real participant of a
+//! confirmed session, moving `created` → `ready_to_ship` → `shipment_booked` →
+//! `in_transit` → `delivered`, with `cancelled` and `returned` as the other endings.
+//! [`Order::advance`] refuses any other move; [`Order::shipment_update`] applies what
+//! the shipping provider reports, through the translation table [`translate`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{OrderId, ParticipantId, SessionId, UserId};
+use crate::ledger::derive_uuid;
+use crate::session::OrderRequest;
+
+/// The purpose tag of order ids: `derive_uuid(participant, ORDER_ID_PURPOSE)`.
+pub const ORDER_ID_PURPOSE: u64 = 0xE002 << 48;
+
+/// How many times a shipment is booked before an operator decides (§11).
+pub const MAX_BOOKINGS: u32 = 3;
+
+/// The order id of a participant's order (one order per participant).
+pub fn order_id(participant: ParticipantId) -> OrderId {
+    OrderId::from_uuid(derive_uuid(*participant.as_uuid(), ORDER_ID_PURPOSE))
+}
+
+/// Where an order stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    /// Created at the session's confirmation.
+    Created,
+    /// Its units are reserved; a shipment can be booked.
+    ReadyToShip,
+    /// The provider has the shipment (the order id is its idempotency key).
+    ShipmentBooked,
+    /// On its way to the buyer.
+    InTransit,
+    /// At the buyer's door.
+    Delivered,
+    /// Cancelled before a shipment was booked.
+    Cancelled,
+    /// Came back (or was disposed of) instead of being delivered.
+    Returned,
+}
+
+impl OrderStatus {
+    /// The snake_case name used in JSON.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Created => "created",
+            OrderStatus::ReadyToShip => "ready_to_ship",
+            OrderStatus::ShipmentBooked => "shipment_booked",
+            OrderStatus::InTransit => "in_transit",
+            OrderStatus::Delivered => "delivered",
+            OrderStatus::Cancelled => "cancelled",
+            OrderStatus::Returned => "returned",
+        }
+    }
+
+    /// Whether no further move is possible.
+    pub const fn is_final(self) -> bool {
+        matches!(
+            self,
+            OrderStatus::Delivered | OrderStatus::Cancelled | OrderStatus::Returned
+        )
+    }
+
+    /// Whether an order may move from `self` to `to` (another status).
+    pub const fn may_move_to(self, to: OrderStatus) -> bool {
+        use OrderStatus as S;
+        matches!(
+            (self, to),
+            (S::Created, S::ReadyToShip | S::Cancelled)
+                | (S::ReadyToShip, S::ShipmentBooked | S::Cancelled)
+                | (S::ShipmentBooked, S::InTransit | S::Delivered | S::Returned)
+                | (S::InTransit, S::Delivered | S::Returned)
+        )
+    }
+}
+
+/// A shipment status as the shipping provider reports it (Biteship's list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderStatus {
+    /// Booked.
+    Confirmed,
+    /// A courier is assigned.
+    Allocated,
+    /// The courier is on the way to pick up.
+    PickingUp,
+    /// Picked up.
+    Picked,
+    /// On the way to the receiver.
+    DroppingOff,
+    /// Delivered.
+    Delivered,
+    /// Held by the courier.
+    OnHold,
+    /// Cancelled at the provider.
+    Cancelled,
+    /// Refused by the courier.
+    Rejected,
+    /// No courier could be found.
+    CourierNotFound,
+    /// Coming back to the sender.
+    ReturnInTransit,
+    /// Back at the sender.
+    Returned,
+    /// Disposed of.
+    Disposed,
+}
+
+/// What a provider status means for the order (§11's table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "action", content = "status", rename_all = "snake_case")]
+pub enum Translation {
+    /// The order moves to this status.
+    MoveTo(OrderStatus),
+    /// The booking failed: book the shipment again (an operator decides after
+    /// [`MAX_BOOKINGS`] bookings).
+    BookAgain,
+    /// Not in the table (`on_hold`, `cancelled`): the order stays where it is.
+    Ignore,
+}
+
+/// The translation table of docs/domain.md §11.
+pub const fn translate(status: ProviderStatus) -> Translation {
+    use ProviderStatus as P;
+    match status {
+        P::Confirmed | P::Allocated | P::PickingUp | P::Picked => {
+            Translation::MoveTo(OrderStatus::ShipmentBooked)
+        }
+        P::DroppingOff => Translation::MoveTo(OrderStatus::InTransit),
+        P::Delivered => Translation::MoveTo(OrderStatus::Delivered),
+        P::Rejected | P::CourierNotFound => Translation::BookAgain,
+        P::ReturnInTransit | P::Returned | P::Disposed => {
+            Translation::MoveTo(OrderStatus::Returned)
+        }
+        P::OnHold | P::Cancelled => Translation::Ignore,
+    }
+}
+
+/// What an accepted move or shipment update did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum OrderChange {
+    /// The order moved.
+    Moved {
+        /// Its status before.
+        from: OrderStatus,
+        /// Its status now.
+        to: OrderStatus,
+    },
+    /// Nothing changed (the same status again, or a status the table ignores).
+    Unchanged,
+    /// The booking failed; the order is ready to ship again and a new booking is due.
+    BookAgain {
+        /// The number of the booking to make, from 2.
+        booking: u32,
+    },
+    /// The booking failed [`MAX_BOOKINGS`] times: an operator decides.
+    AwaitOperator,
+}
+
+/// Why an order transition was refused; nothing changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OrderError {
+    /// The move is not in the order lifecycle.
+    #[error("order {order} cannot move from {from:?} to {to:?}")]
+    IllegalMove {
+        /// The order.
+        order: OrderId,
+        /// Its status.
+        from: OrderStatus,
+        /// The status asked for.
+        to: OrderStatus,
+    },
+    /// The provider reported a failed booking for an order that has none.
+    #[error("order {order} is {status:?}: no booking to fail")]
+    NotBooked {
+        /// The order.
+        order: OrderId,
+        /// Its status.
+        status: OrderStatus,
+    },
+    /// A stored order's id does not derive from its participant.
+    #[error("order {order} does not belong to its participant")]
+    WrongId {
+        /// The stored id.
+        order: OrderId,
+    },
+}
+
+impl OrderError {
+    /// A stable machine-readable code.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            OrderError::IllegalMove { .. } => "order.illegal_move",
+            OrderError::NotBooked { .. } => "order.not_booked",
+            OrderError::WrongId { .. } => "order.wrong_id",
+        }
+    }
+}
+
+/// The order of one paid real participant of a confirmed session.
+///
+/// ```
+/// use patungan_core::orders::{Order, OrderChange, OrderStatus, ProviderStatus};
+/// # use patungan_core::session::OrderRequest;
+/// # use patungan_core::*;
+/// # let cost = CostBreakdown::for_join(&JoinCostInput {
+/// #     quantity: 1, group_price: Money::idr(100), moq: Moq::new(10)?,
+/// #     bulk_shipping_cost: Money::idr(0), courier_price: Money::idr(0),
+/// #     gateway_fee_rate: BasisPoints::new(0),
+/// # })?;
+/// # let request = OrderRequest {
+/// #     participant: ParticipantId::from_u128(1), user: UserId::from_u128(2), variant: None,
+/// #     quantity: 1, paid_unit_price: Money::idr(100), final_unit_price: Money::idr(100),
+/// #     cashback: Money::idr(0), payment: PaymentId::from_u128(3), cost,
+/// # };
+/// let mut order = Order::create(SessionId::from_u128(9), request);
+/// order.advance(OrderStatus::ReadyToShip)?;
+/// order.advance(OrderStatus::ShipmentBooked)?;
+/// assert_eq!(order.shipment_update(ProviderStatus::Picked)?, OrderChange::Unchanged);
+/// order.shipment_update(ProviderStatus::DroppingOff)?;
+/// assert_eq!(order.status(), OrderStatus::InTransit);
+/// assert_eq!(order.advance(OrderStatus::Created).unwrap_err().code(), "order.illegal_move");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "OrderState", into = "OrderState")]
+pub struct Order {
+    id: OrderId,
+    session: SessionId,
+    request: OrderRequest,
+    status: OrderStatus,
+    bookings: u32,
+}
+
+#[derive(Serialize, Deserialize)]
+struct OrderState {
+    id: OrderId,
+    session: SessionId,
+    request: OrderRequest,
+    status: OrderStatus,
+    #[serde(default)]
+    bookings: u32,
+}
+
+impl TryFrom<OrderState> for Order {
+    type Error = OrderError;
+
+    fn try_from(state: OrderState) -> Result<Self, Self::Error> {
+        if state.id != order_id(state.request.participant) {
+            return Err(OrderError::WrongId { order: state.id });
+        }
+        Ok(Order {
+            id: state.id,
+            session: state.session,
+            request: state.request,
+            status: state.status,
+            bookings: state.bookings,
+        })
+    }
+}
+
+impl From<Order> for OrderState {
+    fn from(order: Order) -> Self {
+        OrderState {
+            id: order.id,
+            session: order.session,
+            request: order.request,
+            status: order.status,
+            bookings: order.bookings,
+        }
+    }
+}
+
+impl Order {
+    /// The order the session asked for (a `create_order` effect), `created`, its id
+    /// derived from the participant ([`order_id`]).
+    pub fn create(session: SessionId, request: OrderRequest) -> Order {
+        Order {
+            id: order_id(request.participant),
+            session,
+            request,
+            status: OrderStatus::Created,
+            bookings: 0,
+        }
+    }
+
+    /// The order id.
+    pub const fn id(&self) -> OrderId {
+        self.id
+    }
+
+    /// The session.
+    pub const fn session(&self) -> SessionId {
+        self.session
+    }
+
+    /// The participant.
+    pub const fn participant(&self) -> ParticipantId {
+        self.request.participant
+    }
+
+    /// The buyer.
+    pub const fn user(&self) -> UserId {
+        self.request.user
+    }
+
+    /// What the session asked for: variant, units, prices, cashback, payment.
+    pub const fn request(&self) -> &OrderRequest {
+        &self.request
+    }
+
+    /// Where it stands.
+    pub const fn status(&self) -> OrderStatus {
+        self.status
+    }
+
+    /// Shipments booked so far.
+    pub const fn bookings(&self) -> u32 {
+        self.bookings
+    }
+
+    /// Whether failed bookings used up [`MAX_BOOKINGS`]: an operator decides.
+    pub const fn awaits_operator(&self) -> bool {
+        matches!(self.status, OrderStatus::ReadyToShip) && self.bookings >= MAX_BOOKINGS
+    }
+
+    /// Moves the order to `to`. The same status again is [`OrderChange::Unchanged`];
+    /// a move outside the lifecycle is refused. Booking a shipment counts a booking.
+    pub fn advance(&mut self, to: OrderStatus) -> Result<OrderChange, OrderError> {
+        let from = self.status;
+        if from == to {
+            return Ok(OrderChange::Unchanged);
+        }
+        if !from.may_move_to(to) {
+            return Err(OrderError::IllegalMove {
+                order: self.id,
+                from,
+                to,
+            });
+        }
+        if to == OrderStatus::ShipmentBooked && from == OrderStatus::ReadyToShip {
+            self.bookings = self.bookings.saturating_add(1);
+        }
+        self.status = to;
+        Ok(OrderChange::Moved { from, to })
+    }
+
+    /// Applies a status the shipping provider reported for the order's shipment
+    /// ([`translate`]). A status behind the order's own (a late webhook) is refused
+    /// like any illegal move. A failed booking puts the order back to
+    /// `ready_to_ship`, for a new booking or, after [`MAX_BOOKINGS`], an operator.
+    pub fn shipment_update(&mut self, status: ProviderStatus) -> Result<OrderChange, OrderError> {
+        match translate(status) {
+            Translation::MoveTo(to) => self.advance(to),
+            Translation::Ignore => Ok(OrderChange::Unchanged),
+            Translation::BookAgain => self.booking_failed(),
+        }
+    }
+
+    fn booking_failed(&mut self) -> Result<OrderChange, OrderError> {
+        match self.status {
+            OrderStatus::ShipmentBooked => {
+                self.status = OrderStatus::ReadyToShip;
+                Ok(self.after_failed_booking())
+            }
+            // The same failure reported again.
+            OrderStatus::ReadyToShip if self.bookings > 0 => Ok(OrderChange::Unchanged),
+            status => Err(OrderError::NotBooked {
+                order: self.id,
+                status,
+            }),
+        }
+    }
+
+    fn after_failed_booking(&self) -> OrderChange {
+        if self.bookings >= MAX_BOOKINGS {
+            OrderChange::AwaitOperator
+        } else {
+            OrderChange::BookAgain {
+                booking: self.bookings.saturating_add(1),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cost::CostBreakdown;
+    use crate::money::Money;
+    use crate::PaymentId;
+
+    fn request() -> OrderRequest {
+        OrderRequest {
+            participant: ParticipantId::from_u128(1),
+            user: UserId::from_u128(2),
+            variant: None,
+            quantity: 2,
+            paid_unit_price: Money::idr(100),
+            final_unit_price: Money::idr(90),
+            cashback: Money::idr(20),
+            payment: PaymentId::from_u128(3),
+            cost: CostBreakdown {
+                quantity: 2,
+                product: Money::idr(200),
+                leg1_per_unit: Money::idr(0),
+                leg1: Money::idr(0),
+                leg2: Money::idr(0),
+                gateway_fee: Money::idr(0),
+                total: Money::idr(200),
+            },
+        }
+    }
+
+    fn booked() -> Order {
+        let mut order = Order::create(SessionId::from_u128(9), request());
+        order.advance(OrderStatus::ReadyToShip).unwrap();
+        order.advance(OrderStatus::ShipmentBooked).unwrap();
+        order
+    }
+
+    #[test]
+    fn the_order_id_derives_from_the_participant() {
+        let order = Order::create(SessionId::from_u128(9), request());
+        assert_eq!(order.id(), order_id(ParticipantId::from_u128(1)));
+        assert_eq!(
+            order.id().to_string(),
+            OrderId::from_uuid(derive_uuid(
+                *ParticipantId::from_u128(1).as_uuid(),
+                0xE002 << 48
+            ))
+            .to_string()
+        );
+        assert_eq!(
+            (order.participant(), order.user()),
+            (ParticipantId::from_u128(1), UserId::from_u128(2))
+        );
+    }
+
+    #[test]
+    fn the_lifecycle_refuses_other_moves() {
+        use OrderStatus as S;
+        let all = [
+            S::Created,
+            S::ReadyToShip,
+            S::ShipmentBooked,
+            S::InTransit,
+            S::Delivered,
+            S::Cancelled,
+            S::Returned,
+        ];
+        for from in all {
+            for to in all {
+                if from.is_final() && from != to {
+                    assert!(!from.may_move_to(to), "{from:?} → {to:?}");
+                }
+                if to < from && !matches!(to, S::Cancelled | S::Returned) {
+                    assert!(!from.may_move_to(to), "{from:?} → {to:?}");
+                }
+            }
+        }
+        let mut order = booked();
+        let before = order.clone();
+        let e = order.advance(S::Cancelled).unwrap_err();
+        assert_eq!(e.code(), "order.illegal_move");
+        assert_eq!(order, before);
+        assert_eq!(
+            order.advance(S::ShipmentBooked).unwrap(),
+            OrderChange::Unchanged
+        );
+        assert_eq!(
+            order.advance(S::Delivered).unwrap(),
+            OrderChange::Moved {
+                from: S::ShipmentBooked,
+                to: S::Delivered
+            }
+        );
+    }
+
+    #[test]
+    fn the_translation_table() {
+        use ProviderStatus as P;
+        for p in [P::Confirmed, P::Allocated, P::PickingUp, P::Picked] {
+            assert_eq!(
+                translate(p),
+                Translation::MoveTo(OrderStatus::ShipmentBooked)
+            );
+        }
+        assert_eq!(
+            translate(P::DroppingOff),
+            Translation::MoveTo(OrderStatus::InTransit)
+        );
+        assert_eq!(
+            translate(P::Delivered),
+            Translation::MoveTo(OrderStatus::Delivered)
+        );
+        for p in [P::Rejected, P::CourierNotFound] {
+            assert_eq!(translate(p), Translation::BookAgain);
+        }
+        for p in [P::ReturnInTransit, P::Returned, P::Disposed] {
+            assert_eq!(translate(p), Translation::MoveTo(OrderStatus::Returned));
+        }
+        for p in [P::OnHold, P::Cancelled] {
+            assert_eq!(translate(p), Translation::Ignore);
+        }
+    }
+
+    #[test]
+    fn failed_bookings_are_booked_again_then_go_to_an_operator() {
+        let mut order = booked();
+        let change = order.shipment_update(ProviderStatus::Rejected).unwrap();
+        assert_eq!(change, OrderChange::BookAgain { booking: 2 });
+        assert_eq!(order.status(), OrderStatus::ReadyToShip);
+        assert_eq!(
+            order.shipment_update(ProviderStatus::Rejected).unwrap(),
+            OrderChange::Unchanged
+        );
+        order.advance(OrderStatus::ShipmentBooked).unwrap();
+        order
+            .shipment_update(ProviderStatus::CourierNotFound)
+            .unwrap();
+        order.advance(OrderStatus::ShipmentBooked).unwrap();
+        assert_eq!(
+            order.shipment_update(ProviderStatus::Rejected).unwrap(),
+            OrderChange::AwaitOperator
+        );
+        assert!(order.awaits_operator());
+        let mut fresh = Order::create(SessionId::from_u128(9), request());
+        assert_eq!(
+            fresh
+                .shipment_update(ProviderStatus::Rejected)
+                .unwrap_err()
+                .code(),
+            "order.not_booked"
+        );
+    }
+
+    #[test]
+    fn late_webhooks_are_refused_and_returns_end_it() {
+        let mut order = booked();
+        order.shipment_update(ProviderStatus::DroppingOff).unwrap();
+        assert_eq!(
+            order
+                .shipment_update(ProviderStatus::Picked)
+                .unwrap_err()
+                .code(),
+            "order.illegal_move"
+        );
+        order
+            .shipment_update(ProviderStatus::ReturnInTransit)
+            .unwrap();
+        assert_eq!(
+            order.shipment_update(ProviderStatus::Returned).unwrap(),
+            OrderChange::Unchanged
+        );
+        assert!(order.status().is_final());
+    }
+
+    #[test]
+    fn serde_checks_the_id() {
+        let order = booked();
+        let json = serde_json::to_value(&order).unwrap();
+        assert_eq!(json["status"], "shipment_booked");
+        assert_eq!(
+            serde_json::from_value::<Order>(json.clone()).unwrap(),
+            order
+        );
+        let mut wrong = json;
+        wrong["id"] = serde_json::json!(OrderId::from_u128(5));
+        assert!(serde_json::from_value::<Order>(wrong).is_err());
+    }
+}
