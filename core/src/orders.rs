@@ -250,16 +250,13 @@ impl TryFrom<OrderState> for Order {
     type Error = OrderError;
 
     fn try_from(state: OrderState) -> Result<Self, Self::Error> {
-        if state.id != order_id(state.request.participant) {
-            return Err(OrderError::WrongId { order: state.id });
-        }
-        Ok(Order {
-            id: state.id,
-            session: state.session,
-            request: state.request,
-            status: state.status,
-            bookings: state.bookings,
-        })
+        Order::restore(
+            state.id,
+            state.session,
+            state.request,
+            state.status,
+            state.bookings,
+        )
     }
 }
 
@@ -286,6 +283,27 @@ impl Order {
             status: OrderStatus::Created,
             bookings: 0,
         }
+    }
+
+    /// An order as a store kept it; refused when its id is not the one its
+    /// participant derives ([`order_id`]).
+    pub fn restore(
+        id: OrderId,
+        session: SessionId,
+        request: OrderRequest,
+        status: OrderStatus,
+        bookings: u32,
+    ) -> Result<Order, OrderError> {
+        if id != order_id(request.participant) {
+            return Err(OrderError::WrongId { order: id });
+        }
+        Ok(Order {
+            id,
+            session,
+            request,
+            status,
+            bookings,
+        })
     }
 
     /// The order id.

@@ -181,29 +181,12 @@ impl TryFrom<RecordState> for PurchaseOrderRecord {
     type Error = PurchasingError;
 
     fn try_from(state: RecordState) -> Result<Self, Self::Error> {
-        let mut record =
-            PurchaseOrderRecord::issue(state.session, state.purchase_order, state.pledged)?;
-        if let PurchaseOrderStatus::Received { units } = &state.status {
-            let received = record.tally(units)?;
-            let within = record
-                .purchase_order
-                .lines
-                .iter()
-                .all(|l| received.get(&l.variant).is_none_or(|&n| n <= l.units));
-            if !within {
-                return Err(PurchasingError::InvalidRecord {
-                    reason: "more units received than ordered",
-                });
-            }
-            let outstanding = record.outstanding_after(&received);
-            if received.values().all(|&n| n == 0) || outstanding.is_empty() {
-                return Err(PurchasingError::InvalidRecord {
-                    reason: "a partly received order must have received some units and miss some",
-                });
-            }
-        }
-        record.status = state.status;
-        Ok(record)
+        PurchaseOrderRecord::restore(
+            state.session,
+            state.purchase_order,
+            state.pledged,
+            state.status,
+        )
     }
 }
 
@@ -241,6 +224,39 @@ impl PurchaseOrderRecord {
             pledged,
             status: PurchaseOrderStatus::Issued,
         })
+    }
+
+    /// A record as a store kept it; refused when its parts contradict each other (a
+    /// variant listed twice, a partial receipt of nothing, of everything or of more
+    /// than was ordered).
+    pub fn restore(
+        session: SessionId,
+        purchase_order: PurchaseOrder,
+        pledged: Vec<StockLevel>,
+        status: PurchaseOrderStatus,
+    ) -> Result<Self, PurchasingError> {
+        let mut record = PurchaseOrderRecord::issue(session, purchase_order, pledged)?;
+        if let PurchaseOrderStatus::Received { units } = &status {
+            let received = record.tally(units)?;
+            let within = record
+                .purchase_order
+                .lines
+                .iter()
+                .all(|l| received.get(&l.variant).is_none_or(|&n| n <= l.units));
+            if !within {
+                return Err(PurchasingError::InvalidRecord {
+                    reason: "more units received than ordered",
+                });
+            }
+            let outstanding = record.outstanding_after(&received);
+            if received.values().all(|&n| n == 0) || outstanding.is_empty() {
+                return Err(PurchasingError::InvalidRecord {
+                    reason: "a partly received order must have received some units and miss some",
+                });
+            }
+        }
+        record.status = status;
+        Ok(record)
     }
 
     /// The session.

@@ -206,24 +206,7 @@ impl TryFrom<StockState> for Stock {
     type Error = StockError;
 
     fn try_from(state: StockState) -> Result<Self, Self::Error> {
-        let mut lines = BTreeMap::new();
-        for line in state.lines {
-            if line.reserved.checked_add(line.pledged).is_none() {
-                return Err(StockError::Overflow {
-                    variant: line.variant,
-                    counter: Counter::Pledged,
-                });
-            }
-            if lines.insert(line.variant, line).is_some() {
-                return Err(StockError::DuplicateLine {
-                    variant: line.variant,
-                });
-            }
-        }
-        Ok(Stock {
-            product: state.product,
-            lines,
-        })
+        Stock::from_lines(state.product, state.lines)
     }
 }
 
@@ -243,6 +226,29 @@ impl Stock {
             product,
             lines: BTreeMap::new(),
         }
+    }
+
+    /// The stock of `product` as a store kept it, line by line; refused when a variant
+    /// has two lines or a line's reserved and pledged units overflow.
+    pub fn from_lines(
+        product: ProductId,
+        stored: impl IntoIterator<Item = StockLine>,
+    ) -> Result<Self, StockError> {
+        let mut lines = BTreeMap::new();
+        for line in stored {
+            if line.reserved.checked_add(line.pledged).is_none() {
+                return Err(StockError::Overflow {
+                    variant: line.variant,
+                    counter: Counter::Pledged,
+                });
+            }
+            if lines.insert(line.variant, line).is_some() {
+                return Err(StockError::DuplicateLine {
+                    variant: line.variant,
+                });
+            }
+        }
+        Ok(Stock { product, lines })
     }
 
     /// The product.

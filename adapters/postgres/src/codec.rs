@@ -98,19 +98,15 @@ pub(crate) fn get_json<T: DeserializeOwned>(
 
 /// The serde name of a unit enum variant (e.g. `"open"` for `SessionStatus::Open`).
 pub(crate) fn name_of<T: Serialize>(value: &T, what: &str) -> Result<String, StoreError> {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(name)) => Ok(name),
-        Ok(other) => Err(StoreError::Corrupt(format!(
-            "{what} is not a plain name: {other}"
-        ))),
-        Err(e) => Err(StoreError::Corrupt(format!("{what}: {e}"))),
-    }
+    let json = serde_json::to_string(value).map_err(|e| corrupt(what, e))?;
+    serde_json::from_str::<String>(&json)
+        .map_err(|_| StoreError::Corrupt(format!("{what} is not a plain name: {json}")))
 }
 
 /// The unit enum variant named `name`.
 pub(crate) fn from_name<T: DeserializeOwned>(name: &str, what: &str) -> Result<T, StoreError> {
-    serde_json::from_value(serde_json::Value::String(name.to_owned()))
-        .map_err(|e| corrupt(format_args!("{what} {name:?}"), e))
+    let json = serde_json::to_string(name).map_err(|e| corrupt(what, e))?;
+    serde_json::from_str(&json).map_err(|e| corrupt(format_args!("{what} {name:?}"), e))
 }
 
 /// A version or count as a `bigint`.

@@ -1,8 +1,9 @@
 //! # patungan-postgres
 //!
 //! A PostgreSQL [`Store`](patungan_engine::store::Store) for `patungan-engine`:
-//! sessions and their event logs, the ledger, keyed records, the transactional
-//! outbox and the webhook inbox, all in one schema and written in one transaction
+//! sessions and their event logs, the ledger, typed rows (invoices, refunds,
+//! anomalies, withdrawals, orders, purchase orders, stock, notifications), the
+//! transactional outbox and the webhook inbox, all in one schema and written in one transaction
 //! per engine operation.
 //!
 //! ```no_run
@@ -27,9 +28,15 @@
 //! session and its version), `accounts` (the account definition and its four
 //! balances as `NUMERIC`), `transfers` (every column of a transfer record, amounts as
 //! `NUMERIC` next to a currency column, in commit order by an identity column),
-//! `records` (keyed jsonb), `outbox` and `inbox`. Instants are `timestamptz` (stored
+//! `outbox` and `inbox`, and a table per kind of typed row, one column per field
+//! with the indexes reads need (by status, session, user): `invoices`, `refunds`,
+//! `anomalies`, `withdrawals` (payout attempts as parallel arrays),
+//! `payout_schedules`, `orders`, `purchase_orders`, `stocks` (a head row per product,
+//! the one writers lock) with `stock_lines` (one per variant) and `notifications`
+//! (the payload is an event, kept as jsonb). Instants are `timestamptz` (stored
 //! deadlines are rounded up to the microsecond, so a timer never fires early), ids
-//! `uuid`.
+//! `uuid`. Reads that change nothing ([`Store::read_row`](patungan_engine::store::Store::read_row))
+//! take no row lock; `FOR UPDATE` is for a transaction's own reads.
 //!
 //! Snapshots are the one thing not written in the operation's transaction: a
 //! committed transaction hands them to a background writer, which stores the newest
@@ -60,7 +67,7 @@
 //!
 //! Ledger working sets lock their accounts with `FOR UPDATE` in ascending id order
 //! (so two postings can never deadlock) and the transfer records they resolve. An
-//! account or record that did not exist when read is written with a plain `INSERT`,
+//! account or row that did not exist when read is written with a plain `INSERT`,
 //! so two transactions that both saw it missing cannot both win (the second gets a
 //! `Conflict`); the inbox deduplicates with `INSERT … ON CONFLICT DO NOTHING`.
 //! Transactions run at READ COMMITTED: everything shared is read under a row lock.
@@ -70,8 +77,8 @@
 //! The driver is `tokio-postgres` rather than `sqlx` for one reason: pipelining.
 //! A transaction here sends its writes only when it next reads or commits, and then
 //! sends them all at once together with that read or with `COMMIT`. Statements are
-//! prepared once per connection, and the session head and events, records and
-//! outbox entries of one flush go out as a single statement. A join on a hot
+//! prepared once per connection, and the session head and events and the outbox
+//! entries of one flush go out as a single statement. A join on a hot
 //! session thus holds the session's row lock for two round trips (`BEGIN` + lock,
 //! then writes + `COMMIT`) instead of one per statement, which is what bounds
 //! hot-session throughput. Statements that must check their own effect do it in SQL

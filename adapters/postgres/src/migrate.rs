@@ -28,6 +28,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "typed_rows",
         sql: include_str!("../migrations/0002_typed_rows.sql"),
     },
+    Migration {
+        version: 3,
+        name: "fulfilment_rows",
+        sql: include_str!("../migrations/0003_fulfilment_rows.sql"),
+    },
 ];
 
 /// Serialises migrators of one database (any schema): `hashtext('patungan.migrate')`

@@ -9,8 +9,15 @@ use tokio_postgres::{Client, Statement};
 use crate::error::store_error;
 use crate::pipeline::{in_order, Step};
 use crate::rows::{
-    insert, select, upsert, ANOMALIES, INVOICES, PAYOUT_SCHEDULES, REFUNDS, WITHDRAWALS,
+    insert, select, upsert, ANOMALIES, INVOICES, NOTIFICATIONS, ORDERS, PAYOUT_SCHEDULES,
+    PURCHASE_ORDERS, REFUNDS, WITHDRAWALS,
 };
+
+/// A product's stock head joined with its lines (one row with NULL line columns for
+/// a product without lines).
+const STOCK_SELECT: &str = "SELECT s.product_id, l.variant_id, l.on_hand, l.reserved, l.pledged \
+    FROM stocks s LEFT JOIN stock_lines l ON l.product_id = s.product_id \
+    WHERE s.product_id = $1::uuid ORDER BY l.variant_id NULLS FIRST";
 
 /// The columns of an account row, in the order [`crate::codec`] reads them.
 const ACCOUNT_COLUMNS: &str =
@@ -147,14 +154,11 @@ statements! {
             RETURNING 1) \
         SELECT patungan_expect((SELECT count(*) FROM changed), cardinality($1::uuid[]), 'XX001', \
             'an updated transfer record does not exist')";
-    /// `$1` kind, `$2` key: the record, locked.
-    lock_record => "SELECT body FROM records WHERE kind = $1::text AND key = $2::text FOR UPDATE";
-    /// The session head and log, records and outbox entries a transaction queued
-    /// since its last read, in one statement: `$1` session (NULL: none) moved from
-    /// version `$2` to `$3` (aborting with a serialization failure if it is not at
-    /// `$2`), records to insert or replace (`$7..$9`), records this transaction saw
-    /// missing (`$10..$12`, a unique violation if another wrote one first), and new
-    /// outbox entries (`$13..$19`; existing ids are left as they are).
+    /// The session head and log and the outbox entries a transaction queued since its
+    /// last read, in one statement: `$1` session (NULL: none) moved from version `$2`
+    /// to `$3` (aborting with a serialization failure if it is not at `$2`), its
+    /// events (`$6`), and new outbox entries (`$7..$13`; existing ids are left as
+    /// they are).
     write_batch => format!(
         "WITH head AS ( \
             UPDATE sessions SET version = $3::bigint, status = $4::text, \
@@ -165,17 +169,10 @@ statements! {
             INSERT INTO session_events (session_id, seq, event) \
             SELECT head.id, $2::bigint + e.ord, e.event \
             FROM head, unnest($6::jsonb[]) WITH ORDINALITY AS e(event, ord)), \
-        replaced AS ( \
-            INSERT INTO records (kind, key, body) \
-            SELECT * FROM unnest($7::text[], $8::text[], $9::jsonb[]) \
-            ON CONFLICT (kind, key) DO UPDATE SET body = EXCLUDED.body), \
-        inserted AS ( \
-            INSERT INTO records (kind, key, body) \
-            SELECT * FROM unnest($10::text[], $11::text[], $12::jsonb[])), \
         queued AS ( \
             INSERT INTO outbox ({OUTBOX_COLUMNS}) \
-            SELECT * FROM unnest($13::uuid[], $14::jsonb[], $15::text[], $16::text[], \
-                $17::int4[], $18::timestamptz[], $19::timestamptz[]) \
+            SELECT * FROM unnest($7::uuid[], $8::jsonb[], $9::text[], $10::text[], \
+                $11::int4[], $12::timestamptz[], $13::timestamptz[]) \
             ON CONFLICT (id) DO NOTHING) \
         SELECT patungan_expect((SELECT count(*) FROM head), \
             CASE WHEN $1::uuid IS NULL THEN 0 ELSE 1 END, '40001', \
@@ -208,8 +205,6 @@ statements! {
     dump_transfers => format!("SELECT {TRANSFER_COLUMNS} FROM transfers ORDER BY seq");
     /// Every session with its status, by id.
     list_sessions => "SELECT id, status FROM sessions ORDER BY id";
-    /// The records of one kind, by key.
-    list_records => "SELECT body FROM records WHERE kind = $1::text ORDER BY key";
     /// `$1` payment: its invoice, locked.
     invoice_lock => select(&INVOICES, "payment_id = $1::uuid", true);
     /// `$1` payment: its invoice.
@@ -276,6 +271,47 @@ statements! {
     payout_schedule_read => select(&PAYOUT_SCHEDULES, "currency = $1::text", false);
     /// Inserts or replaces a payout schedule.
     payout_schedule_put => upsert(&PAYOUT_SCHEDULES);
+    /// `$1` id: the order, locked.
+    order_lock => select(&ORDERS, "id = $1::uuid", true);
+    /// `$1` id: the order.
+    order_read => select(&ORDERS, "id = $1::uuid", false);
+    /// Inserts or replaces an order.
+    order_put => upsert(&ORDERS);
+    /// Inserts an order this transaction saw missing.
+    order_insert => insert(&ORDERS);
+    /// `$1` session: its orders, locked.
+    orders_of_session_lock => select(&ORDERS, "session_id = $1::uuid", true);
+    /// `$1` session: its orders.
+    orders_of_session_read => select(&ORDERS, "session_id = $1::uuid", false);
+    /// `$1` session: its purchase order, locked.
+    purchase_order_lock => select(&PURCHASE_ORDERS, "session_id = $1::uuid", true);
+    /// `$1` session: its purchase order.
+    purchase_order_read => select(&PURCHASE_ORDERS, "session_id = $1::uuid", false);
+    /// Inserts or replaces a purchase order.
+    purchase_order_put => upsert(&PURCHASE_ORDERS);
+    /// Inserts a purchase order this transaction saw missing.
+    purchase_order_insert => insert(&PURCHASE_ORDERS);
+    /// `$1` id: the notification, locked.
+    notification_lock => select(&NOTIFICATIONS, "id = $1::uuid", true);
+    /// `$1` id: the notification.
+    notification_read => select(&NOTIFICATIONS, "id = $1::uuid", false);
+    /// Inserts or replaces a notification.
+    notification_put => upsert(&NOTIFICATIONS);
+    /// Inserts a notification this transaction saw missing.
+    notification_insert => insert(&NOTIFICATIONS);
+    /// `$1` product: its stock head (locked) joined with its lines.
+    stock_lock => format!("{STOCK_SELECT} FOR UPDATE OF s");
+    /// `$1` product: its stock head joined with its lines.
+    stock_read => STOCK_SELECT;
+    /// `$1` product: a stock head this transaction saw missing.
+    stock_insert => "INSERT INTO stocks (product_id) VALUES ($1::uuid)";
+    /// `$1` product: its stock head, if it has none yet.
+    stock_head => "INSERT INTO stocks (product_id) VALUES ($1::uuid) ON CONFLICT (product_id) DO NOTHING";
+    /// `$1` product: removes its lines (before they are written again).
+    stock_lines_clear => "DELETE FROM stock_lines WHERE product_id = $1::uuid";
+    /// `$1` product, `$2..$5` variants, on hand, reserved, pledged: its lines.
+    stock_lines_insert => "INSERT INTO stock_lines (product_id, variant_id, on_hand, reserved, pledged) \
+        SELECT $1::uuid, * FROM unnest($2::uuid[], $3::int8[], $4::int8[], $5::int8[])";
     /// Inserts a payout schedule this transaction saw missing (a unique violation if another
     /// transaction wrote it first).
     payout_schedule_insert => insert(&PAYOUT_SCHEDULES);

@@ -8,7 +8,7 @@ use patungan_core::ledger::{Account, TransferRecord};
 use patungan_core::session::SessionStatus;
 use patungan_core::SessionId;
 use patungan_engine::store::{
-    OutboxEntry, RecordKind, Row as StoreRow, RowKey, RowQuery, Store, StoreError, StoreTx,
+    OutboxEntry, Row as StoreRow, RowKey, RowQuery, Store, StoreError, StoreTx,
 };
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Row, Statement};
@@ -189,16 +189,9 @@ impl Store for PostgresStore {
             .collect()
     }
 
-    async fn list_records(&self, kind: RecordKind) -> Result<Vec<serde_json::Value>, StoreError> {
-        let rows = self.query(|s| &s.list_records, &[&kind.as_str()]).await?;
-        rows.iter()
-            .map(|row| codec::get_json(row, 0, "record"))
-            .collect()
-    }
-
     async fn read_row(&self, key: &RowKey) -> Result<Option<StoreRow>, StoreError> {
         let found = self.read(|s| rows::by_key(s, key, Lock::None)).await?;
-        found.first().map(|r| rows::decode_key(key, r)).transpose()
+        rows::decode_key(key, &found)
     }
 
     async fn read_rows(&self, query: &RowQuery) -> Result<Vec<StoreRow>, StoreError> {

@@ -6,7 +6,7 @@
 //! commits costs two round trips. A failed statement poisons the transaction: every
 //! later call returns the same error, and dropping it rolls back.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -15,8 +15,8 @@ use patungan_core::ledger::{AccountSpec, Ledger};
 use patungan_core::session::{Event, Session, SessionStatus};
 use patungan_core::{AccountId, SessionId, TransferId};
 use patungan_engine::store::{
-    EffectId, LedgerDiff, OutboxEntry, RecordKind, Row as StoreRow, RowKey, RowQuery, SessionHead,
-    SessionLoad, SessionWrite, StoreError, StoreTx,
+    EffectId, LedgerDiff, OutboxEntry, Row as StoreRow, RowKey, RowQuery, SessionHead, SessionLoad,
+    SessionWrite, StoreError, StoreTx,
 };
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Row, Statement};
@@ -74,47 +74,21 @@ struct HeadWrite {
     events: Vec<Jsonb>,
 }
 
-/// The writes of the hot path — a session's head and log, records, outbox entries —
+/// The writes of the hot path — a session's head and log, outbox entries —
 /// gathered until the next read or commit and then sent as one `write_batch`.
 #[derive(Default)]
 struct Batch {
     head: Option<HeadWrite>,
-    /// Per record: its last body, and whether it must be a plain INSERT.
-    records: HashMap<(RecordKind, String), (Jsonb, bool)>,
-    /// Keys in first-write order (the statement is deterministic).
-    order: Vec<(RecordKind, String)>,
     outbox: OutboxBatch,
 }
 
 impl Batch {
     fn is_empty(&self) -> bool {
-        self.head.is_none() && self.order.is_empty() && self.outbox.is_empty()
-    }
-
-    fn put_record(&mut self, kind: RecordKind, key: String, body: Jsonb, insert: bool) {
-        match self.records.get_mut(&(kind, key.clone())) {
-            // A later write of the same record in the same batch: its body wins; it
-            // stays an INSERT if the first write had to be one.
-            Some(entry) => entry.0 = body,
-            None => {
-                self.order.push((kind, key.clone()));
-                self.records.insert((kind, key), (body, insert));
-            }
-        }
+        self.head.is_none() && self.outbox.is_empty()
     }
 
     fn into_params(mut self) -> Vec<Param> {
         let head = self.head.take();
-        let mut replaced = (Vec::new(), Vec::new(), Vec::new());
-        let mut inserted = (Vec::new(), Vec::new(), Vec::new());
-        for (kind, key) in self.order {
-            if let Some((body, insert)) = self.records.remove(&(kind, key.clone())) {
-                let into = if insert { &mut inserted } else { &mut replaced };
-                into.0.push(kind.as_str());
-                into.1.push(key);
-                into.2.push(body);
-            }
-        }
         let (id, expected, version, status, deadline, events) = match head {
             Some(h) => (
                 Some(h.id),
@@ -133,12 +107,6 @@ impl Batch {
             Box::new(status),
             Box::new(deadline),
             Box::new(events),
-            Box::new(replaced.0),
-            Box::new(replaced.1),
-            Box::new(replaced.2),
-            Box::new(inserted.0),
-            Box::new(inserted.1),
-            Box::new(inserted.2),
         ];
         params.extend(self.outbox.into_params());
         params
@@ -157,8 +125,6 @@ pub(crate) struct PgTx {
     poisoned: Option<StoreError>,
     /// Accounts this transaction read (locked) or inserted: written back with UPDATE.
     accounts: HashSet<AccountId>,
-    /// Records this transaction read and found missing: written with a plain INSERT.
-    absent: HashSet<(RecordKind, String)>,
     /// Rows this transaction read by key and found missing: written with a plain INSERT.
     absent_rows: HashSet<RowKey>,
     /// Snapshots to store once the transaction has committed.
@@ -186,7 +152,6 @@ impl PgTx {
             batch: Batch::default(),
             poisoned: None,
             accounts: HashSet::new(),
-            absent: HashSet::new(),
             absent_rows: HashSet::new(),
             taken: Vec::new(),
             writer,
@@ -560,47 +525,13 @@ impl StoreTx for PgTx {
         Ok(())
     }
 
-    async fn record(
-        &mut self,
-        kind: RecordKind,
-        key: &str,
-    ) -> Result<Option<serde_json::Value>, StoreError> {
-        let stmt = self.statements.lock_record.clone();
-        let rows = self
-            .read(
-                &stmt,
-                vec![Box::new(kind.as_str()), Box::new(key.to_owned())],
-            )
-            .await?;
-        match rows.first() {
-            None => {
-                self.absent.insert((kind, key.to_owned()));
-                Ok(None)
-            }
-            Some(row) => codec::get_json(row, 0, "record").map(Some),
-        }
-    }
-
-    async fn put_record(
-        &mut self,
-        kind: RecordKind,
-        key: &str,
-        body: &serde_json::Value,
-    ) -> Result<(), StoreError> {
-        self.check()?;
-        let body = Jsonb::encode(body, "record")?;
-        let insert = self.absent.remove(&(kind, key.to_owned()));
-        self.batch.put_record(kind, key.to_owned(), body, insert);
-        Ok(())
-    }
-
     async fn row(&mut self, key: &RowKey) -> Result<Option<StoreRow>, StoreError> {
         let (statement, params) = rows::by_key(&self.statements, key, Lock::ForUpdate)?;
         let found = self.read(&statement, params).await?;
         if found.is_empty() {
             self.absent_rows.insert(key.clone());
         }
-        found.first().map(|r| rows::decode_key(key, r)).transpose()
+        rows::decode_key(key, &found)
     }
 
     async fn rows(&mut self, query: &RowQuery) -> Result<Vec<StoreRow>, StoreError> {
@@ -611,8 +542,10 @@ impl StoreTx for PgTx {
 
     async fn put_row(&mut self, row: StoreRow) -> Result<(), StoreError> {
         let missing = self.absent_rows.remove(&row.key());
-        let (statement, params) = rows::put(&self.statements, &row, missing)?;
-        self.queue(&statement, params)
+        for (statement, params) in rows::put(&self.statements, &row, missing)? {
+            self.queue(&statement, params)?;
+        }
+        Ok(())
     }
 
     async fn enqueue(&mut self, entries: &[OutboxEntry]) -> Result<(), StoreError> {

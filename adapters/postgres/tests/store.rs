@@ -9,19 +9,33 @@ use std::time::Duration;
 
 use chrono::TimeDelta;
 use common::{post, TestDb};
+use patungan_core::grosir::StockLevel;
 use patungan_core::ledger::{
     AccountKind, AccountSpec, BalanceLimit, Entity, Ledger, Transfer, TransferCode,
 };
 use patungan_core::session::{Session, SessionStatus};
-use patungan_core::{AccountId, BotPolicy, Currency, Money, SessionId, TransferId, UserId};
+use patungan_core::stock::Stock;
+use patungan_core::{
+    AccountId, BotPolicy, Currency, Money, ProductId, SessionId, TransferId, UserId, VariantId,
+};
 use patungan_engine::store::{
-    EffectId, MemoryStore, OutboxEntry, OutboxState, PayoutSchedule, RecordKind, SessionWrite,
-    Store,
+    EffectId, MemoryStore, OutboxEntry, OutboxState, PayoutSchedule, SessionWrite, Store,
 };
 use patungan_engine::task::Task;
 use patungan_engine::testing::{at, config, join, SESSION};
 use rust_decimal::Decimal;
-use serde_json::json;
+
+fn product(n: u128) -> ProductId {
+    ProductId::from_u128(n)
+}
+
+/// Product `n` with `units` of one variant on hand.
+fn stock(n: u128, units: u64) -> Stock {
+    let mut stock = Stock::new(product(n));
+    let variant = VariantId::from_u128(7);
+    stock.receive(&[StockLevel::new(variant, units)]).unwrap();
+    stock
+}
 
 fn usd(amount: &str) -> Money {
     Money::parse(amount, Currency::USD).unwrap()
@@ -144,9 +158,7 @@ async fn a_dropped_transaction_writes_nothing_and_holds_no_lock() {
     })
     .await
     .unwrap();
-    tx.put_record(RecordKind::Stock, "p", &json!({"a": 1}))
-        .await
-        .unwrap();
+    tx.put(stock(1, 3)).await.unwrap();
     tx.enqueue(&[outbox(1, at(1, 0))]).await.unwrap();
     assert!(tx.inbox_insert("k", at(1, 0)).await.unwrap());
     post(
@@ -163,8 +175,8 @@ async fn a_dropped_transaction_writes_nothing_and_holds_no_lock() {
     .unwrap();
     // A read in the same transaction sees the queued writes.
     assert_eq!(
-        tx.record(RecordKind::Stock, "p").await.unwrap(),
-        Some(json!({"a": 1}))
+        tx.get::<Stock>(product(1)).await.unwrap(),
+        Some(stock(1, 3))
     );
     drop(tx);
 
@@ -176,12 +188,13 @@ async fn a_dropped_transaction_writes_nothing_and_holds_no_lock() {
         .unwrap()
         .unwrap();
     assert_eq!(head.version, 1);
-    assert_eq!(tx.record(RecordKind::Stock, "p").await.unwrap(), None);
+    assert_eq!(tx.get::<Stock>(product(1)).await.unwrap(), None);
     assert!(tx.inbox_insert("k", at(1, 0)).await.unwrap());
     drop(tx);
     store.flush_snapshots().await;
     for table in [
-        "records",
+        "stocks",
+        "stock_lines",
         "outbox",
         "inbox",
         "accounts",
@@ -239,14 +252,12 @@ async fn a_head_that_moved_is_a_conflict_and_nothing_of_the_transaction_lands() 
         snapshot: None,
     };
     let mut tx = store.begin().await.unwrap();
-    tx.put_record(RecordKind::Stock, "p", &json!(1))
-        .await
-        .unwrap();
+    tx.put(stock(1, 1)).await.unwrap();
     tx.save_session(&stale).await.unwrap();
     let err = tx.commit().await.unwrap_err();
     assert_eq!(err.code(), "store.conflict", "{err}");
     assert!(err.is_retryable());
-    assert_eq!(db.count("SELECT count(*) FROM records").await, 0);
+    assert_eq!(db.count("SELECT count(*) FROM stocks").await, 0);
     assert_eq!(db.count("SELECT max(version) FROM sessions").await, 1);
 
     // Creating a session that exists is a conflict too.
@@ -262,7 +273,7 @@ async fn a_head_that_moved_is_a_conflict_and_nothing_of_the_transaction_lands() 
     // A poisoned transaction keeps refusing.
     let mut tx = store.begin().await.unwrap();
     tx.save_session(&stale).await.unwrap();
-    assert!(tx.record(RecordKind::Stock, "p").await.is_err());
+    assert!(tx.get::<Stock>(product(1)).await.is_err());
     assert_eq!(tx.commit().await.unwrap_err().code(), "store.conflict");
     db.drop_schema().await;
 }
@@ -617,16 +628,10 @@ async fn writes_sent_together_keep_their_order_and_checks() {
     };
 
     let mut tx = store.begin().await.unwrap();
-    assert_eq!(tx.record(RecordKind::Stock, "a").await.unwrap(), None);
-    tx.put_record(RecordKind::Stock, "a", &json!(1))
-        .await
-        .unwrap();
-    tx.put_record(RecordKind::Stock, "b", &json!(1))
-        .await
-        .unwrap();
-    tx.put_record(RecordKind::Stock, "a", &json!(2))
-        .await
-        .unwrap();
+    assert_eq!(tx.get::<Stock>(product(1)).await.unwrap(), None);
+    tx.put(stock(1, 1)).await.unwrap();
+    tx.put(stock(2, 1)).await.unwrap();
+    tx.put(stock(1, 2)).await.unwrap();
     tx.enqueue(&[outbox(1, at(1, 0)), outbox(1, at(1, 0))])
         .await
         .unwrap();
@@ -636,11 +641,11 @@ async fn writes_sent_together_keep_their_order_and_checks() {
     tx.save_session(&second).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(
-        db.count("SELECT count(*) FROM records WHERE body = '2'::jsonb AND key = 'a'")
+        db.count("SELECT sum(on_hand)::bigint FROM stock_lines")
             .await,
-        1
+        3
     );
-    assert_eq!(db.count("SELECT count(*) FROM records").await, 2);
+    assert_eq!(db.count("SELECT count(*) FROM stocks").await, 2);
     assert_eq!(db.count("SELECT count(*) FROM outbox").await, 1);
     assert_eq!(
         db.count("SELECT sum(version)::bigint FROM sessions").await,
@@ -649,15 +654,13 @@ async fn writes_sent_together_keep_their_order_and_checks() {
 
     // A stale second head aborts everything sent with it.
     let mut tx = store.begin().await.unwrap();
-    tx.put_record(RecordKind::Stock, "c", &json!(1))
-        .await
-        .unwrap();
+    tx.put(stock(3, 1)).await.unwrap();
     let fresh = next(&mut sessions[0], 3, 2);
     let stale = next(&mut sessions[1], 4, 7);
     tx.save_session(&fresh).await.unwrap();
     tx.save_session(&stale).await.unwrap();
     assert_eq!(tx.commit().await.unwrap_err().code(), "store.conflict");
-    assert_eq!(db.count("SELECT count(*) FROM records").await, 2);
+    assert_eq!(db.count("SELECT count(*) FROM stocks").await, 2);
     assert_eq!(
         db.count("SELECT sum(version)::bigint FROM sessions").await,
         4

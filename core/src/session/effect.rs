@@ -202,6 +202,19 @@ pub enum Notification {
     SessionCancelled,
 }
 
+impl Notification {
+    /// The snake_case name of its kind (its JSON `kind` tag).
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Notification::PaymentReceived { .. } => "payment_received",
+            Notification::SessionSucceeded { .. } => "session_succeeded",
+            Notification::SessionConfirmed { .. } => "session_confirmed",
+            Notification::SessionFailed { .. } => "session_failed",
+            Notification::SessionCancelled => "session_cancelled",
+        }
+    }
+}
+
 /// What the host needs to create the renewal of a session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RenewalRequest {

@@ -9,14 +9,13 @@ use patungan_core::session::{Effect, RefundReason, Session};
 use patungan_core::steps::{self, InvoiceDetails, Step};
 use patungan_core::SessionId;
 
-use super::records;
 use super::refunds::NewRefund;
 use super::tick::update_stock;
 use super::Engine;
 use crate::error::EngineError;
 use crate::ledger_ws;
 use crate::ports::{InvoiceItem, InvoiceRequest, Payer, RefundReason as GatewayReason};
-use crate::store::{EffectId, OutboxEntry, RecordKind, StoreTx};
+use crate::store::{EffectId, NotificationRecord, OutboxEntry, StoreTx};
 use crate::task::Task;
 
 /// The order id of a participant's order (the core's [`patungan_core::orders::order_id`]).
@@ -92,26 +91,19 @@ impl Engine {
                 self.start_refund(tx, refund, now).await?;
             }
             Step::PostSuccessSplit { posting } => ledger_ws::execute(tx, &posting, &[]).await?,
-            Step::RecordOrder { order } => {
-                let key = order.participant().to_string();
-                records::put(tx, RecordKind::Order, &key, &order).await?;
-            }
+            Step::RecordOrder { order } => tx.put(order).await?,
             // Carried out by the success splits; the core checked the amounts.
             Step::Covered(_) => {}
             Step::ReserveStock { product, lines } => {
                 update_stock(tx, product, |stock| stock.reserve(&lines)).await?;
             }
-            Step::RecordPurchaseOrder { record } => {
-                let key = record.session().to_string();
-                records::put(tx, RecordKind::PurchaseOrder, &key, &record).await?;
-            }
+            Step::RecordPurchaseOrder { record } => tx.put(record).await?,
             Step::PledgeStock { product, levels } => {
                 update_stock(tx, product, |stock| stock.pledge(&levels)).await?;
             }
             Step::CancelPurchaseOrder { session, product } => {
-                let key = session.to_string();
-                let mut record: PurchaseOrderRecord =
-                    records::get(tx, RecordKind::PurchaseOrder, &key)
+                let mut record =
+                    tx.get::<PurchaseOrderRecord>(session)
                         .await?
                         .ok_or_else(|| {
                             EngineError::Inconsistent(format!(
@@ -119,12 +111,15 @@ impl Engine {
                             ))
                         })?;
                 let change = record.cancel()?;
-                records::put(tx, RecordKind::PurchaseOrder, &key, &record).await?;
+                tx.put(record).await?;
                 update_stock(tx, product, |stock| stock.apply(&change)).await?;
             }
             Step::Notify { key, notification } => {
-                let key = EffectId(key).to_string();
-                records::put(tx, RecordKind::Notification, &key, &notification).await?;
+                let record = NotificationRecord {
+                    id: key,
+                    notification,
+                };
+                tx.put(record).await?;
             }
             Step::RenewSession { id, config } => {
                 if tx.lock_session(id).await?.is_none() {

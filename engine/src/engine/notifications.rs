@@ -6,7 +6,7 @@ use patungan_core::wallet::{
     PayoutEffect, PayoutItemKey, PayoutOutcome as CorePayoutOutcome, PayoutResult, Withdrawals,
 };
 
-use super::records::{self, RefundRecord};
+use super::records::RefundRecord;
 use super::wallets::BookRows;
 use super::Engine;
 use crate::error::EngineError;
@@ -15,7 +15,6 @@ use crate::notification::{
     Notification, PayoutNotification, PayoutOutcome, RefundNotification, RefundOutcome,
     ShipmentNotification,
 };
-use crate::store::RecordKind;
 
 /// What handling a notification did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,14 +153,12 @@ impl Engine {
         if !tx.inbox_insert(&notification.dedup_key(), now).await? {
             return Ok(Handled::Duplicate);
         }
-        records::put(
-            &mut *tx,
-            RecordKind::Order,
-            &format!("shipment:{}", n.provider_order_id),
-            n,
-        )
-        .await?;
+        // No shipment is booked through the provider yet, so no order is known by a
+        // provider order id: the event is recorded (deduplicated) and changes nothing.
         tx.commit().await?;
-        Ok(Handled::Applied)
+        Ok(Handled::Ignored(format!(
+            "no booked shipment has provider order id {}",
+            n.provider_order_id
+        )))
     }
 }

@@ -3,11 +3,10 @@
 use patungan_core::payments::Anomaly;
 use patungan_core::refunds::RefundSource;
 use patungan_core::{AnomalyId, ParticipantId, PaymentId};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 
 use crate::error::EngineError;
-use crate::store::{RecordKind, RowQuery, StoreError, StoreTx};
+use crate::store::RowQuery;
+use patungan_core::orders::order_id;
 
 /// A participant's invoice (the core's payments record).
 pub use patungan_core::payments::Invoice as InvoiceRecord;
@@ -16,38 +15,6 @@ pub use patungan_core::refunds::{RefundAttempt as RefundRecord, RefundStatus};
 
 /// An order created at confirmation (the core's orders record).
 pub use patungan_core::orders::Order as OrderRecord;
-
-pub(crate) async fn get<T: DeserializeOwned>(
-    tx: &mut dyn StoreTx,
-    kind: RecordKind,
-    key: &str,
-) -> Result<Option<T>, EngineError> {
-    match tx.record(kind, key).await? {
-        None => Ok(None),
-        Some(value) => serde_json::from_value(value).map(Some).map_err(|e| {
-            EngineError::Store(StoreError::Corrupt(format!(
-                "{} record {key}: {e}",
-                kind.as_str()
-            )))
-        }),
-    }
-}
-
-pub(crate) async fn put<T: Serialize>(
-    tx: &mut dyn StoreTx,
-    kind: RecordKind,
-    key: &str,
-    value: &T,
-) -> Result<(), EngineError> {
-    let body = serde_json::to_value(value).map_err(|e| {
-        EngineError::Inconsistent(format!(
-            "{} record {key} does not serialise: {e}",
-            kind.as_str()
-        ))
-    })?;
-    tx.put_record(kind, key, &body).await?;
-    Ok(())
-}
 
 impl super::Engine {
     /// The invoice of a payment: its gateway id and payment URL once the runner created it.
@@ -92,7 +59,9 @@ impl super::Engine {
         &self,
         participant: ParticipantId,
     ) -> Result<Option<OrderRecord>, EngineError> {
-        let mut tx = self.store.begin().await?;
-        get(&mut *tx, RecordKind::Order, &participant.to_string()).await
+        Ok(self
+            .store
+            .read::<OrderRecord>(order_id(participant))
+            .await?)
     }
 }

@@ -10,11 +10,9 @@ use patungan_core::{ParticipantId, Preview, SessionId};
 use tokio::sync::OwnedMutexGuard;
 
 use super::effects::PurchaseOrderRecord;
-use super::records;
 use super::tick::update_stock;
 use super::{Cached, Engine};
 use crate::error::EngineError;
-use crate::store::RecordKind;
 use crate::store::{SessionWrite, StoreTx};
 
 /// A read-only view of a session.
@@ -232,14 +230,12 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<(), EngineError> {
         let mut work = self.open_session(session).await?;
-        let key = session.to_string();
-        let order: Option<PurchaseOrderRecord> =
-            records::get(&mut *work.tx, RecordKind::PurchaseOrder, &key).await?;
+        let order = work.tx.get::<PurchaseOrderRecord>(session).await?;
         if let Some(mut order) = order.filter(PurchaseOrderRecord::is_open) {
             let receipt = order.receive(&order.outstanding())?;
             let product = work.cached.session.state().config().product;
             update_stock(&mut *work.tx, product, |stock| stock.apply(&receipt.stock)).await?;
-            records::put(&mut *work.tx, RecordKind::PurchaseOrder, &key, &order).await?;
+            work.tx.put(order).await?;
         }
         match work.session().stock_received(now) {
             Ok(_) => self.commit_session(work, now).await,

@@ -7,12 +7,11 @@ use patungan_core::session::Session;
 use patungan_core::stock::{Stock, StockError};
 use patungan_core::ProductId;
 
-use super::records;
 use super::wallets::BookRows;
 use super::Engine;
 use crate::error::EngineError;
 use crate::ports::{BankAccount, PayoutBatch, PayoutItem};
-use crate::store::{EffectId, OutboxEntry, RecordKind, StoreTx};
+use crate::store::{EffectId, OutboxEntry, StoreTx};
 use crate::task::Task;
 
 const PAYOUT_BATCH: u64 = 0xE101 << 48;
@@ -150,8 +149,7 @@ pub(crate) async fn load_stock(
     tx: &mut dyn StoreTx,
     product: ProductId,
 ) -> Result<Stock, EngineError> {
-    let stock: Option<Stock> = records::get(tx, RecordKind::Stock, &product.to_string()).await?;
-    match stock {
+    match tx.get::<Stock>(product).await? {
         None => Ok(Stock::new(product)),
         Some(stock) if stock.product() == product => Ok(stock),
         Some(stock) => Err(EngineError::Inconsistent(format!(
@@ -170,7 +168,7 @@ pub(crate) async fn update_stock(
 ) -> Result<(), EngineError> {
     let mut stock = load_stock(tx, product).await?;
     change(&mut stock)?;
-    records::put(tx, RecordKind::Stock, &product.to_string(), &stock).await
+    Ok(tx.put(stock).await?)
 }
 
 /// The outbox id of the submission of the batch with this reference.

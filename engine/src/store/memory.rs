@@ -13,8 +13,8 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::rows::{Row, RowKey, RowQuery};
 use super::types::{
-    EffectId, LedgerDiff, OutboxEntry, OutboxState, RecordKind, SessionHead, SessionLoad,
-    SessionWrite, StoreError,
+    EffectId, LedgerDiff, OutboxEntry, OutboxState, SessionHead, SessionLoad, SessionWrite,
+    StoreError,
 };
 use super::{Store, StoreTx};
 
@@ -32,7 +32,6 @@ struct Data {
     accounts: HashMap<AccountId, Account>,
     transfers: HashMap<TransferId, TransferRecord>,
     transfer_order: Vec<TransferId>,
-    records: BTreeMap<(RecordKind, String), serde_json::Value>,
     rows: BTreeMap<RowKey, Row>,
     outbox: BTreeMap<EffectId, OutboxEntry>,
     outbox_pending: BTreeSet<EffectId>,
@@ -47,7 +46,6 @@ enum Undo {
     },
     Account(AccountId, Option<Account>),
     Transfer(TransferId, Option<TransferRecord>, usize),
-    Record((RecordKind, String), Option<serde_json::Value>),
     Row(RowKey, Option<Row>),
     Outbox(EffectId, Option<OutboxEntry>),
     Inbox(String),
@@ -101,14 +99,6 @@ impl Drop for MemoryTx {
                     restore(&mut data.transfers, id, previous);
                     data.transfer_order.truncate(len);
                 }
-                Undo::Record(key, previous) => match previous {
-                    Some(v) => {
-                        data.records.insert(key, v);
-                    }
-                    None => {
-                        data.records.remove(&key);
-                    }
-                },
                 Undo::Row(key, previous) => match previous {
                     Some(row) => {
                         data.rows.insert(key, row);
@@ -211,16 +201,6 @@ impl Store for MemoryStore {
             .collect();
         all.sort_unstable_by_key(|(id, _)| *id);
         Ok(all)
-    }
-
-    async fn list_records(&self, kind: RecordKind) -> Result<Vec<serde_json::Value>, StoreError> {
-        let data = self.data.lock().await;
-        Ok(data
-            .records
-            .iter()
-            .filter(|((k, _), _)| *k == kind)
-            .map(|(_, body)| body.clone())
-            .collect())
     }
 
     async fn read_row(&self, key: &RowKey) -> Result<Option<Row>, StoreError> {
@@ -363,26 +343,6 @@ impl StoreTx for MemoryTx {
             }
             self.undo.push(Undo::Transfer(record.id(), previous, len));
         }
-        Ok(())
-    }
-
-    async fn record(
-        &mut self,
-        kind: RecordKind,
-        key: &str,
-    ) -> Result<Option<serde_json::Value>, StoreError> {
-        Ok(self.data.records.get(&(kind, key.to_owned())).cloned())
-    }
-
-    async fn put_record(
-        &mut self,
-        kind: RecordKind,
-        key: &str,
-        body: &serde_json::Value,
-    ) -> Result<(), StoreError> {
-        let k = (kind, key.to_owned());
-        let previous = self.data.records.insert(k.clone(), body.clone());
-        self.undo.push(Undo::Record(k, previous));
         Ok(())
     }
 

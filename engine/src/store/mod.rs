@@ -18,10 +18,10 @@ use patungan_core::session::SessionStatus;
 use patungan_core::{SessionId, TransferId};
 
 pub use memory::MemoryStore;
-pub use rows::{PayoutSchedule, Record, Row, RowKey, RowQuery};
+pub use rows::{NotificationRecord, PayoutSchedule, Record, Row, RowKey, RowQuery};
 pub use types::{
-    EffectId, LedgerDiff, OutboxEntry, OutboxState, RecordKind, SessionHead, SessionLoad,
-    SessionWrite, StoreError,
+    EffectId, LedgerDiff, OutboxEntry, OutboxState, SessionHead, SessionLoad, SessionWrite,
+    StoreError,
 };
 
 /// Where the engine keeps its state (PostgreSQL, or [`MemoryStore`]).
@@ -49,9 +49,6 @@ pub trait Store: Send + Sync + 'static {
 
     /// Every session id with its status.
     async fn sessions(&self) -> Result<Vec<(SessionId, SessionStatus)>, StoreError>;
-
-    /// The committed records of one kind, by key (a read that locks nothing).
-    async fn list_records(&self, kind: RecordKind) -> Result<Vec<serde_json::Value>, StoreError>;
 
     /// One committed row (a read that locks nothing).
     async fn read_row(&self, key: &RowKey) -> Result<Option<Row>, StoreError>;
@@ -91,21 +88,6 @@ pub trait StoreTx: Send {
 
     /// Writes what changed in a working set returned by [`StoreTx::ledger`].
     async fn put_ledger(&mut self, diff: &LedgerDiff) -> Result<(), StoreError>;
-
-    /// Locks and reads a keyed JSON record.
-    async fn record(
-        &mut self,
-        kind: RecordKind,
-        key: &str,
-    ) -> Result<Option<serde_json::Value>, StoreError>;
-
-    /// Inserts or replaces a keyed JSON record.
-    async fn put_record(
-        &mut self,
-        kind: RecordKind,
-        key: &str,
-        body: &serde_json::Value,
-    ) -> Result<(), StoreError>;
 
     /// Locks and reads one row.
     async fn row(&mut self, key: &RowKey) -> Result<Option<Row>, StoreError>;

@@ -6,10 +6,15 @@
 //! `tx.put(invoice)`), so a row of the wrong kind can only come from a broken store.
 
 use chrono::{DateTime, Utc};
+use patungan_core::orders::Order;
 use patungan_core::payments::{Anomaly, Invoice};
+use patungan_core::purchasing::PurchaseOrderRecord;
 use patungan_core::refunds::{RefundAttempt, RefundSource, RefundStatus};
+use patungan_core::session::Notification;
+use patungan_core::stock::Stock;
 use patungan_core::wallet::{Withdrawal, WithdrawalStatus};
-use patungan_core::{AnomalyId, Currency, PaymentId, WithdrawalId};
+use patungan_core::{AnomalyId, Currency, OrderId, PaymentId, ProductId, SessionId, WithdrawalId};
+use uuid::Uuid;
 
 /// When the withdrawal batches of one currency were last planned (one row per currency).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +23,15 @@ pub struct PayoutSchedule {
     pub currency: Currency,
     /// The cutoff of the last planned run.
     pub last_planned: Option<DateTime<Utc>>,
+}
+
+/// A notification for users, queued by a session (its payload goes out as it is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationRecord {
+    /// The key the core gave it (derived from the session and the effect).
+    pub id: Uuid,
+    /// What to tell.
+    pub notification: Notification,
 }
 
 /// One typed row.
@@ -34,6 +48,14 @@ pub enum Row {
     Withdrawal(Withdrawal),
     /// The batch planning state of a currency.
     PayoutSchedule(PayoutSchedule),
+    /// A participant's order, by order id.
+    Order(Order),
+    /// A session's purchase order, by session.
+    PurchaseOrder(PurchaseOrderRecord),
+    /// A product's stock lines, by product.
+    Stock(Stock),
+    /// A notification, by key.
+    Notification(NotificationRecord),
 }
 
 /// The key of one row: its table and its primary key.
@@ -50,6 +72,14 @@ pub enum RowKey {
     Withdrawal(WithdrawalId),
     /// The payout schedule of a currency.
     PayoutSchedule(Currency),
+    /// An order.
+    Order(OrderId),
+    /// The purchase order of a session.
+    PurchaseOrder(SessionId),
+    /// The stock of a product.
+    Stock(ProductId),
+    /// A notification.
+    Notification(Uuid),
 }
 
 /// A read over an index: the rows it finds, in key order.
@@ -66,6 +96,8 @@ pub enum RowQuery {
     WithdrawalsWithStatus(WithdrawalStatus),
     /// Every withdrawal.
     Withdrawals,
+    /// The orders of a session.
+    OrdersOfSession(SessionId),
 }
 
 impl Row {
@@ -77,6 +109,10 @@ impl Row {
             Row::Anomaly(r) => RowKey::Anomaly(r.id),
             Row::Withdrawal(r) => RowKey::Withdrawal(r.id()),
             Row::PayoutSchedule(r) => RowKey::PayoutSchedule(r.currency),
+            Row::Order(r) => RowKey::Order(r.id()),
+            Row::PurchaseOrder(r) => RowKey::PurchaseOrder(r.session()),
+            Row::Stock(r) => RowKey::Stock(r.product()),
+            Row::Notification(r) => RowKey::Notification(r.id),
         }
     }
 }
@@ -91,6 +127,7 @@ impl RowQuery {
             (RowQuery::Anomalies, Row::Anomaly(_)) => true,
             (RowQuery::WithdrawalsWithStatus(status), Row::Withdrawal(w)) => w.status() == *status,
             (RowQuery::Withdrawals, Row::Withdrawal(_)) => true,
+            (RowQuery::OrdersOfSession(session), Row::Order(o)) => o.session() == *session,
             _ => false,
         }
     }
@@ -133,3 +170,7 @@ record!(RefundAttempt, String, Refund);
 record!(Anomaly, AnomalyId, Anomaly);
 record!(Withdrawal, WithdrawalId, Withdrawal);
 record!(PayoutSchedule, Currency, PayoutSchedule);
+record!(Order, OrderId, Order);
+record!(PurchaseOrderRecord, SessionId, PurchaseOrder);
+record!(Stock, ProductId, Stock);
+record!(NotificationRecord, Uuid, Notification);

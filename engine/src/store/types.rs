@@ -109,46 +109,6 @@ impl LedgerDiff {
     }
 }
 
-/// The kinds of keyed records the engine keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RecordKind {
-    /// An invoice, by payment id.
-    Invoice,
-    /// A refund, by reference.
-    Refund,
-    /// An order, by participant id.
-    Order,
-    /// A purchase order, by session id.
-    PurchaseOrder,
-    /// Warehouse stock, by product id.
-    Stock,
-    /// The withdrawal book (all withdrawals), by currency.
-    Withdrawals,
-    /// A payout item, by its external id.
-    Payout,
-    /// A notification to a user, by effect id.
-    Notification,
-    /// A payment anomaly (a paid callback that did not match its invoice), by id.
-    Anomaly,
-}
-
-impl RecordKind {
-    /// The kind's name as stored.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            RecordKind::Invoice => "invoice",
-            RecordKind::Refund => "refund",
-            RecordKind::Order => "order",
-            RecordKind::PurchaseOrder => "purchase_order",
-            RecordKind::Stock => "stock",
-            RecordKind::Withdrawals => "withdrawals",
-            RecordKind::Payout => "payout",
-            RecordKind::Notification => "notification",
-            RecordKind::Anomaly => "anomaly",
-        }
-    }
-}
-
 /// An outbox entry's id: deterministic from what caused it, so re-deriving the same
 /// effect (a replayed input) enqueues nothing new.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use super::{at, config, join, Fixture, World};
-use crate::store::RecordKind;
 use crate::StockRecord;
 use patungan_core::grosir::StockLevel;
 use patungan_core::session::{SessionGrosir, SessionStatus};
@@ -16,12 +15,7 @@ const PRODUCT: ProductId = ProductId::from_u128(77);
 const SIZE: VariantId = VariantId::from_u128(5);
 
 async fn stock(w: &World) -> StockRecord {
-    let mut tx = w.store.begin().await.unwrap();
-    let value = tx
-        .record(RecordKind::Stock, &PRODUCT.to_string())
-        .await
-        .unwrap();
-    serde_json::from_value(value.unwrap()).unwrap()
+    w.store.read::<StockRecord>(PRODUCT).await.unwrap().unwrap()
 }
 
 fn grosir_config() -> patungan_core::session::SessionConfig {

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use crate::memory::InvoiceStatus;
 use crate::notification::PayoutOutcome;
+use crate::order_id;
 use crate::ports::RefundState;
-use crate::store::RecordKind;
 use crate::{OrderRecord, RefundRecord, RefundStatus};
 use chrono::{DateTime, Duration, Utc};
 use patungan_core::ledger::{ChartAccount, RefundDestination, TransferCode};
@@ -214,8 +214,7 @@ impl Sim {
                 if owed {
                     self.check_refund_records(&who, p.payment).await?;
                 }
-                let order: Option<OrderRecord> =
-                    self.record(RecordKind::Order, &p.id.to_string()).await?;
+                let order = self.row::<OrderRecord>(order_id(p.id)).await?;
                 if order.is_some() != ordered {
                     return Err(format!("{who}: order exists {}", order.is_some()));
                 }

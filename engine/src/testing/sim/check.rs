@@ -6,13 +6,11 @@ use std::collections::BTreeMap;
 use crate::memory::{InvoiceStatus, SimInvoice};
 use crate::notification::PayoutOutcome;
 use crate::ports::RefundState;
-use crate::store::RecordKind;
 use crate::{PurchaseOrderRecord, StockRecord};
 use patungan_core::ledger::PendingStatus;
 use patungan_core::session::{ParticipantStatus, Session, SessionStatus};
 use patungan_core::wallet::{PayoutItemKey, WithdrawalStatus, Withdrawals};
 use patungan_core::{Currency, Ledger, Money, PaymentId, SessionId, UserId, VariantId};
-use serde::de::DeserializeOwned;
 
 use super::driver::{Check, Sim};
 
@@ -76,28 +74,6 @@ impl Sim {
             .read::<R>(key)
             .await
             .map_err(|e| format!("store: {e}"))
-    }
-
-    /// A committed keyed JSON record (no lock).
-    pub async fn record<T: DeserializeOwned>(
-        &self,
-        kind: RecordKind,
-        key: &str,
-    ) -> Check<Option<T>> {
-        let mut tx = self
-            .world
-            .store
-            .begin()
-            .await
-            .map_err(|e| format!("store: {e}"))?;
-        let value = tx
-            .record(kind, key)
-            .await
-            .map_err(|e| format!("store: {e}"))?;
-        drop(tx);
-        value
-            .map(|v| serde_json::from_value(v).map_err(|e| format!("{kind:?} record {key}: {e}")))
-            .transpose()
     }
 
     /// The invariants that hold at every instant.
@@ -208,7 +184,7 @@ impl Sim {
                 continue;
             };
             let stock = self
-                .record::<StockRecord>(RecordKind::Stock, &product.id.to_string())
+                .row::<StockRecord>(product.id)
                 .await?
                 .unwrap_or_else(|| StockRecord::new(product.id));
             let mut received: BTreeMap<VariantId, u64> = BTreeMap::new();
@@ -219,9 +195,7 @@ impl Sim {
                     if session.state().config().product != product.id {
                         continue;
                     }
-                    let order: Option<PurchaseOrderRecord> = self
-                        .record(RecordKind::PurchaseOrder, &id.to_string())
-                        .await?;
+                    let order = self.row::<PurchaseOrderRecord>(*id).await?;
                     if let Some(order) = order {
                         for line in order.received() {
                             *received.entry(line.variant).or_insert(0) += line.units;

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::store::{
-    EffectId, LedgerDiff, OutboxEntry, RecordKind, Row, RowKey, RowQuery, SessionHead, SessionLoad,
+    EffectId, LedgerDiff, OutboxEntry, Row, RowKey, RowQuery, SessionHead, SessionLoad,
     SessionWrite, Store, StoreError, StoreTx,
 };
 use async_trait::async_trait;
@@ -142,11 +142,6 @@ impl Store for FaultyStore {
         self.inner.sessions().await
     }
 
-    async fn list_records(&self, kind: RecordKind) -> Result<Vec<serde_json::Value>, StoreError> {
-        self.faults.check()?;
-        self.inner.list_records(kind).await
-    }
-
     async fn read_row(&self, key: &RowKey) -> Result<Option<Row>, StoreError> {
         self.faults.check()?;
         self.inner.read_row(key).await
@@ -191,25 +186,6 @@ impl StoreTx for FaultyTx {
     async fn put_ledger(&mut self, diff: &LedgerDiff) -> Result<(), StoreError> {
         self.faults.check()?;
         self.inner.put_ledger(diff).await
-    }
-
-    async fn record(
-        &mut self,
-        kind: RecordKind,
-        key: &str,
-    ) -> Result<Option<serde_json::Value>, StoreError> {
-        self.faults.check()?;
-        self.inner.record(kind, key).await
-    }
-
-    async fn put_record(
-        &mut self,
-        kind: RecordKind,
-        key: &str,
-        body: &serde_json::Value,
-    ) -> Result<(), StoreError> {
-        self.faults.check()?;
-        self.inner.put_record(kind, key, body).await
     }
 
     async fn row(&mut self, key: &RowKey) -> Result<Option<Row>, StoreError> {
