@@ -7,7 +7,8 @@
 #
 # Settings: PATUNGAN_PG_PORT (default 54329), PATUNGAN_PG_DATA (default
 # /tmp/patungan-pg). The server is tuned for tests (fsync off): never point it at
-# data you care about.
+# data you care about. PATUNGAN_PG_DURABLE=1 keeps PostgreSQL's durable defaults
+# (fsync, synchronous_commit and full_page_writes on), for measuring money paths.
 set -euo pipefail
 
 port=${PATUNGAN_PG_PORT:-54329}
@@ -45,8 +46,10 @@ start() {
   mkdir -p "$data"
   [ "$(id -u)" = 0 ] && chown postgres: "$data"
   as_owner "$bin/initdb" -D "$data" -U postgres -A trust -E UTF8 --no-locale >/dev/null
+  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "${PATUNGAN_PG_DURABLE:-0}" = 1 ] && durability="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
   as_owner "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w start -o \
-    "-p $port -k $data -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB" >/dev/null
+    "-p $port -k $data -c listen_addresses=127.0.0.1 -c max_connections=300 $durability -c shared_buffers=256MB" >/dev/null
   echo "export DATABASE_URL=$url"
 }
 

@@ -5,6 +5,7 @@
 //! ```text
 //! pg_bench joins  [--clients 32] [--seconds 20] [--engines 1] [--snapshot-every 512]
 //! pg_bench ledger [--clients 4] [--seconds 20] [--batch 1000] [--accounts 10000] [--touch 64]
+//! pg_bench withdrawals [--existing 100000] [--requests 500]
 //! ```
 //!
 //! `joins`: `clients` tasks join one session as fast as they can, spread over
@@ -13,7 +14,8 @@
 //! to PostgreSQL. `ledger`: `clients` tasks each commit transactions of `batch`
 //! posted transfers among `touch` random accounts of `accounts`, through
 //! `StoreTx::ledger` / `StoreTx::put_ledger` (accounts locked in id order, records
-//! checked for duplicates). Each run uses a fresh schema `patungan_bench`.
+//! checked for duplicates). `withdrawals`: see `withdrawals.rs`. Each run uses a
+//! fresh schema `patungan_bench`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -32,6 +34,8 @@ use patungan_engine::store::{LedgerDiff, Store};
 use patungan_engine::{Engine, EngineConfig, Ports};
 use patungan_postgres::{PostgresOptions, PostgresStore};
 
+mod withdrawals;
+
 const SCHEMA: &str = "patungan_bench";
 
 struct Args {
@@ -43,6 +47,8 @@ struct Args {
     batch: usize,
     accounts: u128,
     touch: usize,
+    existing: u64,
+    requests: usize,
 }
 
 fn args() -> Args {
@@ -58,6 +64,8 @@ fn args() -> Args {
         batch: 1000,
         accounts: 10_000,
         touch: 64,
+        existing: 100_000,
+        requests: 500,
     };
     while let Some(flag) = raw.next() {
         let value = raw.next().unwrap_or_else(|| usage());
@@ -70,6 +78,8 @@ fn args() -> Args {
             "--batch" => args.batch = number.max(1) as usize,
             "--accounts" => args.accounts = u128::from(number.max(2)),
             "--touch" => args.touch = number.max(2) as usize,
+            "--existing" => args.existing = number,
+            "--requests" => args.requests = number.max(1) as usize,
             _ => usage(),
         }
     }
@@ -79,7 +89,8 @@ fn args() -> Args {
 fn usage() -> ! {
     eprintln!(
         "usage: pg_bench joins [--clients N] [--seconds S] [--engines E] [--snapshot-every K]\n       \
-         pg_bench ledger [--clients N] [--seconds S] [--batch B] [--accounts A] [--touch T]"
+         pg_bench ledger [--clients N] [--seconds S] [--batch B] [--accounts A] [--touch T]\n       \
+         pg_bench withdrawals [--existing N] [--requests R]"
     );
     std::process::exit(2)
 }
@@ -135,6 +146,7 @@ async fn main() {
     match args.mode.as_str() {
         "joins" => joins(&url, &args).await,
         "ledger" => ledger(&url, &args).await,
+        "withdrawals" => withdrawals::withdrawals(&url, &args).await,
         _ => usage(),
     }
 }
