@@ -68,6 +68,8 @@ macro_rules! statements {
 statements! {
     /// `$1` session: its head, locked.
     lock_session => "SELECT version, status FROM sessions WHERE id = $1::uuid FOR UPDATE";
+    /// `$1` id: the session head, unlocked (a read-only transaction's view).
+    read_session_head => "SELECT version, status FROM sessions WHERE id = $1::uuid";
     /// `$1` session, `$2` the version the caller holds (-1: none): a newer snapshot
     /// (first row, if any) and the events after it, in order.
     load_session => "WITH snap AS ( \

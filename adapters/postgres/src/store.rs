@@ -22,7 +22,7 @@ use crate::pipeline::{in_order, Step};
 use crate::pool::{self, Pool};
 use crate::rows::{self, Lock};
 use crate::snapshots::Snapshots;
-use crate::tx::PgTx;
+use crate::tx::{Access, PgTx};
 
 /// The PostgreSQL [`Store`]. Cheap to clone: clones share the connection pool, and
 /// several stores (processes, engine instances) may share one database.
@@ -115,6 +115,17 @@ impl Store for PostgresStore {
             conn,
             Arc::clone(&self.snapshots),
             Arc::clone(&self.heads),
+            Access::ReadWrite,
+        )?))
+    }
+
+    async fn begin_read(&self) -> Result<Box<dyn StoreTx>, StoreError> {
+        let conn = self.pool.get().await?;
+        Ok(Box::new(PgTx::new(
+            conn,
+            Arc::clone(&self.snapshots),
+            Arc::clone(&self.heads),
+            Access::ReadOnly,
         )?))
     }
 

@@ -113,8 +113,18 @@ impl Batch {
     }
 }
 
+/// What a transaction may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// Reads lock what they read (`FOR UPDATE`); writes are allowed.
+    ReadWrite,
+    /// `REPEATABLE READ READ ONLY`: one snapshot, no row locks, no writes.
+    ReadOnly,
+}
+
 /// A transaction of [`PostgresStore`](crate::PostgresStore).
 pub(crate) struct PgTx {
+    access: Access,
     conn: Option<PooledConn>,
     statements: Arc<Statements>,
     /// `BEGIN` has been sent: dropping must roll back.
@@ -142,9 +152,11 @@ impl PgTx {
         conn: PooledConn,
         writer: Arc<Snapshots>,
         heads: Arc<Heads>,
+        access: Access,
     ) -> Result<Self, StoreError> {
         let statements = Arc::clone(&conn.conn()?.statements);
         Ok(PgTx {
+            access,
             conn: Some(conn),
             statements,
             begun: false,
@@ -159,6 +171,14 @@ impl PgTx {
             heads,
             ahead: None,
         })
+    }
+
+    /// How this transaction's row reads lock.
+    fn lock(&self) -> Lock {
+        match self.access {
+            Access::ReadWrite => Lock::ForUpdate,
+            Access::ReadOnly => Lock::None,
+        }
     }
 
     fn check(&self) -> Result<(), StoreError> {
@@ -205,8 +225,12 @@ impl PgTx {
         let mut steps: Vec<Step<'_, Result<Option<Vec<Row>>, tokio_postgres::Error>>> =
             Vec::with_capacity(writes.len() + reads.len() + 2);
         if begin {
+            let sql = match self.access {
+                Access::ReadWrite => "BEGIN",
+                Access::ReadOnly => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+            };
             steps.push(Box::pin(async move {
-                client.batch_execute("BEGIN").await.map(|()| None)
+                client.batch_execute(sql).await.map(|()| None)
             }));
         }
         for (write, refs) in writes.iter().zip(&write_refs) {
@@ -299,10 +323,11 @@ fn status_name(status: SessionStatus) -> Result<String, StoreError> {
 impl StoreTx for PgTx {
     async fn lock_session(&mut self, id: SessionId) -> Result<Option<SessionHead>, StoreError> {
         let uuid = *id.as_uuid();
-        let mut reads = vec![Queued::new(
-            &self.statements.lock_session,
-            vec![Box::new(uuid)],
-        )];
+        let head = match self.access {
+            Access::ReadWrite => &self.statements.lock_session,
+            Access::ReadOnly => &self.statements.read_session_head,
+        };
+        let mut reads = vec![Queued::new(head, vec![Box::new(uuid)])];
         let ahead_from = self.heads.read_ahead_from(id);
         if let Some(after) = ahead_from {
             reads.push(Queued::new(
@@ -526,7 +551,7 @@ impl StoreTx for PgTx {
     }
 
     async fn row(&mut self, key: &RowKey) -> Result<Option<StoreRow>, StoreError> {
-        let (statement, params) = rows::by_key(&self.statements, key, Lock::ForUpdate)?;
+        let (statement, params) = rows::by_key(&self.statements, key, self.lock())?;
         let found = self.read(&statement, params).await?;
         if found.is_empty() {
             self.absent_rows.insert(key.clone());
@@ -535,7 +560,7 @@ impl StoreTx for PgTx {
     }
 
     async fn rows(&mut self, query: &RowQuery) -> Result<Vec<StoreRow>, StoreError> {
-        let (statement, params) = rows::by_query(&self.statements, query, Lock::ForUpdate)?;
+        let (statement, params) = rows::by_query(&self.statements, query, self.lock())?;
         let found = self.read(&statement, params).await?;
         found.iter().map(|r| rows::decode_query(query, r)).collect()
     }

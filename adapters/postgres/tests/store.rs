@@ -772,3 +772,56 @@ async fn events_of_another_writer_load_the_same_when_read_with_the_lock() {
     drop((tx, plain));
     db.drop_schema().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_transaction_does_not_wait_for_a_writer_holding_the_row_locks() {
+    let Some(db) = TestDb::new("read_no_lock").await else {
+        return;
+    };
+    let store = db.store(4).await;
+    let mut session = Session::create(SESSION, config(BotPolicy::default()), at(0, 0)).unwrap();
+    let mut tx = store.begin().await.unwrap();
+    tx.save_session(&SessionWrite {
+        id: SESSION,
+        expected_version: 0,
+        events: session.drain_events(),
+        status: SessionStatus::Open,
+        next_deadline: None,
+        snapshot: None,
+    })
+    .await
+    .unwrap();
+    tx.put(stock(1, 3)).await.unwrap();
+    tx.commit().await.unwrap();
+
+    // A writer holds the session's and the stock's row locks.
+    let mut writer = store.begin().await.unwrap();
+    assert!(writer.lock_session(SESSION).await.unwrap().is_some());
+    assert!(writer.get::<Stock>(product(1)).await.unwrap().is_some());
+
+    // A reader sees the committed state at once.
+    let mut reader = store.begin_read().await.unwrap();
+    let wait = Duration::from_secs(5);
+    let head = tokio::time::timeout(wait, reader.lock_session(SESSION))
+        .await
+        .expect("a read takes no row lock")
+        .unwrap()
+        .unwrap();
+    assert_eq!(head.version, 1);
+    let load = reader.load_session(SESSION, None).await.unwrap();
+    assert_eq!(load.events.len(), 1);
+    let seen = tokio::time::timeout(wait, reader.get::<Stock>(product(1)))
+        .await
+        .expect("a read takes no row lock")
+        .unwrap();
+    assert_eq!(seen, Some(stock(1, 3)));
+    drop(reader);
+
+    // Another writer does wait.
+    let mut second = store.begin().await.unwrap();
+    let blocked = tokio::time::timeout(Duration::from_millis(300), second.lock_session(SESSION));
+    assert!(blocked.await.is_err(), "writers queue on the row lock");
+    drop(second);
+    drop(writer);
+    db.drop_schema().await;
+}

@@ -12,9 +12,10 @@ mod sessions;
 mod tick;
 mod wallets;
 
-use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex as StdMutex, PoisonError};
 
+use lru::LruCache;
 use patungan_core::ledger::{Chart, RefundDestination};
 use patungan_core::refunds::RefundPolicy;
 use patungan_core::wallet::{
@@ -58,6 +59,10 @@ pub struct EngineConfig {
     pub snapshot_every: u64,
     /// Outbox entries performed per runner pass.
     pub runner_batch: usize,
+    /// Sessions kept in memory between operations, least recently used first out
+    /// (at least 1). A cached session saves loading its snapshot and events; a big
+    /// session can take megabytes.
+    pub session_cache: usize,
 }
 
 impl Default for EngineConfig {
@@ -73,6 +78,7 @@ impl Default for EngineConfig {
             retry: RetryPolicy::default(),
             snapshot_every: 512,
             runner_batch: 256,
+            session_cache: 1024,
         }
     }
 }
@@ -118,7 +124,7 @@ pub struct Engine {
     ports: Ports,
     config: EngineConfig,
     chart: Chart,
-    slots: StdMutex<HashMap<SessionId, Slot>>,
+    slots: StdMutex<LruCache<SessionId, Slot>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -136,8 +142,10 @@ impl Engine {
             store,
             ports,
             chart: Chart::new(config.currency),
+            slots: StdMutex::new(LruCache::new(
+                NonZeroUsize::new(config.session_cache).unwrap_or(NonZeroUsize::MIN),
+            )),
             config,
-            slots: StdMutex::new(HashMap::new()),
         }
     }
 
@@ -174,8 +182,36 @@ impl Engine {
         &self.chart
     }
 
+    /// Sessions held in memory now (at most [`EngineConfig::session_cache`]).
+    pub fn cached_sessions(&self) -> usize {
+        self.slots
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+
+    /// The in-process slot of a session: its operations queue on it and it caches
+    /// the session between them. A new slot takes the place of the least recently
+    /// used one no operation holds (or, if every slot is busy, of the least recently
+    /// used: its operation still runs safely behind the store's row lock, it only
+    /// loses the cache).
     fn slot(&self, id: SessionId) -> Slot {
         let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-        slots.entry(id).or_default().clone()
+        if let Some(slot) = slots.get(&id) {
+            return Arc::clone(slot);
+        }
+        if slots.len() == slots.cap().get() {
+            let idle = slots
+                .iter()
+                .rev()
+                .find(|(_, slot)| Arc::strong_count(slot) == 1)
+                .map(|(id, _)| *id);
+            if let Some(idle) = idle {
+                slots.pop(&idle);
+            }
+        }
+        let slot = Slot::default();
+        slots.push(id, Arc::clone(&slot));
+        slot
     }
 }

@@ -53,36 +53,7 @@ impl Engine {
         let slot = self.slot(id);
         let mut guard = Arc::clone(&slot).lock_owned().await;
         let mut tx = self.store.begin().await?;
-        let head = tx
-            .lock_session(id)
-            .await?
-            .ok_or(EngineError::UnknownSession(id))?;
-        let cached = match guard.take() {
-            Some(c) if c.version == head.version => c,
-            held => {
-                let after = held.as_ref().map(|c| c.version);
-                let load = tx.load_session(id, after).await?;
-                let (mut version, mut session, rest) = match (load.snapshot, held) {
-                    (Some((v, s)), _) => (v, s, load.events),
-                    (None, Some(c)) => (c.version, c.session, load.events),
-                    (None, None) => {
-                        let session = Session::replay(&load.events)?;
-                        (load.events.len() as u64, session, Vec::new())
-                    }
-                };
-                for event in &rest {
-                    session.apply(event)?;
-                    version += 1;
-                }
-                if version != head.version {
-                    return Err(EngineError::Inconsistent(format!(
-                        "session {id}: log reaches version {version}, head says {}",
-                        head.version
-                    )));
-                }
-                Cached { version, session }
-            }
-        };
+        let cached = self.refresh(&mut *tx, id, guard.take()).await?;
         Ok(SessionWork {
             id,
             slot: guard,
@@ -90,6 +61,63 @@ impl Engine {
             before: cached.session.status(),
             cached,
         })
+    }
+
+    /// Reads session `id` as committed without locking it in the store (a read-only
+    /// transaction): `read` sees the session; the refreshed copy stays cached.
+    pub(crate) async fn read_session<T>(
+        &self,
+        id: SessionId,
+        read: impl FnOnce(&Session, u64) -> T,
+    ) -> Result<T, EngineError> {
+        let slot = self.slot(id);
+        let mut guard = Arc::clone(&slot).lock_owned().await;
+        let mut tx = self.store.begin_read().await?;
+        let cached = self.refresh(&mut *tx, id, guard.take()).await?;
+        drop(tx);
+        let seen = read(&cached.session, cached.version);
+        *guard = Some(cached);
+        Ok(seen)
+    }
+
+    /// Reads the session's head (locked unless `tx` only reads) and brings `held` (the
+    /// cached copy, if any) to that version: from the latest snapshot and the events
+    /// after it.
+    async fn refresh(
+        &self,
+        tx: &mut dyn StoreTx,
+        id: SessionId,
+        held: Option<Cached>,
+    ) -> Result<Cached, EngineError> {
+        let head = tx
+            .lock_session(id)
+            .await?
+            .ok_or(EngineError::UnknownSession(id))?;
+        let held = match held {
+            Some(c) if c.version == head.version => return Ok(c),
+            other => other,
+        };
+        let after = held.as_ref().map(|c| c.version);
+        let load = tx.load_session(id, after).await?;
+        let (mut version, mut session, rest) = match (load.snapshot, held) {
+            (Some((v, s)), _) => (v, s, load.events),
+            (None, Some(c)) => (c.version, c.session, load.events),
+            (None, None) => {
+                let session = Session::replay(&load.events)?;
+                (load.events.len() as u64, session, Vec::new())
+            }
+        };
+        for event in &rest {
+            session.apply(event)?;
+            version += 1;
+        }
+        if version != head.version {
+            return Err(EngineError::Inconsistent(format!(
+                "session {id}: log reaches version {version}, head says {}",
+                head.version
+            )));
+        }
+        Ok(Cached { version, session })
     }
 
     /// Persists what the session queued (events, effects) with everything else
@@ -246,23 +274,20 @@ impl Engine {
         }
     }
 
-    /// The tier preview of a session with `extra` more units.
+    /// The tier preview of a session with `extra` more units (a read: no row lock).
     pub async fn preview(&self, session: SessionId, extra: u64) -> Result<Preview, EngineError> {
-        let mut work = self.open_session(session).await?;
-        let preview = work.session().preview(extra);
-        work.keep();
-        Ok(preview?)
+        Ok(self
+            .read_session(session, |s, _| s.preview(extra))
+            .await??)
     }
 
-    /// The session as committed.
+    /// The session as committed (a read: no row lock).
     pub async fn session(&self, id: SessionId) -> Result<SessionView, EngineError> {
-        let work = self.open_session(id).await?;
-        let view = SessionView {
-            session: work.cached.session.clone(),
-            version: work.cached.version,
-        };
-        work.keep();
-        Ok(view)
+        self.read_session(id, |session, version| SessionView {
+            session: session.clone(),
+            version,
+        })
+        .await
     }
 
     /// One participant of a session.
@@ -271,15 +296,8 @@ impl Engine {
         session: SessionId,
         participant: ParticipantId,
     ) -> Result<Option<Participant>, EngineError> {
-        let work = self.open_session(session).await?;
-        let found = work
-            .cached
-            .session
-            .state()
-            .participant(participant)
-            .cloned();
-        work.keep();
-        Ok(found)
+        self.read_session(session, |s, _| s.state().participant(participant).cloned())
+            .await
     }
 
     /// Every session with its status.

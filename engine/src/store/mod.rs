@@ -30,6 +30,14 @@ pub trait Store: Send + Sync + 'static {
     /// Starts a transaction.
     async fn begin(&self) -> Result<Box<dyn StoreTx>, StoreError>;
 
+    /// Starts a transaction that only reads (a session view, a preview): it sees one
+    /// consistent state and takes no row lock — its `lock_session`, `row` and `rows`
+    /// read without locking — so readers never queue behind writers. It must not
+    /// write. The default is [`Store::begin`], for stores without row locks.
+    async fn begin_read(&self) -> Result<Box<dyn StoreTx>, StoreError> {
+        self.begin().await
+    }
+
     /// Sessions whose next deadline is at or before `now`, soonest first.
     async fn due_sessions(
         &self,

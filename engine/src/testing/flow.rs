@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use patungan_core::session::SessionStatus;
 use patungan_core::wallet::{BankAccount, WithdrawalRequest, WithdrawalStatus};
-use patungan_core::{BotPolicy, Money, UserId, WithdrawalId};
+use patungan_core::{BotPolicy, Money, SessionId, UserId, WithdrawalId};
 
 use super::{at, join, Fixture, World, SESSION};
 use crate::memory::FaultConfig;
@@ -207,4 +207,36 @@ pub async fn refused_inputs_change_nothing(fixture: Arc<dyn Fixture>) {
         )
         .await;
     assert_eq!(unknown.unwrap_err().code(), "engine.unknown_session");
+}
+
+/// An engine whose session cache holds two sessions works on five: idle sessions
+/// are evicted, and every operation and read still sees each session as committed.
+pub async fn a_small_session_cache_evicts_and_every_session_stays_right(fixture: Arc<dyn Fixture>) {
+    let mut w = World::new(fixture).await;
+    let config = crate::EngineConfig {
+        session_cache: 2,
+        ..crate::EngineConfig::default()
+    };
+    w.engine = crate::Engine::new(w.store.clone(), w.engine.ports().clone(), config);
+    let ids: Vec<SessionId> = (1..=5).map(SessionId::from_u128).collect();
+    for &id in &ids {
+        w.engine
+            .create_session(id, super::config(BotPolicy::disabled()), at(0, 0))
+            .await
+            .unwrap();
+    }
+    for round in 1..=2u128 {
+        for (n, &id) in (0u128..).zip(&ids) {
+            w.engine
+                .join(id, &join(10 * n + round, 1), at(1, 0))
+                .await
+                .unwrap();
+            assert!(w.engine.cached_sessions() <= 2);
+        }
+    }
+    for &id in &ids {
+        let view = w.engine.session(id).await.unwrap();
+        assert_eq!(view.session.state().participants().len(), 2, "{id}");
+    }
+    assert!(w.engine.cached_sessions() <= 2);
 }

@@ -90,6 +90,8 @@ pub fn setup(rng: &mut Rng) -> Setup {
             512
         },
         runner_batch: *rng.pick(&[1usize, 3, 16, 256]).unwrap_or(&256),
+        // A cache smaller than the sessions in play evicts all the time.
+        session_cache: *rng.pick(&[1usize, 2, 1024]).unwrap_or(&1024),
         ..EngineConfig::default()
     };
     let users = (1..=rng.range(4, 12))

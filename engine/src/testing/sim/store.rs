@@ -114,6 +114,14 @@ impl Store for FaultyStore {
         }))
     }
 
+    async fn begin_read(&self) -> Result<Box<dyn StoreTx>, StoreError> {
+        self.faults.check()?;
+        Ok(Box::new(FaultyTx {
+            inner: self.inner.begin_read().await?,
+            faults: self.faults.clone(),
+        }))
+    }
+
     async fn due_sessions(
         &self,
         now: DateTime<Utc>,
