@@ -5,13 +5,13 @@
 //! - ports (traits) for the [`store`](store::Store), the payment
 //!   [gateway](ports::PaymentGateway), the [disburser](ports::Disburser) and the
 //!   [shipping provider](ports::ShippingProvider);
-//! - the [`Engine`]: session operations, notifications (deduplicated in an inbox),
+//! - the [`Engine`] (the `driver` module): session operations, notifications (deduplicated in an inbox),
 //!   [`Engine::tick`] for deadlines and [`Engine::run_effects`], the effect runner;
 //! - a transactional outbox: an operation's events, ledger postings, records and
 //!   external effects commit in one store transaction, and effects are performed
 //!   only after that commit, with idempotency keys;
-//! - in-memory adapters ([`store::MemoryStore`], [`memory`]) that are the embedded
-//!   default;
+//! - in-memory adapters, all in [`memory`] (the [`MemoryStore`](memory::MemoryStore)
+//!   and the simulated providers), that are the embedded default;
 //! - with the `testing` feature, the `testing` module: the store conformance suite and the
 //!   seeded simulation, generic over the store, for backends' tests.
 #![forbid(unsafe_code)]
@@ -26,7 +26,7 @@
     )
 )]
 
-mod engine;
+mod driver;
 pub mod error;
 mod ledger_ws;
 pub mod memory;
@@ -39,7 +39,7 @@ pub mod task;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use engine::{
+pub use driver::{
     order_id, renewal_id, Engine, EngineConfig, Handled, InvoiceRecord, OrderRecord, Ports,
     PurchaseOrderRecord, PurchaseOrderStatus, RefundRecord, RefundStatus, RunReport, SessionView,
     StockRecord, TickReport,

@@ -10,9 +10,10 @@ use patungan_core::session::{JoinRequest, SessionConfig, SessionGrosir, Settleme
 use patungan_core::{
     Money, Moq, ParticipantId, PaymentId, ProductId, SessionId, TierLadder, UserId, VariantId,
 };
+use patungan_engine::memory::MemoryStore;
 use patungan_engine::memory::{MemoryDisburser, MemoryGateway, MemoryShipping};
 use patungan_engine::notification::Notification;
-use patungan_engine::store::{MemoryStore, Store};
+use patungan_engine::store::Store;
 use patungan_engine::{Engine, EngineConfig, Ports};
 use patungan_postgres::{PostgresOptions, PostgresStore};
 

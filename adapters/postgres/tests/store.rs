@@ -18,8 +18,9 @@ use patungan_core::stock::Stock;
 use patungan_core::{
     AccountId, BotPolicy, Currency, Money, ProductId, SessionId, TransferId, UserId, VariantId,
 };
+use patungan_engine::memory::MemoryStore;
 use patungan_engine::store::{
-    EffectId, MemoryStore, OutboxEntry, OutboxState, PayoutSchedule, SessionWrite, Store,
+    EffectId, OutboxEntry, OutboxState, PayoutSchedule, SessionWrite, Store,
 };
 use patungan_engine::task::Task;
 use patungan_engine::testing::{at, config, join, SESSION};

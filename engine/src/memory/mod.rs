@@ -1,11 +1,14 @@
-//! In-memory adapters: the embedded default, and the simulation's providers.
+//! In-memory adapters, all in one place: the store and the providers of the
+//! embedded default, which the simulation and the conformance suite drive too.
 
 pub mod disburser;
 pub mod faults;
 pub mod gateway;
 pub mod shipping;
+mod store;
 
 pub use disburser::{MemoryDisburser, SimPayout};
 pub use faults::{Fault, FaultConfig, FaultPlan};
 pub use gateway::{InvoiceStatus, MemoryGateway, SimInvoice, SimRefund};
 pub use shipping::MemoryShipping;
+pub use store::MemoryStore;

@@ -7,7 +7,6 @@
 //! committed together (the transactional outbox); an effect is performed only after
 //! that commit.
 
-mod memory;
 mod rows;
 mod types;
 
@@ -17,7 +16,6 @@ use patungan_core::ledger::{Account, AccountSpec, Ledger, TransferRecord};
 use patungan_core::session::SessionStatus;
 use patungan_core::{SessionId, TransferId};
 
-pub use memory::MemoryStore;
 pub use rows::{NotificationRecord, PayoutSchedule, Record, Row, RowKey, RowQuery};
 pub use types::{
     EffectId, LedgerDiff, OutboxEntry, OutboxState, SessionHead, SessionLoad, SessionWrite,

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::store::{MemoryStore, Store};
+use crate::memory::MemoryStore;
+use crate::store::Store;
 
 /// Makes an empty, isolated data set for each test (a schema, a database, a new
 /// in-memory store).

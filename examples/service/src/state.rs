@@ -5,8 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use patungan_biteship::{BiteshipClient, BiteshipConfig, BiteshipProvider, BiteshipWebhook};
+use patungan_engine::memory::MemoryStore;
 use patungan_engine::memory::{MemoryDisburser, MemoryGateway, MemoryShipping};
-use patungan_engine::store::{MemoryStore, Store};
+use patungan_engine::store::Store;
 use patungan_engine::{Engine, EngineConfig, Ports};
 use patungan_postgres::{PostgresOptions, PostgresStore};
 use patungan_xendit::{CallbackVerifier, Secret, XenditClient, XenditConfig, XenditGateway};

@@ -152,7 +152,7 @@ impl Engine {
     /// The embedded default: an in-memory store and simulated providers.
     pub fn in_memory(config: EngineConfig) -> Self {
         Engine::new(
-            Arc::new(crate::store::MemoryStore::new()),
+            Arc::new(crate::memory::MemoryStore::new()),
             Ports {
                 gateway: Arc::new(crate::memory::MemoryGateway::default()),
                 disburser: Arc::new(crate::memory::MemoryDisburser::default()),

@@ -11,12 +11,12 @@ use patungan_core::session::{Event, Session, SessionStatus};
 use patungan_core::{AccountId, SessionId, TransferId};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-use super::rows::{Row, RowKey, RowQuery};
-use super::types::{
+use crate::store::{
     EffectId, LedgerDiff, OutboxEntry, OutboxState, SessionHead, SessionLoad, SessionWrite,
     StoreError,
 };
-use super::{Store, StoreTx};
+use crate::store::{Row, RowKey, RowQuery};
+use crate::store::{Store, StoreTx};
 
 #[derive(Debug, Clone)]
 struct StoredSession {
