@@ -18,6 +18,17 @@ pub enum PaymentStatus {
     Failed,
 }
 
+impl PaymentStatus {
+    /// Its name in inbox keys (stable: keys already stored must keep matching).
+    pub const fn key_name(self) -> &'static str {
+        match self {
+            PaymentStatus::Paid => "Paid",
+            PaymentStatus::Expired => "Expired",
+            PaymentStatus::Failed => "Failed",
+        }
+    }
+}
+
 /// A payment gateway reports on an invoice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentNotification {
@@ -63,6 +74,16 @@ pub enum RefundOutcome {
     Failed,
 }
 
+impl RefundOutcome {
+    /// Its name in inbox keys (stable: keys already stored must keep matching).
+    pub const fn key_name(self) -> &'static str {
+        match self {
+            RefundOutcome::Succeeded => "Succeeded",
+            RefundOutcome::Failed => "Failed",
+        }
+    }
+}
+
 /// A payment gateway reports on a refund.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RefundNotification {
@@ -79,13 +100,24 @@ pub struct RefundNotification {
 /// What a payout notification says happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum PayoutOutcome {
+pub enum PayoutEvent {
     /// The bank account was credited.
     Completed,
     /// The payout failed.
     Failed,
     /// A completed payout was reversed by the bank.
     Reversed,
+}
+
+impl PayoutEvent {
+    /// Its name in inbox keys (stable: keys already stored must keep matching).
+    pub const fn key_name(self) -> &'static str {
+        match self {
+            PayoutEvent::Completed => "Completed",
+            PayoutEvent::Failed => "Failed",
+            PayoutEvent::Reversed => "Reversed",
+        }
+    }
 }
 
 /// A disburser reports on one payout.
@@ -96,7 +128,7 @@ pub struct PayoutNotification {
     /// Our item key (the payout's external id).
     pub external_id: String,
     /// What happened.
-    pub outcome: PayoutOutcome,
+    pub outcome: PayoutEvent,
     /// The provider's failure code, for `Failed`.
     pub failure_code: Option<String>,
 }
@@ -117,7 +149,7 @@ pub struct ShipmentNotification {
 /// Any provider notification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Notification {
+pub enum ProviderNotification {
     /// About a payment.
     Payment(PaymentNotification),
     /// About a refund.
@@ -128,29 +160,80 @@ pub enum Notification {
     Shipment(ShipmentNotification),
 }
 
-impl Notification {
+impl ProviderNotification {
     /// The inbox key: the provider's object id plus what it reports. A webhook
     /// delivered again under the same key is a duplicate and changes nothing. A paid
     /// callback's key carries the amount and the gateway's payment id, so a callback
     /// that does not match its invoice never takes the key of the genuine one.
     pub fn dedup_key(&self) -> String {
         match self {
-            Notification::Payment(n) => format!(
-                "payment:{}:{:?}:{}:{}",
+            ProviderNotification::Payment(n) => format!(
+                "payment:{}:{}:{}:{}",
                 n.provider_event_id,
-                n.status,
+                n.status.key_name(),
                 n.paid_amount.map(|p| p.to_string()).unwrap_or_default(),
                 n.provider_payment_id.as_deref().unwrap_or("")
             ),
-            Notification::Refund(n) => format!("refund:{}:{:?}", n.provider_event_id, n.outcome),
-            Notification::Payout(n) => format!("payout:{}:{:?}", n.provider_event_id, n.outcome),
-            Notification::Shipment(n) => format!(
-                "shipment:{}:{:?}:{}:{}",
+            ProviderNotification::Refund(n) => {
+                format!("refund:{}:{}", n.provider_event_id, n.outcome.key_name())
+            }
+            ProviderNotification::Payout(n) => {
+                format!("payout:{}:{}", n.provider_event_id, n.outcome.key_name())
+            }
+            ProviderNotification::Shipment(n) => format!(
+                "shipment:{}:{}:{}:{}",
                 n.provider_order_id,
-                n.status,
+                n.status.key_name(),
                 n.waybill_id.as_deref().unwrap_or(""),
                 n.price.map(|p| p.to_string()).unwrap_or_default()
             ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ports::ShipmentStatus;
+
+    /// Inbox keys were built from the Debug form of these enums before they had
+    /// names of their own; the names must equal it, or a webhook delivered again
+    /// after an upgrade would not be recognised as a duplicate.
+    #[test]
+    fn key_names_are_the_names_stored_keys_were_made_with() {
+        for s in [
+            PaymentStatus::Paid,
+            PaymentStatus::Expired,
+            PaymentStatus::Failed,
+        ] {
+            assert_eq!(s.key_name(), format!("{s:?}"));
+        }
+        for o in [RefundOutcome::Succeeded, RefundOutcome::Failed] {
+            assert_eq!(o.key_name(), format!("{o:?}"));
+        }
+        for e in [
+            PayoutEvent::Completed,
+            PayoutEvent::Failed,
+            PayoutEvent::Reversed,
+        ] {
+            assert_eq!(e.key_name(), format!("{e:?}"));
+        }
+        for s in [
+            ShipmentStatus::Confirmed,
+            ShipmentStatus::Allocated,
+            ShipmentStatus::PickingUp,
+            ShipmentStatus::Picked,
+            ShipmentStatus::DroppingOff,
+            ShipmentStatus::Delivered,
+            ShipmentStatus::OnHold,
+            ShipmentStatus::Cancelled,
+            ShipmentStatus::Rejected,
+            ShipmentStatus::CourierNotFound,
+            ShipmentStatus::ReturnInTransit,
+            ShipmentStatus::Returned,
+            ShipmentStatus::Disposed,
+        ] {
+            assert_eq!(s.key_name(), format!("{s:?}"));
         }
     }
 }

@@ -4,7 +4,7 @@ use patungan_core::wallet::PayoutItemKey;
 use patungan_core::{ParticipantId, PaymentId, SessionId};
 use serde::{Deserialize, Serialize};
 
-use crate::ports::{InvoiceRequest, PayoutBatch, RefundRequest};
+use crate::ports::{GatewayInvoiceRequest, PayoutBatch, RefundRequest};
 
 /// One external call, kept in the outbox until its result is stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,7 +17,7 @@ pub enum Task {
         /// The participant.
         participant: ParticipantId,
         /// The request (its payment id is the idempotency key).
-        request: InvoiceRequest,
+        request: GatewayInvoiceRequest,
     },
     /// Expire an unpaid invoice.
     ExpireInvoice {

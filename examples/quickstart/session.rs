@@ -12,7 +12,7 @@ use patungan_core::{
 };
 use patungan_engine::memory::MemoryStore;
 use patungan_engine::memory::{MemoryDisburser, MemoryGateway, MemoryShipping};
-use patungan_engine::notification::Notification;
+use patungan_engine::notification::ProviderNotification;
 use patungan_engine::store::Store;
 use patungan_engine::{Engine, EngineConfig, Ports};
 use patungan_postgres::{PostgresOptions, PostgresStore};
@@ -198,7 +198,7 @@ pub async fn run() -> Result<World, Box<dyn Error>> {
         }
         if let Some(paid) = gateway.pay(invoice.request.payment_id, pay_at) {
             engine
-                .handle_notification(&Notification::Payment(paid), pay_at)
+                .handle_notification(&ProviderNotification::Payment(paid), pay_at)
                 .await?;
         }
     }
@@ -215,7 +215,7 @@ pub async fn run() -> Result<World, Box<dyn Error>> {
     let expiry = utc(22, 4, 0)?;
     for expired in gateway.expire_due(expiry) {
         engine
-            .handle_notification(&Notification::Payment(expired), expiry)
+            .handle_notification(&ProviderNotification::Payment(expired), expiry)
             .await?;
         println!(
             "{}  Dewi's invoice expires unpaid: her 5 M no longer hold availability",

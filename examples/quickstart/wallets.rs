@@ -4,7 +4,7 @@ use std::error::Error;
 
 use patungan_core::wallet::{BankAccount, WithdrawalRequest};
 use patungan_core::{Money, WithdrawalId};
-use patungan_engine::notification::{Notification, PayoutOutcome};
+use patungan_engine::notification::{PayoutEvent, ProviderNotification};
 
 use crate::session::{utc, wib, World};
 
@@ -60,10 +60,10 @@ pub async fn run(world: &World) -> Result<(), Box<dyn Error>> {
         );
         let done = world
             .disburser
-            .resolve(&payout.item.external_id, PayoutOutcome::Completed, None)
+            .resolve(&payout.item.external_id, PayoutEvent::Completed, None)
             .ok_or("payout already resolved")?;
         engine
-            .handle_notification(&Notification::Payout(done), run_at)
+            .handle_notification(&ProviderNotification::Payout(done), run_at)
             .await?;
     }
     let balance = engine.wallet_balance(user).await?;

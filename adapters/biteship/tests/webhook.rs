@@ -4,7 +4,7 @@ use patungan_biteship::{
     is_installation_probe, parse_webhook, signature_hex, BiteshipWebhook, Secret, WebhookError,
 };
 use patungan_core::Money;
-use patungan_engine::notification::Notification;
+use patungan_engine::notification::ProviderNotification;
 use patungan_engine::ports::ShipmentStatus;
 
 const SECRET: &str = "biteship-webhook-secret";
@@ -109,8 +109,8 @@ fn signature_right_wrong_missing() {
 #[test]
 fn duplicates_share_a_dedup_key() {
     let body = fixture("webhook_order_status.json");
-    let a = Notification::Shipment(parse_webhook(&body).unwrap());
-    let b = Notification::Shipment(parse_webhook(&body).unwrap());
+    let a = ProviderNotification::Shipment(parse_webhook(&body).unwrap());
+    let b = ProviderNotification::Shipment(parse_webhook(&body).unwrap());
     assert_eq!(a, b);
     assert_eq!(
         a.dedup_key(),

@@ -19,7 +19,7 @@ use patungan_core::{
     BotPolicy, GrosirConfig, Money, Moq, OrderId, PaymentId, ProductId, SessionId, UserId,
     VariantBundle, VariantId, WithdrawalId,
 };
-use patungan_engine::notification::{Notification, PayoutOutcome};
+use patungan_engine::notification::{PayoutEvent, ProviderNotification};
 use patungan_engine::store::NotificationRecord;
 use patungan_engine::testing::StoreFactory;
 use patungan_engine::testing::{at, config, join, World, SESSION};
@@ -274,11 +274,11 @@ async fn records_of_the_first_schema_move_into_typed_tables_and_still_reconcile(
     let payout = w.disburser.payouts().remove(0);
     let note = w
         .disburser
-        .resolve(&payout.item.external_id, PayoutOutcome::Completed, None)
+        .resolve(&payout.item.external_id, PayoutEvent::Completed, None)
         .unwrap();
     assert_eq!(
         w.engine
-            .handle_notification(&Notification::Payout(note), at(4, 0))
+            .handle_notification(&ProviderNotification::Payout(note), at(4, 0))
             .await
             .unwrap(),
         Handled::Applied

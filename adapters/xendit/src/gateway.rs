@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use patungan_core::PaymentId;
 use patungan_engine::ports::{
-    Disburser, Invoice, InvoiceRequest, PaymentGateway, PayoutBatch, PayoutBatchAccepted,
+    Disburser, GatewayInvoiceRequest, Invoice, PaymentGateway, PayoutBatch, PayoutBatchAccepted,
     PayoutStatus, PortError, RefundAccepted, RefundRequest, RefundState,
 };
 
@@ -108,7 +108,10 @@ impl XenditGateway {
     }
 
     /// The `POST /v2/invoices` body for an engine request, at the clock's "now".
-    pub fn invoice_body(&self, request: &InvoiceRequest) -> Result<CreateInvoice, XenditError> {
+    pub fn invoice_body(
+        &self,
+        request: &GatewayInvoiceRequest,
+    ) -> Result<CreateInvoice, XenditError> {
         let now = (self.clock)();
         let seconds = (request.expires_at - now).num_seconds();
         let invoice_duration = u64::try_from(seconds)
@@ -185,7 +188,7 @@ impl XenditGateway {
 
 #[async_trait]
 impl PaymentGateway for XenditGateway {
-    async fn create_invoice(&self, request: &InvoiceRequest) -> Result<Invoice, PortError> {
+    async fn create_invoice(&self, request: &GatewayInvoiceRequest) -> Result<Invoice, PortError> {
         const OP: &str = "create_invoice";
         let body = self
             .invoice_body(request)
@@ -301,9 +304,9 @@ impl Disburser for XenditGateway {
             .map(|item| {
                 Ok(BatchDisbursementItem {
                     amount: IdrAmount::from_money(&item.amount)?,
-                    bank_code: item.bank_account.bank_code.clone(),
-                    bank_account_name: item.bank_account.holder_name.clone(),
-                    bank_account_number: item.bank_account.account_number.clone(),
+                    bank_code: item.bank_account.bank_code.to_string(),
+                    bank_account_name: item.bank_account.holder_name.to_string(),
+                    bank_account_number: item.bank_account.account_number.to_string(),
                     description: item.description.clone(),
                     external_id: item.external_id.clone(),
                 })

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use patungan_core::text::check_text;
 use patungan_core::{Currency, Money, PaymentId};
 use patungan_engine::notification::{
-    PaymentNotification, PaymentStatus, PayoutNotification, PayoutOutcome, RefundNotification,
+    PaymentNotification, PaymentStatus, PayoutEvent, PayoutNotification, RefundNotification,
     RefundOutcome,
 };
 use serde::Deserialize;
@@ -451,9 +451,9 @@ fn payout(
     let external_id = required(external_field, wire.external_id)?;
     let status = required(status_field, wire.status)?;
     let outcome = match status.as_str() {
-        "COMPLETED" => PayoutOutcome::Completed,
-        "FAILED" => PayoutOutcome::Failed,
-        "REVERSED" => PayoutOutcome::Reversed,
+        "COMPLETED" => PayoutEvent::Completed,
+        "FAILED" => PayoutEvent::Failed,
+        "REVERSED" => PayoutEvent::Reversed,
         other => {
             return Err(WebhookError::UnknownStatus {
                 field: status_field,
@@ -462,10 +462,8 @@ fn payout(
         }
     };
     let failure_code = match outcome {
-        PayoutOutcome::Failed | PayoutOutcome::Reversed => {
-            optional(failure_field, wire.failure_code)?
-        }
-        PayoutOutcome::Completed => None,
+        PayoutEvent::Failed | PayoutEvent::Reversed => optional(failure_field, wire.failure_code)?,
+        PayoutEvent::Completed => None,
     };
     Ok(PayoutNotification {
         provider_event_id: id,

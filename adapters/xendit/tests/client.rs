@@ -7,8 +7,8 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use patungan_core::{Currency, Money, PaymentId, UserId};
 use patungan_engine::ports::{
-    BankAccount, Disburser, FailureClass, InvoiceItem, InvoiceRequest, Payer, PaymentGateway,
-    PayoutBatch, PayoutItem, RefundReason, RefundRequest, RefundState,
+    BankAccount, Disburser, FailureClass, GatewayInvoiceRequest, GatewayRefundReason, InvoiceItem,
+    Payer, PaymentGateway, PayoutBatch, PayoutItem, RefundRequest, RefundState,
 };
 use patungan_xendit::{
     BatchSubmission, CreateDisbursement, IdrAmount, Secret, XenditClient, XenditConfig,
@@ -50,8 +50,8 @@ async fn setup() -> (MockServer, XenditGateway) {
     (server, gateway)
 }
 
-fn invoice_request() -> InvoiceRequest {
-    InvoiceRequest {
+fn invoice_request() -> GatewayInvoiceRequest {
+    GatewayInvoiceRequest {
         payment_id: PAYMENT.parse().unwrap(),
         amount: Money::idr(1_095_000),
         description: "Patungan: kaos polos x10".into(),
@@ -566,7 +566,7 @@ fn refund_request(provider_invoice_id: Option<&str>) -> RefundRequest {
         payment_id: PAYMENT.parse::<PaymentId>().unwrap(),
         provider_invoice_id: provider_invoice_id.map(str::to_owned),
         amount: Money::idr(1_095_000),
-        reason: RefundReason::Cancellation,
+        reason: GatewayRefundReason::Cancellation,
     }
 }
 

@@ -2,7 +2,9 @@
 
 use chrono::{TimeZone, Utc};
 use patungan_core::Money;
-use patungan_engine::notification::{Notification, PaymentStatus, PayoutOutcome, RefundOutcome};
+use patungan_engine::notification::{
+    PaymentStatus, PayoutEvent, ProviderNotification, RefundOutcome,
+};
 use patungan_xendit::{
     parse_batch_disbursement_callback, parse_invoice_callback, CallbackVerifier, Secret,
     WebhookError,
@@ -53,8 +55,8 @@ fn settled_after_paid_is_a_duplicate() {
         .invoice(ok(), &fixture("invoice_callback_settled.json"))
         .unwrap();
     assert_eq!(
-        Notification::Payment(paid).dedup_key(),
-        Notification::Payment(settled).dedup_key()
+        ProviderNotification::Payment(paid).dedup_key(),
+        ProviderNotification::Payment(settled).dedup_key()
     );
 }
 
@@ -106,8 +108,8 @@ fn wrong_or_missing_token_is_refused_before_parsing() {
 fn same_callback_twice_gives_the_same_dedup_key() {
     let v = verifier();
     let body = fixture("invoice_callback_paid.json");
-    let a = Notification::Payment(v.invoice(ok(), &body).unwrap());
-    let b = Notification::Payment(v.invoice(ok(), &body).unwrap());
+    let a = ProviderNotification::Payment(v.invoice(ok(), &body).unwrap());
+    let b = ProviderNotification::Payment(v.invoice(ok(), &body).unwrap());
     assert_eq!(a, b);
     assert_eq!(a.dedup_key(), b.dedup_key());
     // The key of a paid callback carries what it reports (amount, currency, the
@@ -118,8 +120,8 @@ fn same_callback_twice_gives_the_same_dedup_key() {
     );
 
     let body = fixture("disbursement_callback_completed.json");
-    let a = Notification::Payout(v.disbursement(ok(), &body).unwrap());
-    let b = Notification::Payout(v.disbursement(ok(), &body).unwrap());
+    let a = ProviderNotification::Payout(v.disbursement(ok(), &body).unwrap());
+    let b = ProviderNotification::Payout(v.disbursement(ok(), &body).unwrap());
     assert_eq!(a.dedup_key(), b.dedup_key());
 }
 
@@ -243,13 +245,13 @@ fn disbursement_callbacks() {
     let done = v
         .disbursement(ok(), &fixture("disbursement_callback_completed.json"))
         .unwrap();
-    assert_eq!(done.outcome, PayoutOutcome::Completed);
+    assert_eq!(done.outcome, PayoutEvent::Completed);
     assert_eq!(done.external_id, "wd-3f2e1d0c-attempt-1");
     assert_eq!(done.failure_code, None);
     let failed = v
         .disbursement(ok(), &fixture("disbursement_callback_failed.json"))
         .unwrap();
-    assert_eq!(failed.outcome, PayoutOutcome::Failed);
+    assert_eq!(failed.outcome, PayoutEvent::Failed);
     assert_eq!(failed.failure_code.as_deref(), Some("INVALID_DESTINATION"));
     let text = String::from_utf8(fixture("disbursement_callback_completed.json")).unwrap();
     let pending = text.replace("\"COMPLETED\"", "\"PENDING\"");
@@ -271,11 +273,11 @@ fn batch_partial_failure() {
     assert_eq!(
         outcomes,
         vec![
-            ("wd-3f2e1d0c-attempt-1", PayoutOutcome::Completed, None),
-            ("wd-8a7b6c5d-attempt-1", PayoutOutcome::Completed, None),
+            ("wd-3f2e1d0c-attempt-1", PayoutEvent::Completed, None),
+            ("wd-8a7b6c5d-attempt-1", PayoutEvent::Completed, None),
             (
                 "wd-1c2d3e4f-attempt-2",
-                PayoutOutcome::Failed,
+                PayoutEvent::Failed,
                 Some("TEMPORARY_TRANSFER_ERROR")
             ),
         ]
@@ -284,7 +286,7 @@ fn batch_partial_failure() {
     let again = parse_batch_disbursement_callback(&body).unwrap();
     let keys = |v: &[patungan_engine::notification::PayoutNotification]| {
         v.iter()
-            .map(|n| Notification::Payout(n.clone()).dedup_key())
+            .map(|n| ProviderNotification::Payout(n.clone()).dedup_key())
             .collect::<Vec<_>>()
     };
     assert_eq!(keys(&items), keys(&again));

@@ -14,7 +14,7 @@ use super::tick::update_stock;
 use super::Engine;
 use crate::error::EngineError;
 use crate::ledger_ws;
-use crate::ports::{InvoiceItem, InvoiceRequest, Payer, RefundReason as GatewayReason};
+use crate::ports::{GatewayInvoiceRequest, GatewayRefundReason, InvoiceItem, Payer};
 use crate::store::{EffectId, NotificationRecord, OutboxEntry, StoreTx};
 use crate::task::Task;
 
@@ -131,17 +131,19 @@ impl Engine {
     }
 }
 
-fn gateway_reason(reason: RefundReason) -> GatewayReason {
+fn gateway_reason(reason: RefundReason) -> GatewayRefundReason {
     match reason {
-        RefundReason::SessionFailed | RefundReason::SessionCancelled => GatewayReason::Cancellation,
-        RefundReason::Left => GatewayReason::RequestedByCustomer,
-        RefundReason::LatePayment => GatewayReason::Others,
+        RefundReason::SessionFailed | RefundReason::SessionCancelled => {
+            GatewayRefundReason::Cancellation
+        }
+        RefundReason::Left => GatewayRefundReason::RequestedByCustomer,
+        RefundReason::LatePayment => GatewayRefundReason::Others,
     }
 }
 
 /// The gateway's invoice request for an invoice record and its details.
-fn invoice_request(invoice: &Invoice, details: InvoiceDetails) -> InvoiceRequest {
-    InvoiceRequest {
+fn invoice_request(invoice: &Invoice, details: InvoiceDetails) -> GatewayInvoiceRequest {
+    GatewayInvoiceRequest {
         payment_id: invoice.payment,
         amount: invoice.amount,
         description: details.description,

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use patungan_core::ledger::Outcome;
 use patungan_core::wallet::{
-    PayoutEffect, PayoutItemKey, PayoutOutcome as CorePayoutOutcome, PayoutResult, Withdrawals,
+    PayoutEffect, PayoutItemKey, PayoutOutcome, PayoutResult, Withdrawals,
 };
 
 use super::records::RefundRecord;
@@ -12,7 +12,7 @@ use super::Engine;
 use crate::error::EngineError;
 use crate::ledger_ws;
 use crate::notification::{
-    Notification, PayoutNotification, PayoutOutcome, RefundNotification, RefundOutcome,
+    PayoutEvent, PayoutNotification, ProviderNotification, RefundNotification, RefundOutcome,
     ShipmentNotification,
 };
 
@@ -35,20 +35,24 @@ impl Engine {
     /// Applies a provider notification exactly once (by its dedup key).
     pub async fn handle_notification(
         &self,
-        notification: &Notification,
+        notification: &ProviderNotification,
         now: DateTime<Utc>,
     ) -> Result<Handled, EngineError> {
         match notification {
-            Notification::Payment(n) => self.payment_notification(notification, n, now).await,
-            Notification::Refund(n) => self.refund_notification(notification, n, now).await,
-            Notification::Payout(n) => self.payout_notification(notification, n, now).await,
-            Notification::Shipment(n) => self.shipment_notification(notification, n, now).await,
+            ProviderNotification::Payment(n) => {
+                self.payment_notification(notification, n, now).await
+            }
+            ProviderNotification::Refund(n) => self.refund_notification(notification, n, now).await,
+            ProviderNotification::Payout(n) => self.payout_notification(notification, n, now).await,
+            ProviderNotification::Shipment(n) => {
+                self.shipment_notification(notification, n, now).await
+            }
         }
     }
 
     async fn refund_notification(
         &self,
-        notification: &Notification,
+        notification: &ProviderNotification,
         n: &RefundNotification,
         now: DateTime<Utc>,
     ) -> Result<Handled, EngineError> {
@@ -84,7 +88,7 @@ impl Engine {
 
     async fn payout_notification(
         &self,
-        notification: &Notification,
+        notification: &ProviderNotification,
         n: &PayoutNotification,
         now: DateTime<Utc>,
     ) -> Result<Handled, EngineError> {
@@ -110,14 +114,14 @@ impl Engine {
         let holds = Withdrawals::hold_ids(key.withdrawal);
         let changed = ledger_ws::with_ledger(&mut *tx, &specs, &holds, |ledger| {
             let changed = match n.outcome {
-                PayoutOutcome::Completed => {
-                    let outcome = CorePayoutOutcome::Completed;
+                PayoutEvent::Completed => {
+                    let outcome = PayoutOutcome::Completed;
                     work.book
                         .apply_result(ledger, &PayoutResult { item: key, outcome })?
                         != PayoutEffect::Unchanged
                 }
-                PayoutOutcome::Failed => {
-                    let outcome = CorePayoutOutcome::Failed {
+                PayoutEvent::Failed => {
+                    let outcome = PayoutOutcome::Failed {
                         failure_code: n
                             .failure_code
                             .clone()
@@ -127,7 +131,7 @@ impl Engine {
                         .apply_result(ledger, &PayoutResult { item: key, outcome })?
                         != PayoutEffect::Unchanged
                 }
-                PayoutOutcome::Reversed => {
+                PayoutEvent::Reversed => {
                     work.book.reverse(ledger, key.withdrawal)? == Outcome::Created
                 }
             };
@@ -145,7 +149,7 @@ impl Engine {
 
     async fn shipment_notification(
         &self,
-        notification: &Notification,
+        notification: &ProviderNotification,
         n: &ShipmentNotification,
         now: DateTime<Utc>,
     ) -> Result<Handled, EngineError> {

@@ -15,14 +15,14 @@ use super::sessions::SessionWork;
 use super::{Engine, Handled};
 use crate::error::EngineError;
 use crate::ledger_ws;
-use crate::notification::{Notification, PaymentNotification, PaymentStatus};
-use crate::ports::RefundReason;
+use crate::notification::{PaymentNotification, PaymentStatus, ProviderNotification};
+use crate::ports::GatewayRefundReason;
 use crate::store::StoreTx;
 
 impl Engine {
     pub(crate) async fn payment_notification(
         &self,
-        notification: &Notification,
+        notification: &ProviderNotification,
         n: &PaymentNotification,
         now: DateTime<Utc>,
     ) -> Result<Handled, EngineError> {
@@ -118,7 +118,7 @@ impl Engine {
             user: invoice.user,
             amount: report.amount,
             destination: self.config.refund_destination,
-            reason: RefundReason::Others,
+            reason: GatewayRefundReason::Others,
         };
         self.start_refund(tx, refund, now).await
     }
@@ -154,7 +154,7 @@ impl Engine {
             user: anomaly.user,
             amount: anomaly.collected(),
             destination: RefundDestination::OriginalMethod,
-            reason: RefundReason::Others,
+            reason: GatewayRefundReason::Others,
         };
         self.start_refund(tx, refund, now).await?;
         Ok(anomaly.id)

@@ -15,7 +15,7 @@ use super::records::InvoiceRecord;
 use super::Engine;
 use crate::error::EngineError;
 use crate::ledger_ws;
-use crate::ports::{RefundReason, RefundRequest};
+use crate::ports::{GatewayRefundReason, RefundRequest};
 use crate::store::{EffectId, OutboxEntry, StoreTx};
 use crate::task::Task;
 
@@ -27,7 +27,7 @@ pub(crate) struct NewRefund {
     pub(crate) user: UserId,
     pub(crate) amount: Money,
     pub(crate) destination: RefundDestination,
-    pub(crate) reason: RefundReason,
+    pub(crate) reason: GatewayRefundReason,
 }
 
 impl Engine {
@@ -58,7 +58,7 @@ impl Engine {
         tx: &mut dyn StoreTx,
         record: RefundAttempt,
         posting: &Posting,
-        reason: RefundReason,
+        reason: GatewayRefundReason,
         due: DateTime<Utc>,
     ) -> Result<(), EngineError> {
         ledger_ws::execute(tx, posting, &[]).await?;
@@ -157,7 +157,7 @@ impl Engine {
         match settled.next {
             RefundNext::RetryAt { at } => {
                 let (next, posting) = record.next_attempt(&chart, record.destination);
-                self.persist_attempt(tx, next, &posting, RefundReason::Others, at)
+                self.persist_attempt(tx, next, &posting, GatewayRefundReason::Others, at)
                     .await?;
             }
             RefundNext::Done => self.close_anomaly(tx, record.source).await?,
@@ -189,8 +189,14 @@ impl Engine {
         let chart = Chart::new(record.amount.currency());
         let (next, posting) = record.operator(&chart, action)?;
         tx.put(record.clone()).await?;
-        self.persist_attempt(&mut *tx, next.clone(), &posting, RefundReason::Others, now)
-            .await?;
+        self.persist_attempt(
+            &mut *tx,
+            next.clone(),
+            &posting,
+            GatewayRefundReason::Others,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(next)
     }

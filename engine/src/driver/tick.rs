@@ -10,7 +10,7 @@ use patungan_core::ProductId;
 use super::wallets::BookRows;
 use super::Engine;
 use crate::error::EngineError;
-use crate::ports::{BankAccount, PayoutBatch, PayoutItem};
+use crate::ports::{PayoutBatch, PayoutItem};
 use crate::store::{EffectId, OutboxEntry, StoreTx};
 use crate::task::Task;
 
@@ -110,11 +110,7 @@ impl Engine {
                     .map(|item| PayoutItem {
                         external_id: item.key.to_string(),
                         amount: item.net,
-                        bank_account: BankAccount {
-                            bank_code: item.destination.bank_code.to_string(),
-                            account_number: item.destination.account_number.to_string(),
-                            holder_name: item.destination.holder_name.to_string(),
-                        },
+                        bank_account: item.destination.clone(),
                         description: "Patungan wallet withdrawal".to_owned(),
                     })
                     .collect(),

@@ -8,7 +8,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use async_trait::async_trait;
 
 use crate::memory::faults::{fault_error, Fault, FaultConfig, FaultPlan};
-use crate::notification::{PayoutNotification, PayoutOutcome};
+use crate::notification::{PayoutEvent, PayoutNotification};
 use crate::ports::{
     Disburser, PayoutBatch, PayoutBatchAccepted, PayoutItem, PayoutStatus, PortError,
 };
@@ -21,7 +21,7 @@ pub struct SimPayout {
     /// What was asked for.
     pub item: PayoutItem,
     /// Its outcome once decided.
-    pub outcome: Option<PayoutOutcome>,
+    pub outcome: Option<PayoutEvent>,
     /// The failure code of a failed payout.
     pub failure_code: Option<String>,
 }
@@ -137,7 +137,7 @@ impl MemoryDisburser {
     pub fn resolve(
         &self,
         external_id: &str,
-        outcome: PayoutOutcome,
+        outcome: PayoutEvent,
         failure_code: Option<&str>,
     ) -> Option<PayoutNotification> {
         let mut guard = lock(&self.state);
@@ -145,19 +145,19 @@ impl MemoryDisburser {
         let payout = state.payouts.get_mut(external_id)?;
         let allowed = matches!(
             (payout.outcome, outcome),
-            (None, PayoutOutcome::Completed | PayoutOutcome::Failed)
-                | (Some(PayoutOutcome::Completed), PayoutOutcome::Reversed)
+            (None, PayoutEvent::Completed | PayoutEvent::Failed)
+                | (Some(PayoutEvent::Completed), PayoutEvent::Reversed)
         );
         if !allowed {
             return None;
         }
         payout.outcome = Some(outcome);
-        if outcome == PayoutOutcome::Failed {
+        if outcome == PayoutEvent::Failed {
             payout.failure_code = failure_code.map(str::to_owned);
         }
         // A silent batch never reports its results; a reversal later is an event
         // of its own, reported like any other.
-        if outcome != PayoutOutcome::Reversed
+        if outcome != PayoutEvent::Reversed
             && state.silent_batches.contains(&payout.batch_reference)
         {
             return None;
@@ -210,8 +210,8 @@ impl Disburser for MemoryDisburser {
         };
         Ok(match payout.outcome {
             None => PayoutStatus::Pending,
-            Some(PayoutOutcome::Completed | PayoutOutcome::Reversed) => PayoutStatus::Completed,
-            Some(PayoutOutcome::Failed) => PayoutStatus::Failed {
+            Some(PayoutEvent::Completed | PayoutEvent::Reversed) => PayoutStatus::Completed,
+            Some(PayoutEvent::Failed) => PayoutStatus::Failed {
                 failure_code: payout
                     .failure_code
                     .clone()

@@ -11,7 +11,8 @@ use patungan_core::{Currency, Money, PaymentId};
 use crate::memory::faults::{fault_error, Fault, FaultConfig, FaultPlan};
 use crate::notification::{PaymentNotification, PaymentStatus, RefundNotification, RefundOutcome};
 use crate::ports::{
-    Invoice, InvoiceRequest, PaymentGateway, PortError, RefundAccepted, RefundRequest, RefundState,
+    GatewayInvoiceRequest, Invoice, PaymentGateway, PortError, RefundAccepted, RefundRequest,
+    RefundState,
 };
 
 /// Where a simulated invoice stands.
@@ -29,7 +30,7 @@ pub enum InvoiceStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SimInvoice {
     /// What was asked for (the first request; repeats must be identical).
-    pub request: InvoiceRequest,
+    pub request: GatewayInvoiceRequest,
     /// Where it stands.
     pub status: InvoiceStatus,
     /// How many create calls reached the gateway for it (retries included).
@@ -268,7 +269,7 @@ fn expired(payment_id: PaymentId) -> PaymentNotification {
 
 #[async_trait]
 impl PaymentGateway for MemoryGateway {
-    async fn create_invoice(&self, request: &InvoiceRequest) -> Result<Invoice, PortError> {
+    async fn create_invoice(&self, request: &GatewayInvoiceRequest) -> Result<Invoice, PortError> {
         let fault = self.enter().await;
         if fault == Fault::Error {
             return Err(fault_error(fault, "create_invoice"));

@@ -8,16 +8,9 @@ use crate::ports::error::PortError;
 
 pub use patungan_core::wallet::PayoutStatus;
 
-/// A bank account to pay into.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BankAccount {
-    /// The provider's bank code, e.g. `BCA`.
-    pub bank_code: String,
-    /// Digits only.
-    pub account_number: String,
-    /// The account holder's name.
-    pub holder_name: String,
-}
+/// A bank account to pay into: the core's (its fields are shared strings that
+/// serialise as plain strings).
+pub use patungan_core::wallet::BankAccount;
 
 /// One payout of a batch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -33,7 +33,7 @@ pub struct InvoiceItem {
 
 /// Ask the gateway for an invoice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InvoiceRequest {
+pub struct GatewayInvoiceRequest {
     /// Our payment id: the provider's external id and the idempotency key.
     pub payment_id: PaymentId,
     /// The amount due.
@@ -64,7 +64,7 @@ pub struct Invoice {
 /// Why money goes back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum RefundReason {
+pub enum GatewayRefundReason {
     /// The session failed or was cancelled.
     Cancellation,
     /// The shopper left the session.
@@ -89,7 +89,7 @@ pub struct RefundRequest {
     /// How much goes back.
     pub amount: Money,
     /// Why.
-    pub reason: RefundReason,
+    pub reason: GatewayRefundReason,
 }
 
 /// Where a refund stands at the gateway.
@@ -120,7 +120,7 @@ pub struct RefundAccepted {
 #[async_trait]
 pub trait PaymentGateway: Send + Sync {
     /// Creates an invoice; repeating it for the same `payment_id` returns the same invoice.
-    async fn create_invoice(&self, request: &InvoiceRequest) -> Result<Invoice, PortError>;
+    async fn create_invoice(&self, request: &GatewayInvoiceRequest) -> Result<Invoice, PortError>;
 
     /// Expires an unpaid invoice; expiring an expired one succeeds.
     async fn expire_invoice(

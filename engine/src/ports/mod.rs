@@ -12,8 +12,8 @@ pub use disburser::{
 };
 pub use error::{FailureClass, PortError};
 pub use gateway::{
-    Invoice, InvoiceItem, InvoiceRequest, Payer, PaymentGateway, RefundAccepted, RefundReason,
-    RefundRequest, RefundState,
+    GatewayInvoiceRequest, GatewayRefundReason, Invoice, InvoiceItem, Payer, PaymentGateway,
+    RefundAccepted, RefundRequest, RefundState,
 };
 pub use shipping::{
     Contact, CourierRate, Location, ParcelItem, RateRequest, Shipment, ShipmentRequest,

@@ -123,6 +123,25 @@ pub enum ShipmentStatus {
 }
 
 impl ShipmentStatus {
+    /// Its name in inbox keys (stable: keys already stored must keep matching).
+    pub const fn key_name(self) -> &'static str {
+        match self {
+            ShipmentStatus::Confirmed => "Confirmed",
+            ShipmentStatus::Allocated => "Allocated",
+            ShipmentStatus::PickingUp => "PickingUp",
+            ShipmentStatus::Picked => "Picked",
+            ShipmentStatus::DroppingOff => "DroppingOff",
+            ShipmentStatus::Delivered => "Delivered",
+            ShipmentStatus::OnHold => "OnHold",
+            ShipmentStatus::Cancelled => "Cancelled",
+            ShipmentStatus::Rejected => "Rejected",
+            ShipmentStatus::CourierNotFound => "CourierNotFound",
+            ShipmentStatus::ReturnInTransit => "ReturnInTransit",
+            ShipmentStatus::Returned => "Returned",
+            ShipmentStatus::Disposed => "Disposed",
+        }
+    }
+
     /// Whether no further status will follow.
     pub fn is_final(self) -> bool {
         matches!(

@@ -11,7 +11,7 @@ use patungan_core::session::{ParticipantStatus, SessionGrosir};
 use patungan_core::{BotPolicy, Money, ParticipantId, VariantId};
 
 use super::{at, config, join, Fixture, World, SESSION};
-use crate::notification::Notification;
+use crate::notification::ProviderNotification;
 use crate::store::{OutboxEntry, OutboxState, Store};
 use crate::Handled;
 
@@ -127,7 +127,7 @@ pub async fn a_webhook_delivered_100_times_concurrently_changes_state_once(
     for _ in 0..4 {
         engines.push(Arc::new(w.process().await));
     }
-    let notification = Arc::new(Notification::Payment(paid));
+    let notification = Arc::new(ProviderNotification::Payment(paid));
     let mut tasks = Vec::new();
     for i in 0..100 {
         let engine = Arc::clone(&engines[i % engines.len()]);

@@ -9,7 +9,7 @@ use patungan_core::{BotPolicy, Money, SessionId, UserId, WithdrawalId};
 
 use super::{at, join, Fixture, World, SESSION};
 use crate::memory::FaultConfig;
-use crate::notification::{Notification, PayoutOutcome};
+use crate::notification::{PayoutEvent, ProviderNotification};
 use crate::{renewal_id, Handled};
 
 /// A session that reaches its MOQ: escrow settles, cashback reaches the wallets, a
@@ -47,7 +47,7 @@ pub async fn success_settles_escrow_credits_cashback_and_renews(fixture: Arc<dyn
     };
     let again = w
         .engine
-        .handle_notification(&Notification::Payment(replay), at(1, 15))
+        .handle_notification(&ProviderNotification::Payment(replay), at(1, 15))
         .await;
     assert_eq!(again.unwrap(), Handled::Duplicate);
 
@@ -157,11 +157,11 @@ pub async fn withdrawal_fails_with_invalid_destination_and_the_balance_returns(
         .disburser
         .resolve(
             &payouts[0].item.external_id,
-            PayoutOutcome::Failed,
+            PayoutEvent::Failed,
             Some("INVALID_DESTINATION"),
         )
         .unwrap();
-    let n = Notification::Payout(note);
+    let n = ProviderNotification::Payout(note);
     assert_eq!(
         w.engine.handle_notification(&n, at(4, 0)).await.unwrap(),
         Handled::Applied

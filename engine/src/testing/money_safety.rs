@@ -11,7 +11,7 @@ use patungan_core::session::{ParticipantStatus, SessionStatus};
 use patungan_core::{BotPolicy, Currency, Money, ParticipantId, PaymentId, UserId};
 
 use super::{at, Fixture, World, SESSION};
-use crate::notification::{Notification, PaymentNotification, PaymentStatus};
+use crate::notification::{PaymentNotification, PaymentStatus, ProviderNotification};
 use crate::{EngineError, Handled};
 
 const PAYMENT: PaymentId = PaymentId::from_u128(2001);
@@ -45,7 +45,7 @@ async fn status(w: &World) -> ParticipantStatus {
 
 async fn handle(w: &World, n: PaymentNotification, now: DateTime<Utc>) -> Handled {
     w.engine
-        .handle_notification(&Notification::Payment(n), now)
+        .handle_notification(&ProviderNotification::Payment(n), now)
         .await
         .unwrap()
 }
@@ -175,7 +175,7 @@ pub async fn a_paid_callback_ahead_of_the_invoice_record_is_deferred_not_lost(
     };
     let error = w
         .engine
-        .handle_notification(&Notification::Payment(early), at(1, 1))
+        .handle_notification(&ProviderNotification::Payment(early), at(1, 1))
         .await
         .unwrap_err();
     assert!(matches!(error, EngineError::InvoiceNotReady { .. }));
@@ -201,7 +201,7 @@ pub async fn a_payment_for_an_invoice_abandoned_before_its_record_is_refunded(
         .collect_mismatched(PAYMENT, "inv_lost_answer", due, at(1, 10));
     let early = w
         .engine
-        .handle_notification(&Notification::Payment(paid.clone()), at(1, 10))
+        .handle_notification(&ProviderNotification::Payment(paid.clone()), at(1, 10))
         .await
         .unwrap_err();
     assert!(matches!(early, EngineError::InvoiceNotReady { .. }));
@@ -241,7 +241,7 @@ async fn refund_failing(fixture: Arc<dyn Fixture>, times: usize) -> World {
         w.engine.run_effects(now).await.unwrap();
         for n in w.gateway.fail_refunds("REFUND_FAILED") {
             w.engine
-                .handle_notification(&Notification::Refund(n), now)
+                .handle_notification(&ProviderNotification::Refund(n), now)
                 .await
                 .unwrap();
         }

@@ -9,7 +9,7 @@ use patungan_core::{Money, UserId, WithdrawalId};
 
 use super::{at, Fixture, World};
 use crate::memory::SimPayout;
-use crate::notification::{Notification, PayoutOutcome};
+use crate::notification::{PayoutEvent, ProviderNotification};
 
 const DEPOSIT: u64 = 500_000;
 
@@ -127,10 +127,10 @@ pub async fn a_batch_rejected_with_a_temporary_code_is_paid_in_the_next_batch(
         assert!(payout.item.external_id.ends_with("-2"), "attempt 2");
         let note = w
             .disburser
-            .resolve(&payout.item.external_id, PayoutOutcome::Completed, None)
+            .resolve(&payout.item.external_id, PayoutEvent::Completed, None)
             .unwrap();
         w.engine
-            .handle_notification(&Notification::Payout(note), friday())
+            .handle_notification(&ProviderNotification::Payout(note), friday())
             .await
             .unwrap();
         assert_eq!(status(&w, i).await, (WithdrawalStatus::Completed, None));
@@ -150,8 +150,8 @@ pub async fn a_silent_batch_is_queried_after_48_hours_and_settles_as_the_disburs
     // The disburser decides two payouts, but no webhook ever comes; the third
     // stays pending at the disburser.
     let decided = [
-        (1, PayoutOutcome::Completed, None),
-        (2, PayoutOutcome::Failed, Some("INVALID_DESTINATION")),
+        (1, PayoutEvent::Completed, None),
+        (2, PayoutEvent::Failed, Some("INVALID_DESTINATION")),
     ];
     for (i, outcome, code) in decided {
         let id = payout_of(&w, i).item.external_id;
@@ -200,7 +200,7 @@ pub async fn a_silent_batch_is_queried_after_48_hours_and_settles_as_the_disburs
         .unwrap();
     assert!(report.withdrawals_held_too_long.is_empty());
     let id = payout_of(&w, 3).item.external_id;
-    w.disburser.resolve(&id, PayoutOutcome::Completed, None);
+    w.disburser.resolve(&id, PayoutEvent::Completed, None);
     let next = sent + Duration::hours(96);
     w.engine.tick(next).await.unwrap();
     assert_eq!(w.engine.run_effects(next).await.unwrap().done, 1);

@@ -151,8 +151,8 @@ pub(super) mod outage {
 
     use crate::memory::{MemoryDisburser, MemoryGateway, MemoryShipping};
     use crate::ports::{
-        Disburser, Invoice, InvoiceRequest, PaymentGateway, PayoutBatch, PayoutBatchAccepted,
-        PayoutStatus, PortError, RefundAccepted, RefundRequest,
+        Disburser, GatewayInvoiceRequest, Invoice, PaymentGateway, PayoutBatch,
+        PayoutBatchAccepted, PayoutStatus, PortError, RefundAccepted, RefundRequest,
     };
     use crate::store::Store;
     use crate::{Engine, EngineConfig, Ports};
@@ -188,7 +188,10 @@ pub(super) mod outage {
 
     #[async_trait]
     impl PaymentGateway for Flaky {
-        async fn create_invoice(&self, request: &InvoiceRequest) -> Result<Invoice, PortError> {
+        async fn create_invoice(
+            &self,
+            request: &GatewayInvoiceRequest,
+        ) -> Result<Invoice, PortError> {
             self.outage("create_invoice")?;
             self.gateway.create_invoice(request).await
         }
@@ -266,7 +269,10 @@ pub async fn a_refund_is_retried_through_an_outage_until_the_gateway_takes_it(
     let invoice = flaky.gateway.invoices()[0].request.payment_id;
     let paid = flaky.gateway.pay(invoice, at(1, 10)).unwrap();
     engine
-        .handle_notification(&crate::notification::Notification::Payment(paid), at(1, 10))
+        .handle_notification(
+            &crate::notification::ProviderNotification::Payment(paid),
+            at(1, 10),
+        )
         .await
         .unwrap();
     engine.tick(at(12, 0)).await.unwrap(); // fails (10 of 100): a full refund is due
@@ -278,7 +284,10 @@ pub async fn a_refund_is_retried_through_an_outage_until_the_gateway_takes_it(
     );
     for n in flaky.gateway.settle_refunds() {
         engine
-            .handle_notification(&crate::notification::Notification::Refund(n), at(14, 0))
+            .handle_notification(
+                &crate::notification::ProviderNotification::Refund(n),
+                at(14, 0),
+            )
             .await
             .unwrap();
     }

@@ -11,7 +11,7 @@ use patungan_core::{
 
 use super::Fixture;
 use crate::memory::{FaultConfig, MemoryDisburser, MemoryGateway, MemoryShipping};
-use crate::notification::Notification;
+use crate::notification::ProviderNotification;
 use crate::store::Store;
 use crate::{Engine, EngineConfig, Ports};
 
@@ -101,7 +101,7 @@ impl World {
         for invoice in self.gateway.invoices() {
             if let Some(n) = self.gateway.pay(invoice.request.payment_id, at) {
                 self.engine
-                    .handle_notification(&Notification::Payment(n), at)
+                    .handle_notification(&ProviderNotification::Payment(n), at)
                     .await
                     .unwrap();
                 paid += 1;
@@ -115,7 +115,7 @@ impl World {
         let notes = self.gateway.settle_refunds();
         for n in &notes {
             self.engine
-                .handle_notification(&Notification::Refund(n.clone()), at)
+                .handle_notification(&ProviderNotification::Refund(n.clone()), at)
                 .await
                 .unwrap();
         }

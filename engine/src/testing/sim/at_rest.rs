@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::memory::InvoiceStatus;
-use crate::notification::PayoutOutcome;
+use crate::notification::PayoutEvent;
 use crate::order_id;
 use crate::ports::RefundState;
 use crate::{OrderRecord, RefundRecord, RefundStatus};
@@ -392,7 +392,7 @@ impl Sim {
         }
         let mut payouts = zero();
         for payout in self.world.disburser.payouts() {
-            if payout.outcome == Some(PayoutOutcome::Completed) {
+            if payout.outcome == Some(PayoutEvent::Completed) {
                 add(&mut payouts, payout.item.amount)?;
             }
         }

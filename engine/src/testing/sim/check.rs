@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::memory::{InvoiceStatus, SimInvoice};
-use crate::notification::PayoutOutcome;
+use crate::notification::PayoutEvent;
 use crate::ports::RefundState;
 use crate::{PurchaseOrderRecord, StockRecord};
 use patungan_core::ledger::PendingStatus;
@@ -373,7 +373,7 @@ impl Sim {
                 .map_err(|e| format!("payout key: {e:?}"))?;
             if matches!(
                 payout.outcome,
-                Some(PayoutOutcome::Completed | PayoutOutcome::Reversed)
+                Some(PayoutEvent::Completed | PayoutEvent::Reversed)
             ) {
                 let n = paid.entry(key.withdrawal.to_string()).or_insert(0);
                 *n += 1;

@@ -8,7 +8,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use crate::memory::{FaultConfig, MemoryGateway, SimInvoice};
 use crate::notification::{PaymentNotification, RefundNotification, RefundOutcome};
 use crate::ports::{
-    Invoice, InvoiceRequest, PaymentGateway, PortError, RefundAccepted, RefundRequest, RefundState,
+    GatewayInvoiceRequest, Invoice, PaymentGateway, PortError, RefundAccepted, RefundRequest,
+    RefundState,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -128,7 +129,7 @@ impl SimGateway {
 
 #[async_trait]
 impl PaymentGateway for SimGateway {
-    async fn create_invoice(&self, request: &InvoiceRequest) -> Result<Invoice, PortError> {
+    async fn create_invoice(&self, request: &GatewayInvoiceRequest) -> Result<Invoice, PortError> {
         let result = self.inner.create_invoice(request).await;
         if self.inner.invoice(request.payment_id).is_some() {
             let mut map = self

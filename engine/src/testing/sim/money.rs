@@ -2,7 +2,7 @@
 //! order), refunds and payouts are decided, deposits and withdrawals.
 
 use crate::memory::InvoiceStatus;
-use crate::notification::{Notification, PayoutOutcome};
+use crate::notification::{PayoutEvent, ProviderNotification};
 use crate::{EngineError, Handled};
 use chrono::Duration;
 use patungan_core::wallet::{BankAccount, WithdrawalRequest};
@@ -22,7 +22,7 @@ const TEMPORARY: [&str; 4] = [
 
 impl Sim {
     /// A provider sends a webhook: now, a little later or much later, sometimes twice.
-    pub fn send(&mut self, note: Notification) {
+    pub fn send(&mut self, note: ProviderNotification) {
         let copies = if self.rng.chance(12) { 2 } else { 1 };
         for _ in 0..copies {
             let delay = match self.rng.below(100) {
@@ -70,7 +70,7 @@ impl Sim {
                     }
                 }
                 self.note(format!("payer paid {payment} ({})", invoice.request.amount));
-                self.send(Notification::Payment(note));
+                self.send(ProviderNotification::Payment(note));
             }
         }
         Ok(())
@@ -80,7 +80,7 @@ impl Sim {
     pub async fn expire_due(&mut self) -> Check {
         for note in self.world.gateway.expire_due(self.now) {
             self.note(format!("gateway expired invoice {}", note.payment_id));
-            self.send(Notification::Payment(note));
+            self.send(ProviderNotification::Payment(note));
         }
         Ok(())
     }
@@ -199,7 +199,7 @@ impl Sim {
                     "gateway {} refund {reference} of {payment}",
                     if succeed { "completed" } else { "failed" }
                 ));
-                self.send(Notification::Refund(note));
+                self.send(ProviderNotification::Refund(note));
             }
         }
         Ok(())
@@ -212,12 +212,12 @@ impl Sim {
             let id = payout.item.external_id.clone();
             let decision = match payout.outcome {
                 None if all || self.rng.chance(50) => match self.rng.below(100) {
-                    0..=64 => Some((PayoutOutcome::Completed, None)),
-                    65..=79 => Some((PayoutOutcome::Failed, Some("INVALID_DESTINATION"))),
-                    _ => Some((PayoutOutcome::Failed, self.rng.pick(&TEMPORARY).copied())),
+                    0..=64 => Some((PayoutEvent::Completed, None)),
+                    65..=79 => Some((PayoutEvent::Failed, Some("INVALID_DESTINATION"))),
+                    _ => Some((PayoutEvent::Failed, self.rng.pick(&TEMPORARY).copied())),
                 },
-                Some(PayoutOutcome::Completed) if !all && self.rng.chance(15) => {
-                    Some((PayoutOutcome::Reversed, None))
+                Some(PayoutEvent::Completed) if !all && self.rng.chance(15) => {
+                    Some((PayoutEvent::Reversed, None))
                 }
                 _ => None,
             };
@@ -226,15 +226,13 @@ impl Sim {
             };
             if let Some(note) = self.world.disburser.resolve(&id, outcome, code) {
                 match (outcome, code) {
-                    (PayoutOutcome::Completed, _) => self.stats.payouts.0 += 1,
-                    (PayoutOutcome::Failed, Some("INVALID_DESTINATION")) => {
-                        self.stats.payouts.1 += 1
-                    }
-                    (PayoutOutcome::Failed, _) => self.stats.payouts.2 += 1,
-                    (PayoutOutcome::Reversed, _) => self.stats.payouts.3 += 1,
+                    (PayoutEvent::Completed, _) => self.stats.payouts.0 += 1,
+                    (PayoutEvent::Failed, Some("INVALID_DESTINATION")) => self.stats.payouts.1 += 1,
+                    (PayoutEvent::Failed, _) => self.stats.payouts.2 += 1,
+                    (PayoutEvent::Reversed, _) => self.stats.payouts.3 += 1,
                 }
                 self.note(format!("disburser: payout {id} {outcome:?} {code:?}"));
-                self.send(Notification::Payout(note));
+                self.send(ProviderNotification::Payout(note));
             }
         }
         Ok(())
@@ -415,21 +413,23 @@ impl Sim {
 /// Refusals the rules allow, which the provider's redelivery resolves: a reversal
 /// before its completion, a paid callback ahead of its invoice's record (the
 /// invoice was created at the gateway, but its creation was not yet recorded).
-fn allowed_refusal(note: &Notification, error: &EngineError) -> bool {
+fn allowed_refusal(note: &ProviderNotification, error: &EngineError) -> bool {
     match note {
-        Notification::Payout(n) => {
-            n.outcome == PayoutOutcome::Reversed && error.code() == "withdrawal.not_completed"
+        ProviderNotification::Payout(n) => {
+            n.outcome == PayoutEvent::Reversed && error.code() == "withdrawal.not_completed"
         }
-        Notification::Payment(_) => error.code() == "engine.invoice_not_ready",
+        ProviderNotification::Payment(_) => error.code() == "engine.invoice_not_ready",
         _ => false,
     }
 }
 
-fn describe(note: &Notification) -> String {
+fn describe(note: &ProviderNotification) -> String {
     match note {
-        Notification::Payment(n) => format!("payment {} {:?}", n.payment_id, n.status),
-        Notification::Refund(n) => format!("refund {} {:?}", n.reference, n.outcome),
-        Notification::Payout(n) => format!("payout {} {:?}", n.external_id, n.outcome),
-        Notification::Shipment(n) => format!("shipment {} {:?}", n.provider_order_id, n.status),
+        ProviderNotification::Payment(n) => format!("payment {} {:?}", n.payment_id, n.status),
+        ProviderNotification::Refund(n) => format!("refund {} {:?}", n.reference, n.outcome),
+        ProviderNotification::Payout(n) => format!("payout {} {:?}", n.external_id, n.outcome),
+        ProviderNotification::Shipment(n) => {
+            format!("shipment {} {:?}", n.provider_order_id, n.status)
+        }
     }
 }

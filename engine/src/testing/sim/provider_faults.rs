@@ -13,7 +13,7 @@ use patungan_core::{Currency, Money};
 
 use super::driver::{Check, Sim};
 use crate::memory::InvoiceStatus;
-use crate::notification::{Notification, ShipmentNotification};
+use crate::notification::{ProviderNotification, ShipmentNotification};
 use crate::ports::{RefundState, ShipmentStatus};
 
 /// Failure codes a whole batch may be rejected with (permanent and temporary).
@@ -94,7 +94,7 @@ impl Sim {
         self.note(format!(
             "gateway forges a paid callback for {payment}: {kind} {amount}"
         ));
-        self.send(Notification::Payment(note));
+        self.send(ProviderNotification::Payment(note));
         Ok(())
     }
 
@@ -138,7 +138,7 @@ impl Sim {
             .chance(50)
             .then(|| format!("WB{}", self.rng.below(100)));
         self.stats.saw("shipment webhook");
-        self.send(Notification::Shipment(ShipmentNotification {
+        self.send(ProviderNotification::Shipment(ShipmentNotification {
             provider_order_id: order,
             status,
             waybill_id: waybill,

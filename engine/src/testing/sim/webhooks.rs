@@ -1,6 +1,6 @@
 //! Webhooks in flight: held back, delivered late, out of order and more than once.
 
-use crate::notification::Notification;
+use crate::notification::ProviderNotification;
 use chrono::{DateTime, Utc};
 
 /// A webhook waiting to be delivered.
@@ -9,7 +9,7 @@ pub struct InFlight {
     /// Not before this instant.
     pub at: DateTime<Utc>,
     /// What the provider sends.
-    pub note: Notification,
+    pub note: ProviderNotification,
     /// Deliveries refused so far (the provider retries).
     pub refusals: u32,
 }
@@ -22,7 +22,7 @@ pub struct Webhooks {
 
 impl Webhooks {
     /// Queues a webhook for delivery at `at` or later.
-    pub fn send(&mut self, note: Notification, at: DateTime<Utc>) {
+    pub fn send(&mut self, note: ProviderNotification, at: DateTime<Utc>) {
         self.queue.push(InFlight {
             at,
             note,

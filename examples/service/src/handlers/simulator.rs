@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::Json;
 use patungan_core::wallet::PayoutItemKey;
 use patungan_core::{PaymentId, WithdrawalId};
-use patungan_engine::notification::{Notification, PayoutOutcome};
+use patungan_engine::notification::{PayoutEvent, ProviderNotification};
 use serde::{Deserialize, Serialize};
 
 use crate::dto::WebhookAck;
@@ -41,7 +41,7 @@ pub async fn pay(
     })?;
     let handled = app
         .engine
-        .handle_notification(&Notification::Payment(note), app.clock.now())
+        .handle_notification(&ProviderNotification::Payment(note), app.clock.now())
         .await?;
     app.kicker.kick();
     Ok(Json(WebhookAck::of(handled)))
@@ -60,7 +60,7 @@ pub async fn settle_refunds(State(app): State<AppState>) -> Result<Json<Settled>
     let notes = sim.gateway.settle_refunds();
     for n in &notes {
         app.engine
-            .handle_notification(&Notification::Refund(n.clone()), app.clock.now())
+            .handle_notification(&ProviderNotification::Refund(n.clone()), app.clock.now())
             .await?;
     }
     app.kicker.kick();
@@ -104,15 +104,15 @@ pub async fn settle_payouts(
             .ok()
             .and_then(|key| body.failures.get(&key.withdrawal));
         let (outcome, code) = match failure {
-            Some(code) => (PayoutOutcome::Failed, Some(code.as_str())),
-            None => (PayoutOutcome::Completed, None),
+            Some(code) => (PayoutEvent::Failed, Some(code.as_str())),
+            None => (PayoutEvent::Completed, None),
         };
         if let Some(note) = sim
             .disburser
             .resolve(&payout.item.external_id, outcome, code)
         {
             app.engine
-                .handle_notification(&Notification::Payout(note), app.clock.now())
+                .handle_notification(&ProviderNotification::Payout(note), app.clock.now())
                 .await?;
             applied += 1;
         }

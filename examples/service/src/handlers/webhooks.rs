@@ -6,7 +6,7 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use patungan_engine::notification::Notification;
+use patungan_engine::notification::ProviderNotification;
 use patungan_engine::{EngineError, Handled};
 use patungan_xendit::CALLBACK_TOKEN_HEADER;
 
@@ -39,7 +39,7 @@ enum Applied {
 }
 
 /// Applies one notification without logging it.
-async fn handle(app: &AppState, notification: &Notification) -> Result<Applied, ApiError> {
+async fn handle(app: &AppState, notification: &ProviderNotification) -> Result<Applied, ApiError> {
     match app
         .engine
         .handle_notification(notification, app.clock.now())
@@ -60,7 +60,7 @@ async fn handle(app: &AppState, notification: &Notification) -> Result<Applied, 
 
 /// Applies one notification and logs it; a reference the engine does not know is
 /// acknowledged (so the provider stops retrying) and logged as a warning.
-async fn apply(app: &AppState, notification: Notification) -> Result<Handled, ApiError> {
+async fn apply(app: &AppState, notification: ProviderNotification) -> Result<Handled, ApiError> {
     let key = notification.dedup_key();
     match handle(app, &notification).await? {
         Applied::Handled(handled) => {
@@ -144,7 +144,7 @@ pub async fn xendit_invoice(
         .invoice(token(&headers), &body)
         .map_err(xendit_refused)?;
     Ok(Json(WebhookAck::of(
-        apply(&app, Notification::Payment(n)).await?,
+        apply(&app, ProviderNotification::Payment(n)).await?,
     )))
 }
 
@@ -159,7 +159,7 @@ pub async fn xendit_refund(
         .refund(token(&headers), &body)
         .map_err(xendit_refused)?;
     Ok(Json(WebhookAck::of(
-        apply(&app, Notification::Refund(n)).await?,
+        apply(&app, ProviderNotification::Refund(n)).await?,
     )))
 }
 
@@ -174,7 +174,7 @@ pub async fn xendit_disbursement(
         .disbursement(token(&headers), &body)
         .map_err(xendit_refused)?;
     Ok(Json(WebhookAck::of(
-        apply(&app, Notification::Payout(n)).await?,
+        apply(&app, ProviderNotification::Payout(n)).await?,
     )))
 }
 
@@ -195,7 +195,7 @@ pub async fn xendit_batch_disbursement(
     let mut first_error = None;
     let mut summary = BatchSummary::default();
     for n in items {
-        let outcome = handle(&app, &Notification::Payout(n)).await;
+        let outcome = handle(&app, &ProviderNotification::Payout(n)).await;
         summary.count(&outcome);
         match outcome {
             Ok(Applied::Handled(h)) => handled.push(h),
@@ -242,6 +242,6 @@ pub async fn biteship(
                 ApiError::bad_request(error.code(), error.to_string())
             }
         })?;
-    let handled = apply(&app, Notification::Shipment(n)).await?;
+    let handled = apply(&app, ProviderNotification::Shipment(n)).await?;
     Ok((StatusCode::OK, Json(WebhookAck::of(handled))))
 }
