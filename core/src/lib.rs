@@ -56,6 +56,8 @@ pub mod stock;
 pub mod text;
 pub mod tier;
 pub mod wallet;
+#[cfg(feature = "schema")]
+mod wallet_schema;
 
 pub use bot::{BotPolicy, BotPolicyError};
 pub use bp::BasisPoints;
