@@ -5,7 +5,15 @@
 //! `benches` does not depend on chrono, so instants are built from the Unix epoch
 //! (`DateTime::default()`) plus multiples of the default 10-minute bot window.
 
-#![allow(missing_docs)] // criterion_group! and criterion_main! generate undocumented items
+// criterion_group! and criterion_main! generate undocumented items; benchmark code may
+// unwrap, expect, panic and index (the workspace denies these in library code).
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};

@@ -1,6 +1,7 @@
 // Builds the native addon with the napi CLI and generates index.d.ts from the Rust
 // sources (napi's type generation), prefixed with the error classes of errors.js
-// (dts-header.d.ts) and the record types (records.d.ts, from tools/records-dts.py).
+// (dts-header.d.ts) and the record types (records.d.ts, generated from the core's Rust
+// types by tools/records-dts: `cargo run -p patungan-records-dts -- --write`).
 // Usage: node build.mjs [--release] [--target-dir DIR]   (offline once `npm ci` ran)
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'

@@ -5,7 +5,8 @@
 //! ids as UUID strings, instants as RFC 3339 strings. Arguments go through
 //! `JSON.stringify` (so a `Date` inside a record becomes its ISO string) and serde;
 //! results are built by serialising the core value straight into JS values.
-//! `index.d.ts` types them (`records.d.ts`, generated from the Python records).
+//! `index.d.ts` types them (`records.d.ts`, generated from the JSON Schema of the core
+//! types by `tools/records-dts`).
 
 use napi::bindgen_prelude::{JsObjectValue, Unknown};
 use napi::JSON;

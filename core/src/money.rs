@@ -21,6 +21,7 @@ use crate::bp::BasisPoints;
 /// assert_eq!("USD".parse::<Currency>().unwrap(), Currency::USD);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum Currency {
     /// Indonesian rupiah: no minor unit.
@@ -215,6 +216,7 @@ impl MoneyError {
 /// # Ok::<(), patungan_core::MoneyError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "MoneyRepr", into = "MoneyRepr")]
 pub struct Money {
     amount: Decimal,
@@ -222,8 +224,10 @@ pub struct Money {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct MoneyRepr {
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     amount: Decimal,
     currency: Currency,
 }

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 /// # Ok::<(), patungan_core::MoqError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "u64", into = "u64")]
 pub struct Moq(u64);
 

@@ -12,6 +12,7 @@ use crate::moq::Moq;
 
 /// One step of a ladder: reaching `threshold` of the MOQ unlocks `unit_price`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Rung {
     /// Fill, in basis points of the MOQ, at which this rung is reached (inclusive).
     pub threshold: BasisPoints,
@@ -31,6 +32,7 @@ impl Rung {
 
 /// A rung together with its position in the ladder (0 = lowest threshold).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RungView {
     /// Position in the ladder, 0 for the lowest threshold.
     pub index: u32,
@@ -161,6 +163,7 @@ impl TierError {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "LadderRepr", into = "LadderRepr")]
 pub struct TierLadder {
     group_price: Money,
@@ -169,6 +172,7 @@ pub struct TierLadder {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct LadderRepr {
     group_price: Money,
     rungs: Vec<Rung>,

@@ -14,17 +14,6 @@
 //!   and the simulated providers), that are the embedded default;
 //! - with the `testing` feature, the `testing` module: the store conformance suite and the
 //!   seeded simulation, generic over the store, for backends' tests.
-#![forbid(unsafe_code)]
-#![deny(missing_docs)]
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing
-    )
-)]
 
 mod driver;
 pub mod error;

@@ -11,17 +11,6 @@
 //! Biteship's status list maps onto [`ShipmentStatus`](patungan_engine::ports::ShipmentStatus)
 //! ([`parse_status`]); an unknown status is a typed error. Prices are read exactly as
 //! whole rupiah; nothing goes through `f64`. The API key is a [`Secret`].
-#![forbid(unsafe_code)]
-#![deny(missing_docs)]
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing
-    )
-)]
 
 pub mod amount;
 pub mod client;

@@ -18,17 +18,6 @@
 //! (`API_VALIDATION_ERROR`, `BANK_CODE_NOT_SUPPORTED_ERROR`, …), 401, 403 and 404 are
 //! permanent; `DUPLICATE_TRANSACTION_ERROR` and its kin mean "already done" and return
 //! the existing object.
-#![forbid(unsafe_code)]
-#![deny(missing_docs)]
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing
-    )
-)]
 
 pub mod amount;
 pub mod client;

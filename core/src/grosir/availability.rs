@@ -16,6 +16,7 @@ use crate::ids::VariantId;
 /// every order then never leaves another variant with more excess than its
 /// tolerance. A bundle with a single variant puts no bound on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Availability {
     /// The variant asked about.
     pub variant: VariantId,
@@ -45,6 +46,7 @@ impl Availability {
 
 /// One variant of a [`Production`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProductionLine {
     /// The variant.
     pub variant: VariantId,
@@ -60,6 +62,7 @@ pub struct ProductionLine {
 
 /// What producing every current order in whole bundles takes (no stock on hand).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Production {
     /// Bundles needed: `max over v of ceil(o[v] / u[v])`.
     pub bundles: u64,

@@ -8,6 +8,7 @@ use crate::ids::VariantId;
 
 /// One variant's place in the bundle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct VariantBundle {
     /// The variant (size, colour …).
     pub variant: VariantId,
@@ -47,12 +48,14 @@ impl VariantBundle {
 /// # Ok::<(), patungan_core::grosir::GrosirError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "GrosirRepr", into = "GrosirRepr")]
 pub struct GrosirConfig {
     variants: Vec<VariantBundle>,
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct GrosirRepr {
     variants: Vec<VariantBundle>,
 }

@@ -10,6 +10,7 @@ use crate::money::Money;
 
 /// Units of one variant on hand in the warehouse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StockLevel {
     /// The variant.
     pub variant: VariantId,
@@ -48,6 +49,7 @@ impl GrosirConfig {
 
 /// One variant of a [`WarehousePlan`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlanLine {
     /// The variant.
     pub variant: VariantId,
@@ -72,6 +74,7 @@ pub struct PlanLine {
 
 /// One variant of a purchase order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PurchaseOrderLine {
     /// The variant.
     pub variant: VariantId,
@@ -81,6 +84,7 @@ pub struct PurchaseOrderLine {
 
 /// What the warehouse buys from the factory.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PurchaseOrder {
     /// Whole bundles bought.
     pub bundles: u64,
@@ -127,6 +131,7 @@ pub struct PurchaseOrder {
 /// # Ok::<(), patungan_core::grosir::GrosirError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WarehousePlan {
     /// Bundles to buy: `max over v of ceil(net[v] / u[v])`; 0 when stock covers everything.
     pub bundles: u64,

@@ -8,6 +8,7 @@ use crate::money::{Currency, Money, MoneyError};
 
 /// The party an account belongs to (docs/domain.md §1: platform, warehouse, users, outsiders).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Entity {
     /// The platform: escrow, fee revenue, payables it owes, its funding.
@@ -22,6 +23,7 @@ pub enum Entity {
 
 /// What an account is for; reconciliation groups balances by entity and kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum AccountKind {
@@ -45,6 +47,7 @@ pub enum AccountKind {
 
 /// The balance rule an account enforces (TigerBeetle's account flags).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BalanceLimit {
     /// No rule: the account may run either way (external counterparties).
@@ -62,6 +65,7 @@ pub enum BalanceLimit {
 /// Pending amounts are reserved by pending transfers and move to the posted side (or
 /// disappear) when the pending transfer is posted (or voided).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Balances {
     /// Sum of open pending transfers debiting the account.
     pub debits_pending: Decimal,
@@ -127,6 +131,7 @@ impl Balances {
 /// assert_eq!(wallet.limit, BalanceLimit::DebitsMustNotExceedCredits);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AccountSpec {
     /// The account id (caller-chosen; the chart derives them deterministically).
     pub id: AccountId,
@@ -172,6 +177,7 @@ impl AccountSpec {
 
 /// An open account: its definition and its balances. Only the ledger changes balances.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Account {
     spec: AccountSpec,
     balances: Balances,

@@ -17,6 +17,7 @@ const CHART_NAMESPACE: Uuid = Uuid::from_u128(0x7061_7475_6e67_616e_2d63_6861_72
 /// Serialised as a snake-case name (`"gateway_clearing"`) or, for per-session and
 /// per-user accounts, an object (`{"session_escrow": "<uuid>"}`, `{"wallet": "<uuid>"}`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChartAccount {
     /// Money arriving from (and refunded through) the payment gateway. External, no limit.

@@ -65,6 +65,7 @@ impl RecipeError {
 
 /// A buyer's payment confirmed by the gateway: gateway clearing → session escrow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PaymentReceived {
     /// The payment (invoice); the base of the transfer id.
     pub payment: PaymentId,
@@ -77,6 +78,7 @@ pub struct PaymentReceived {
 /// One paid participant's share of a successful session: escrow → warehouse, courier
 /// payable, gateway fee revenue and the buyer's wallet (cashback). Zero legs are skipped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SuccessSplit {
     /// The participant; the base of the transfer ids.
     pub participant: ParticipantId,
@@ -165,6 +167,7 @@ impl SuccessSplit {
 
 /// Where a refund goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RefundDestination {
     /// Back through the gateway to the original payment method: a pending transfer that
@@ -176,6 +179,7 @@ pub enum RefundDestination {
 
 /// A full refund of one payment out of session escrow (failure, cancel, leave).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Refund {
     /// The payment refunded; the base of the transfer id.
     pub payment: PaymentId,
@@ -193,6 +197,7 @@ pub struct Refund {
 
 /// What the gateway said about a refund to the original method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RefundResult {
     /// The gateway confirmed the refund: post the hold.
@@ -203,6 +208,7 @@ pub enum RefundResult {
 
 /// The gateway's answer for one refund attempt to the original method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RefundSettlement {
     /// The payment refunded.
     pub payment: PaymentId,
@@ -214,6 +220,7 @@ pub struct RefundSettlement {
 
 /// A payment that arrived after settlement: received into escrow and refunded in full.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LatePayment {
     /// The late payment.
     pub payment: PaymentId,
@@ -229,6 +236,7 @@ pub struct LatePayment {
 
 /// Why a wallet is credited; names the source account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CreditReason {
     /// Cashback out of a session's escrow.
@@ -248,6 +256,7 @@ pub enum CreditReason {
 /// A wallet credit with a unique reference: crediting the same reference again is a
 /// no-op; the same reference with different content is an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WalletCredit {
     /// Unique reference of the credit; the base of the transfer id.
     pub reference: Uuid,
@@ -262,6 +271,7 @@ pub struct WalletCredit {
 /// A purchase paid from a wallet into a session's escrow; refused if it would take
 /// the wallet below zero.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WalletDebit {
     /// Unique reference of the debit; the base of the transfer id.
     pub reference: Uuid,
@@ -275,6 +285,7 @@ pub struct WalletDebit {
 
 /// A full refund of money held in suspense (a payment anomaly) back to its payer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SuspenseRefund {
     /// The anomaly; the base of the transfer id.
     pub anomaly: Uuid,

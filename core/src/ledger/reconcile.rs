@@ -14,6 +14,7 @@ use crate::money::Currency;
 
 /// The summed balances of every account of one entity and kind in one currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BalanceLine {
     /// The owner.
     pub entity: Entity,
@@ -31,6 +32,7 @@ pub struct BalanceLine {
 
 /// Money in and out of one session's escrow account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SessionEscrow {
     /// The session.
     pub session: SessionId,
@@ -56,6 +58,7 @@ pub struct SessionEscrow {
 
 /// Per-currency totals over the whole ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CurrencyTotals {
     /// The currency.
     pub currency: Currency,
@@ -67,6 +70,7 @@ pub struct CurrencyTotals {
 
 /// What [`Ledger::reconcile`] found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReconciliationReport {
     /// Balances per (entity, kind, currency), sorted.
     pub lines: Vec<BalanceLine>,

@@ -9,6 +9,7 @@ use crate::money::Money;
 
 /// Why money moved; recorded with every transfer for audit and reconciliation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum TransferCode {
@@ -43,6 +44,7 @@ pub enum TransferCode {
 
 /// What a transfer does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum TransferOp {
     /// Moves `amount` at once.
@@ -96,6 +98,7 @@ pub enum TransferOp {
 /// assert_eq!(t.code, TransferCode::Deposit);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Transfer {
     /// Caller-chosen id, unique in the ledger.
     pub id: TransferId,
@@ -170,6 +173,11 @@ impl Transfer {
 
 /// The result of a successful create (account or transfer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "LedgerOutcome")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Newly created: state changed.
@@ -180,6 +188,7 @@ pub enum Outcome {
 
 /// Where a pending transfer stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum PendingStatus {
     /// Still holding its amount.
@@ -200,6 +209,7 @@ pub enum PendingStatus {
 
 /// A committed transfer as the ledger keeps it: the request plus what it resolved to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TransferRecord {
     /// The transfer exactly as submitted.
     pub transfer: Transfer,
@@ -224,6 +234,7 @@ impl TransferRecord {
 /// A linked batch ready for [`Ledger::execute`](super::Ledger::execute): the accounts it
 /// needs (opened if missing) and the transfers, committed all together or not at all.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Posting {
     /// Accounts the transfers touch; missing ones are opened, identical ones are kept.
     pub accounts: Vec<AccountSpec>,

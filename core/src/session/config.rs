@@ -14,6 +14,7 @@ use crate::tier::TierLadder;
 
 /// The product's factory bundle and what the warehouse pays the factory per unit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SessionGrosir {
     /// Units per bundle and tolerance of each variant.
     pub bundle: GrosirConfig,
@@ -34,6 +35,7 @@ pub struct SessionGrosir {
 ///
 /// In JSON every field after `bulk_shipping_cost` may be omitted and takes its default.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SessionConfig {
     /// The product sold.
     pub product: ProductId,

@@ -18,6 +18,7 @@ use crate::session::participant::RefundReason;
 /// Bot units never appear in an effect: no invoice, order, refund, cashback or
 /// stock reservation is ever made for them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Effect {
     /// Create an invoice at the gateway. Idempotency key: `payment`.
@@ -103,6 +104,7 @@ impl Effect {
 
 /// An invoice to create for a join.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InvoiceRequest {
     /// The participant.
     pub participant: ParticipantId,
@@ -120,6 +122,7 @@ pub struct InvoiceRequest {
 
 /// Units of one variant to reserve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StockReservation {
     /// The variant (`None` for joins without one).
     pub variant: Option<VariantId>,
@@ -129,6 +132,7 @@ pub struct StockReservation {
 
 /// The order of one paid real participant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OrderRequest {
     /// The participant (idempotency key).
     pub participant: ParticipantId,
@@ -157,6 +161,7 @@ pub struct OrderRequest {
 /// through the [`Effect::CreditCashback`] effects listed before this one; it is
 /// shown here so that the split adds up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EscrowRelease {
     /// To the warehouse: final unit price × units + leg 1.
     pub warehouse: Money,
@@ -172,6 +177,7 @@ pub struct EscrowRelease {
 
 /// A notification. Session-wide ones go to every paid real participant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Notification {
     /// A participant's payment was received.
@@ -217,6 +223,7 @@ impl Notification {
 
 /// What the host needs to create the renewal of a session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RenewalRequest {
     /// The session being renewed (idempotency key: one renewal per session).
     pub previous: SessionId,

@@ -14,6 +14,7 @@ use crate::tier::RungView;
 
 /// Something that happened to a session. Serialised with a `"type"` tag in snake_case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// The session was created; always the first event of a log.
@@ -157,6 +158,7 @@ impl Event {
 
 /// The facts of a successful settlement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Success {
     /// When the session settled.
     pub at: DateTime<Utc>,
@@ -187,6 +189,7 @@ impl Success {
 
 /// Why a session failed at settlement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FailureReason {
     /// No real participant had paid.
@@ -197,6 +200,7 @@ pub enum FailureReason {
 
 /// The facts of a failed settlement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Failure {
     /// When the session settled.
     pub at: DateTime<Utc>,
@@ -214,6 +218,7 @@ pub struct Failure {
 
 /// A renewal window, computed when the session settled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Renewal {
     /// When the renewal was decided (the settlement time).
     pub at: DateTime<Utc>,

@@ -13,6 +13,11 @@ use crate::session::machine::{Outcome, Session};
 /// One input to a session, serialised with a `"type"` tag in snake_case.
 /// [`Session::handle`] dispatches it to the matching method.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "SessionInput")
+)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Input {
     /// [`Session::join`].

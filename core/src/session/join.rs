@@ -14,6 +14,7 @@ use crate::session::state::SessionStatus;
 
 /// A shopper's request to join. Ids are chosen by the caller.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct JoinRequest {
     /// The id of the new participant (also the join's idempotency key).
     pub participant: ParticipantId,
@@ -34,6 +35,7 @@ pub struct JoinRequest {
 
 /// What an accepted join gives back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct JoinReceipt {
     /// The participant.
     pub participant: ParticipantId,

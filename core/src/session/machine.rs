@@ -21,6 +21,11 @@ use crate::tier::Preview;
 /// participant id and the same details) returns `Ok(Outcome::Unchanged)` and
 /// queues no event and no effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "SessionOutcome")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// New events (and possibly effects) were queued.

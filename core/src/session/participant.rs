@@ -11,6 +11,7 @@ use crate::ids::{ParticipantId, PaymentId, UserId, VariantId};
 /// Where a participant stands. Only `Pending` and `Paid` hold availability;
 /// only `Paid` counts toward fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ParticipantStatus {
     /// Joined; the invoice is open.
@@ -54,6 +55,7 @@ impl fmt::Display for ParticipantStatus {
 
 /// Why a payment is refunded. A payment is refunded at most once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RefundReason {
     /// The session settled without reaching its success rule.
@@ -69,6 +71,7 @@ pub enum RefundReason {
 
 /// One join: who, what, how many, and the money involved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Participant {
     /// Caller-chosen id of this join.
     pub id: ParticipantId,

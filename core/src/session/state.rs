@@ -18,6 +18,7 @@ use crate::tier::Preview;
 
 /// Where a session is in its lifecycle (docs/domain.md §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SessionStatus {
     /// Accepting joins until `end`.
@@ -61,6 +62,7 @@ impl fmt::Display for SessionStatus {
 
 /// How the session settled at `end`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Settlement {
     /// It succeeded.
@@ -72,6 +74,11 @@ pub enum Settlement {
 /// Everything a session knows. Serialises to JSON (participants in join order);
 /// the running aggregates and lookup indexes are rebuilt when it is loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(with = "StateRepr")
+)]
 pub struct SessionState {
     pub(crate) id: SessionId,
     pub(crate) config: SessionConfig,
@@ -253,6 +260,7 @@ struct StateRef<'a> {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct StateRepr {
     id: SessionId,
     config: SessionConfig,

@@ -16,7 +16,12 @@
 //! `StoreTx::ledger` / `StoreTx::put_ledger` (accounts locked in id order, records
 //! checked for duplicates). `withdrawals`: see `withdrawals.rs`. Each run uses a
 //! fresh schema `patungan_bench`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
