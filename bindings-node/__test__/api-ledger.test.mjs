@@ -24,11 +24,14 @@ function opened() {
 test('platform accounts end with suspense', () => {
   const chart = new p.Chart('IDR')
   const accounts = chart.platformAccounts()
-  assert.equal(accounts.length, 8)
+  assert.equal(accounts.length, 9)
   const suspense = accounts.at(-1)
   assert.deepStrictEqual([suspense.kind, suspense.entity, suspense.limit], ['suspense', 'platform', 'debits_must_not_exceed_credits'])
   assert.equal(suspense.id, chart.id('suspense'))
   assert.deepStrictEqual(chart.spec('suspense'), suspense)
+  const factory = chart.spec('factory_payable')
+  assert.deepStrictEqual([factory.kind, factory.entity], ['payable', 'external'])
+  assert.ok(accounts.some((a) => a.id === factory.id))
 })
 
 test('suspense transfer ids are the core derivation', () => {

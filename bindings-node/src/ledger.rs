@@ -210,7 +210,7 @@ impl Chart {
         Ok(string(self.inner.wallet(id(&user)?)))
     }
 
-    /// The eight platform-wide accounts (suspense last).
+    /// The nine platform-wide accounts (suspense last).
     #[napi(ts_return_type = "AccountSpec[]")]
     pub fn platform_accounts<'env>(&self, env: Env) -> Result<Unknown<'env>> {
         js(&env, &self.inner.platform_accounts())

@@ -211,7 +211,7 @@ impl Chart {
         *self.0.wallet(id(user)).as_uuid()
     }
 
-    /// The eight platform-wide accounts (suspense last).
+    /// The nine platform-wide accounts (suspense last).
     fn platform_accounts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         records(py, "AccountSpec", &self.0.platform_accounts())
     }

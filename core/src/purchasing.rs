@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::grosir::{PurchaseOrder, StockLevel};
 use crate::ids::{SessionId, VariantId};
+use crate::ledger::FactoryGoods;
+use crate::money::MoneyError;
 use crate::stock::StockChange;
 
 /// Where a purchase order stands.
@@ -69,6 +71,12 @@ pub enum PurchasingError {
         /// The session.
         session: SessionId,
     },
+    /// The session has no purchase order that is still open.
+    #[error("session {session} has no open purchase order")]
+    NoOpenOrder {
+        /// The session.
+        session: SessionId,
+    },
     /// A receipt names a variant the order does not buy.
     #[error("variant {variant} is not on the purchase order")]
     UnknownVariant {
@@ -102,6 +110,9 @@ pub enum PurchasingError {
         /// What is wrong.
         reason: &'static str,
     },
+    /// The goods cost of a receipt could not be computed (overflow).
+    #[error(transparent)]
+    Money(#[from] MoneyError),
 }
 
 impl PurchasingError {
@@ -110,11 +121,13 @@ impl PurchasingError {
         match self {
             PurchasingError::NotOpen { .. } => "purchase_order.not_open",
             PurchasingError::AlreadyReceived { .. } => "purchase_order.already_received",
+            PurchasingError::NoOpenOrder { .. } => "purchase_order.none_open",
             PurchasingError::UnknownVariant { .. } => "purchase_order.unknown_variant",
             PurchasingError::DuplicateVariant { .. } => "purchase_order.duplicate_variant",
             PurchasingError::EmptyReceipt => "purchase_order.empty_receipt",
             PurchasingError::OverReceipt { .. } => "purchase_order.over_receipt",
             PurchasingError::InvalidRecord { .. } => "purchase_order.invalid_record",
+            PurchasingError::Money(e) => e.code(),
         }
     }
 }
@@ -127,6 +140,19 @@ pub struct Receipt {
     pub stock: StockChange,
     /// Whether the order is now closed (every unit arrived).
     pub closed: bool,
+    /// The goods cost of the units received, now owed to the factory
+    /// ([`crate::ledger::Chart::factory_goods`] books it).
+    pub goods: FactoryGoods,
+}
+
+/// All units of a per-variant tally.
+fn units_in(tally: &BTreeMap<VariantId, u64>) -> Result<u64, MoneyError> {
+    tally
+        .values()
+        .try_fold(0_u64, |sum, &n| sum.checked_add(n))
+        .ok_or(MoneyError::Overflow {
+            operation: "units received",
+        })
 }
 
 /// The purchase order issued for a session, with the stock its plan pledged and
@@ -154,6 +180,9 @@ pub struct Receipt {
 /// assert!(last.closed);
 /// assert_eq!(last.stock.receive, [StockLevel::new(m, 6)]);
 /// assert_eq!(last.stock.release_pledge, [StockLevel::new(m, 3)]);
+/// // The factory is owed the goods cost of each receipt: 4 + 6 units at 1 000.
+/// assert_eq!((first.goods.amount, last.goods.amount), (Money::idr(4_000), Money::idr(6_000)));
+/// assert_eq!(last.goods.received_before, 4);
 /// assert_eq!(*record.status(), PurchaseOrderStatus::Closed);
 /// assert_eq!(record.receive(&[StockLevel::new(m, 1)]).unwrap_err().code(), "purchase_order.not_open");
 /// # Ok::<(), patungan_core::purchasing::PurchasingError>(())
@@ -315,6 +344,14 @@ impl PurchaseOrderRecord {
         }
         let arriving = self.tally(receipt)?;
         let mut received = self.tally(&self.received())?;
+        let goods = FactoryGoods {
+            purchase_order: self.session,
+            received_before: units_in(&received)?,
+            amount: self
+                .purchase_order
+                .unit_cost
+                .checked_mul_qty(units_in(&arriving)?)?,
+        };
         for line in &self.purchase_order.lines {
             let so_far = received.get(&line.variant).copied().unwrap_or(0);
             let more = arriving.get(&line.variant).copied().unwrap_or(0);
@@ -345,7 +382,11 @@ impl PurchaseOrderRecord {
                 units: self.in_line_order(&received),
             }
         };
-        Ok(Receipt { stock, closed })
+        Ok(Receipt {
+            stock,
+            closed,
+            goods,
+        })
     }
 
     /// Cancels the order while nothing has arrived, releasing its pledge. Cancelling

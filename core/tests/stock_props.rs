@@ -1,7 +1,8 @@
 //! Property tests of the stock and purchase order books: no counter ever goes below
 //! zero, free stock never underflows, refused operations change nothing, units are
 //! conserved through receive, reserve, pledge and ship, and a purchase order never
-//! receives more than it ordered.
+//! receives more than it ordered, and owes the factory the goods cost of exactly what
+//! arrived.
 // Test code may unwrap, expect, panic and index: the workspace denies these in library code.
 #![allow(
     clippy::unwrap_used,
@@ -157,8 +158,8 @@ proptest! {
             bundles: 1,
             lines: lines.clone(),
             total_units: total,
-            unit_cost: Money::idr(1),
-            goods_cost: Money::idr(total),
+            unit_cost: Money::idr(7),
+            goods_cost: Money::idr(7 * total),
             leg1_shipping: Money::idr(0),
             total_cost: Money::idr(total),
         };
@@ -167,6 +168,8 @@ proptest! {
         let mut stock = Stock::new(ProductId::from_u128(1));
         stock.pledge(&pledged).unwrap();
         let mut releases = 0;
+        let mut owed = 0u64;
+        let mut receipt_ids = std::collections::BTreeSet::new();
         for receipt in receipts {
             let levels: Vec<StockLevel> = receipt
                 .iter()
@@ -177,6 +180,8 @@ proptest! {
                 Ok(done) => {
                     stock.apply(&done.stock).unwrap();
                     releases += usize::from(!done.stock.release_pledge.is_empty());
+                    owed += u64::try_from(done.goods.amount.amount()).unwrap();
+                    prop_assert!(receipt_ids.insert(done.goods.transfer_ids()));
                     prop_assert_eq!(done.closed, !record.is_open());
                 }
                 Err(_) => prop_assert_eq!(&record, &before),
@@ -191,6 +196,9 @@ proptest! {
                 prop_assert_eq!(got + missing, line.units);
             }
         }
+        // The factory is owed the goods cost of exactly what arrived.
+        let received: u64 = record.received().iter().map(|l| l.units).sum();
+        prop_assert_eq!(owed, 7 * received);
         // The pledge is released once, when the order closes.
         prop_assert_eq!(releases, usize::from(!record.is_open()));
         prop_assert_eq!(stock.line(Some(lines[0].variant)).pledged, if record.is_open() { 2 } else { 0 });

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Asia::Jakarta;
 use patungan_core::grosir::{GrosirConfig, VariantBundle};
+use patungan_core::ledger::ChartAccount;
 use patungan_core::session::{JoinRequest, SessionConfig, SessionGrosir, Settlement};
 use patungan_core::{
     Money, Moq, ParticipantId, PaymentId, ProductId, SessionId, TierLadder, UserId, VariantId,
@@ -279,12 +280,7 @@ pub async fn run() -> Result<World, Box<dyn Error>> {
     }
 
     let received = utc(23, 2, 0)?;
-    engine.stock_received(id, received).await?;
-    println!(
-        "{}  the factory's bundles arrive → {}",
-        wib(received),
-        engine.session(id).await?.session.status()
-    );
+    receive_in_two_parts(&engine, id, received).await?;
     for (name, user) in &buyers {
         let balance = engine.wallet_balance(*user).await?;
         if !balance.available.is_zero() {
@@ -302,5 +298,46 @@ pub async fn run() -> Result<World, Box<dyn Error>> {
         engine,
         disburser,
         buyers,
+    })
+}
+
+/// The warehouse receives the purchase order in two deliveries: the first variant's
+/// units, then the rest; the factory is owed the goods cost of each as it arrives.
+async fn receive_in_two_parts(
+    engine: &Engine,
+    id: SessionId,
+    at: DateTime<Utc>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let order = engine.purchase_order(id).await?;
+    let first = order.and_then(|o| o.outstanding().into_iter().next());
+    if let Some(first) = first {
+        engine.receive_stock(id, &[first], at).await?;
+        println!(
+            "{}  {} units of {} arrive → {}; the factory is owed {}",
+            wib(at),
+            first.units,
+            size_name(first.variant),
+            engine.session(id).await?.session.status(),
+            factory_owed(engine).await?
+        );
+    }
+    engine.stock_received(id, at).await?;
+    println!(
+        "{}  the rest of the factory's bundles arrive → {}; the factory is owed {}",
+        wib(at),
+        engine.session(id).await?.session.status(),
+        factory_owed(engine).await?
+    );
+    Ok(())
+}
+
+/// What the factory payable holds.
+async fn factory_owed(engine: &Engine) -> Result<Money, Box<dyn std::error::Error>> {
+    let ledger = engine.ledger().await?;
+    let id = engine.chart().id(ChartAccount::FactoryPayable);
+    let currency = engine.chart().currency();
+    Ok(match ledger.account(id) {
+        Some(account) => account.available()?,
+        None => Money::zero(currency),
     })
 }

@@ -37,6 +37,7 @@ TransferCode = Literal[
     "withdrawal_fee",
     "withdrawal_reversal",
     "suspense_received",
+    "factory_goods",
 ]
 RefundDestination = Literal["original_method", "wallet"]
 RefundResult = Literal["confirmed", "failed"]
@@ -49,6 +50,7 @@ PlatformAccount = Literal[
     "bank_payouts",
     "platform_funding",
     "suspense",
+    "factory_payable",
 ]
 
 

@@ -41,6 +41,9 @@ pub enum ChartAccount {
     /// Money the gateway reported collected under a callback that did not match its
     /// invoice (a payment anomaly), held until it is refunded. Never overdrawn.
     Suspense,
+    /// What factories are owed for goods received at the warehouse, until they are
+    /// paid. External payable, never overdrawn.
+    FactoryPayable,
 }
 
 impl ChartAccount {
@@ -57,6 +60,7 @@ impl ChartAccount {
             ChartAccount::PlatformFunding => 0xA008,
             ChartAccount::Wallet(_) => 0xA009,
             ChartAccount::Suspense => 0xA00A,
+            ChartAccount::FactoryPayable => 0xA00B,
         }
     }
 
@@ -89,7 +93,7 @@ impl ChartAccount {
 /// for spec in chart.platform_accounts() {
 ///     ledger.open(spec)?;
 /// }
-/// assert_eq!(ledger.accounts().len(), 8);
+/// assert_eq!(ledger.accounts().len(), 9);
 /// # Ok::<(), patungan_core::ledger::LedgerError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -138,6 +142,7 @@ impl Chart {
             ChartAccount::PlatformFunding => (Entity::Platform, K::Funding, Free),
             ChartAccount::Wallet(user) => (Entity::User(user), K::Wallet, Guarded),
             ChartAccount::Suspense => (Entity::Platform, K::Suspense, Guarded),
+            ChartAccount::FactoryPayable => (Entity::External, K::Payable, Guarded),
         };
         let spec =
             AccountSpec::new(self.id(account), entity, kind, self.currency).with_limit(limit);
@@ -157,12 +162,13 @@ impl Chart {
         self.id(ChartAccount::Wallet(user))
     }
 
-    /// The eight platform-wide accounts (everything but escrows and wallets).
-    pub fn platform_accounts(&self) -> [AccountSpec; 8] {
+    /// The nine platform-wide accounts (everything but escrows and wallets).
+    pub fn platform_accounts(&self) -> [AccountSpec; 9] {
         [
             ChartAccount::GatewayClearing,
             ChartAccount::Warehouse,
             ChartAccount::CourierPayable,
+            ChartAccount::FactoryPayable,
             ChartAccount::GatewayFeeRevenue,
             ChartAccount::WithdrawalFeeRevenue,
             ChartAccount::BankPayouts,

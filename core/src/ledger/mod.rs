@@ -3,7 +3,8 @@
 //! - [`Ledger`]: accounts, transfers with idempotent caller-chosen ids, pending →
 //!   post/void, linked batches that commit all-or-nothing, Σ debits = Σ credits always.
 //! - [`Chart`]: the chart of accounts (gateway clearing, session escrow, warehouse,
-//!   courier payable, fee revenue, bank payouts, funding, wallets) with deterministic ids.
+//!   courier payable, factory payable, fee revenue, bank payouts, funding, wallets,
+//!   suspense) with deterministic ids.
 //! - Recipes ([`Chart::payment_received`], [`Chart::success_split`], …): the postings of
 //!   the money flows of §8 as linked batches with deterministic transfer ids.
 //! - [`ReconciliationReport`]: balances per entity and kind, escrow per session.
@@ -13,6 +14,7 @@ mod book;
 mod chart;
 mod derive;
 mod error;
+mod factory;
 pub(crate) mod hashing;
 mod recipes;
 mod reconcile;
@@ -23,6 +25,7 @@ pub use book::Ledger;
 pub use chart::{Chart, ChartAccount};
 pub use derive::derive_uuid;
 pub use error::LedgerError;
+pub use factory::FactoryGoods;
 pub use recipes::*;
 pub use reconcile::*;
 pub use transfer::{

@@ -40,6 +40,8 @@ pub enum TransferCode {
     WithdrawalReversal,
     /// Money collected under a payment anomaly, booked to suspense.
     SuspenseReceived,
+    /// Goods received from a factory: their cost becomes owed to the factory.
+    FactoryGoods,
 }
 
 /// What a transfer does.

@@ -5,6 +5,7 @@ mod effects;
 mod notifications;
 mod payments;
 mod payouts;
+mod purchasing;
 mod records;
 mod refunds;
 mod runner;

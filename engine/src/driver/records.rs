@@ -2,7 +2,7 @@
 
 use patungan_core::payments::Anomaly;
 use patungan_core::refunds::RefundSource;
-use patungan_core::{AnomalyId, ParticipantId, PaymentId};
+use patungan_core::{AnomalyId, ParticipantId, PaymentId, SessionId};
 
 use crate::error::EngineError;
 use crate::store::RowQuery;
@@ -62,6 +62,17 @@ impl super::Engine {
         Ok(self
             .store
             .read::<OrderRecord>(order_id(participant))
+            .await?)
+    }
+
+    /// The purchase order issued for a session, with what arrived under it so far.
+    pub async fn purchase_order(
+        &self,
+        session: SessionId,
+    ) -> Result<Option<super::PurchaseOrderRecord>, EngineError> {
+        Ok(self
+            .store
+            .read::<super::PurchaseOrderRecord>(session)
             .await?)
     }
 }

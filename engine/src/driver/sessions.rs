@@ -1,4 +1,4 @@
-//! Session operations: create, join, leave, cancel, stock received, preview.
+//! Session operations: create, join, leave, cancel, preview.
 
 use std::sync::Arc;
 
@@ -9,8 +9,6 @@ use patungan_core::session::{
 use patungan_core::{ParticipantId, Preview, SessionId};
 use tokio::sync::OwnedMutexGuard;
 
-use super::effects::PurchaseOrderRecord;
-use super::tick::update_stock;
 use super::{Cached, Engine};
 use crate::error::EngineError;
 use crate::store::{SessionWrite, StoreTx};
@@ -247,31 +245,6 @@ impl Engine {
         self.session_input(session, now, |s| s.cancel(now))
             .await
             .map(drop)
-    }
-
-    /// The warehouse received the purchase order of a session awaiting stock: every
-    /// unit still outstanding joins the stock on hand, the order closes (releasing
-    /// its pledge) and the session confirms.
-    pub async fn stock_received(
-        &self,
-        session: SessionId,
-        now: DateTime<Utc>,
-    ) -> Result<(), EngineError> {
-        let mut work = self.open_session(session).await?;
-        let order = work.tx.get::<PurchaseOrderRecord>(session).await?;
-        if let Some(mut order) = order.filter(PurchaseOrderRecord::is_open) {
-            let receipt = order.receive(&order.outstanding())?;
-            let product = work.cached.session.state().config().product;
-            update_stock(&mut *work.tx, product, |stock| stock.apply(&receipt.stock)).await?;
-            work.tx.put(order).await?;
-        }
-        match work.session().stock_received(now) {
-            Ok(_) => self.commit_session(work, now).await,
-            Err(e) => {
-                work.keep();
-                Err(e.into())
-            }
-        }
     }
 
     /// The tier preview of a session with `extra` more units (a read: no row lock).

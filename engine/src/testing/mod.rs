@@ -30,6 +30,7 @@ pub mod flow;
 pub mod hostile_input;
 pub mod money_safety;
 pub mod payouts;
+pub mod purchasing;
 pub mod regressions;
 pub mod sim;
 mod world;
@@ -73,6 +74,7 @@ macro_rules! store_conformance_tests {
             payouts::a_batch_rejected_with_a_temporary_code_is_paid_in_the_next_batch,
             payouts::a_silent_batch_is_queried_after_48_hours_and_settles_as_the_disburser_says,
             payouts::a_batch_still_being_submitted_is_not_queried,
+            purchasing::a_purchase_order_received_in_parts_owes_the_factory_its_goods_cost_once,
         );
     };
     (@each $factory:expr; $($module:ident :: $name:ident),* $(,)?) => {

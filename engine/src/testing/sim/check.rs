@@ -7,7 +7,7 @@ use crate::memory::{InvoiceStatus, SimInvoice};
 use crate::notification::PayoutEvent;
 use crate::ports::RefundState;
 use crate::{PurchaseOrderRecord, StockRecord};
-use patungan_core::ledger::PendingStatus;
+use patungan_core::ledger::{Chart, ChartAccount, PendingStatus};
 use patungan_core::session::{ParticipantStatus, Session, SessionStatus};
 use patungan_core::wallet::{PayoutItemKey, WithdrawalStatus, Withdrawals};
 use patungan_core::{Currency, Ledger, Money, PaymentId, SessionId, UserId, VariantId};
@@ -179,6 +179,7 @@ impl Sim {
     /// purchase orders delivered, reserved is what confirmed sessions sold, and
     /// pledged is what the open purchase orders pledged.
     pub async fn check_stock(&self, books: &Books, at_rest: bool) -> Check {
+        let mut factory_owed: BTreeMap<Currency, Money> = BTreeMap::new();
         for product in &self.setup.products {
             let Some(grosir) = &product.grosir else {
                 continue;
@@ -199,6 +200,11 @@ impl Sim {
                     if let Some(order) = order {
                         for line in order.received() {
                             *received.entry(line.variant).or_insert(0) += line.units;
+                            owe_factory(
+                                &mut factory_owed,
+                                order.purchase_order().unit_cost,
+                                line.units,
+                            )?;
                         }
                         if order.is_open() {
                             for line in order.pledged() {
@@ -255,6 +261,9 @@ impl Sim {
                     }
                 }
             }
+        }
+        if at_rest {
+            check_factory_payable(&books.ledger, &factory_owed)?;
         }
         Ok(())
     }
@@ -412,4 +421,50 @@ pub fn is_escrow_refund(
             .to_string()
             == request.reference
     })
+}
+
+/// Adds the goods cost of `units` at `unit_cost` to what the factories are owed.
+fn owe_factory(owed: &mut BTreeMap<Currency, Money>, unit_cost: Money, units: u64) -> Check {
+    let cost = unit_cost
+        .checked_mul_qty(units)
+        .map_err(|e| format!("goods cost: {e}"))?;
+    let total = owed
+        .entry(cost.currency())
+        .or_insert_with(|| Money::zero(cost.currency()));
+    *total = total
+        .checked_add(cost)
+        .map_err(|e| format!("goods cost: {e}"))?;
+    Ok(())
+}
+
+/// The factory payable holds exactly the goods cost of every unit received under a
+/// purchase order, in each currency: every receipt was booked once.
+fn check_factory_payable(ledger: &Ledger, owed: &BTreeMap<Currency, Money>) -> Check {
+    for account in ledger.accounts() {
+        let currency = account.spec().currency;
+        if account.id() != Chart::new(currency).id(ChartAccount::FactoryPayable) {
+            continue;
+        }
+        let booked = account
+            .available()
+            .map_err(|e| format!("factory payable: {e}"))?;
+        let expected = owed
+            .get(&currency)
+            .copied()
+            .unwrap_or(Money::zero(currency));
+        if booked != expected {
+            return Err(format!(
+                "factory payable {booked}, but the goods received under purchase orders cost {expected}"
+            ));
+        }
+    }
+    for (currency, expected) in owed {
+        let id = Chart::new(*currency).id(ChartAccount::FactoryPayable);
+        if ledger.account(id).is_none() && !expected.is_zero() {
+            return Err(format!(
+                "goods worth {expected} received, nothing owed to the factory"
+            ));
+        }
+    }
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! What the rules say should happen, computed independently of the engine from the
 //! committed state (docs/domain.md §5, §6, §9), so a refusal or an acceptance can be checked.
 
+use crate::PurchaseOrderRecord;
 use chrono::{DateTime, Utc};
 use patungan_core::session::{JoinRequest, Participant, ParticipantStatus, Session, SessionStatus};
 use patungan_core::wallet::{WithdrawalPolicy, WithdrawalRequest, Withdrawals};
@@ -137,10 +138,13 @@ pub fn leave(session: &Session, participant: ParticipantId, now: DateTime<Utc>) 
     Ok(true)
 }
 
-/// The verdict on an admin cancel.
-pub fn cancel(session: &Session) -> Verdict {
+/// The verdict on an admin cancel (`order`: the session's purchase order, if any;
+/// once goods arrived under it the session can no longer be cancelled).
+pub fn cancel(session: &Session, order: Option<&PurchaseOrderRecord>) -> Verdict {
+    let received = order.is_some_and(|o| !o.received().is_empty());
     match session.status() {
         SessionStatus::Cancelled => Ok(false),
+        SessionStatus::AwaitingStock if received => Err("purchase_order.already_received"),
         SessionStatus::Open | SessionStatus::AwaitingStock => Ok(true),
         _ => Err("session.wrong_state"),
     }

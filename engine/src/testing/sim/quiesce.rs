@@ -25,8 +25,10 @@ impl Sim {
         for round in 0..ROUNDS {
             for (id, status) in self.sessions().await? {
                 if status == SessionStatus::AwaitingStock {
-                    if self.rng.chance(90) {
-                        self.receive(id).await?;
+                    let order = self.row::<crate::PurchaseOrderRecord>(id).await?;
+                    let arrived = order.is_some_and(|o| !o.received().is_empty());
+                    if arrived || self.rng.chance(90) {
+                        self.receive(id, false).await?;
                     } else {
                         self.cancel_session(id).await?;
                     }

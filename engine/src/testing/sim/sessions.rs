@@ -5,6 +5,14 @@ use patungan_core::session::{JoinRequest, Outcome, Session, SessionStatus};
 use patungan_core::{Money, ParticipantId, PaymentId, SessionId, VariantId};
 
 use super::driver::{bounded, Call, Check, Sim};
+use crate::PurchaseOrderRecord;
+
+/// A partial receipt the simulation makes.
+struct Receipt {
+    levels: Vec<StockLevel>,
+    units: u64,
+    closes: bool,
+}
 use super::oracle::{self, Verdict};
 
 impl Sim {
@@ -361,7 +369,8 @@ impl Sim {
         };
         let before = self.view(id).await?;
         let version = self.version(id).await?;
-        let predicted = oracle::cancel(&before);
+        let order = self.row::<PurchaseOrderRecord>(id).await?;
+        let predicted = oracle::cancel(&before, order.as_ref());
         let r = self.replica();
         let fired = self.fired(r);
         let now = self.clock(r);
@@ -387,21 +396,52 @@ impl Sim {
                 None => return Ok(()),
             },
         };
-        self.receive(id).await
+        self.receive(id, true).await
     }
 
-    /// `stock_received` for one session, checked against the rules.
-    pub async fn receive(&mut self, id: SessionId) -> Check {
+    /// `stock_received` for one session (or, if `partly` and half the time, a part
+    /// of what its open purchase order still expects), checked against the rules.
+    pub async fn receive(&mut self, id: SessionId, partly: bool) -> Check {
         let before = self.view(id).await?;
         let version = self.version(id).await?;
-        let predicted = oracle::stock_received(&before);
+        let order = self.row::<PurchaseOrderRecord>(id).await?;
+        let part = match order.filter(PurchaseOrderRecord::is_open) {
+            Some(order) if partly && self.rng.chance(50) => self.part_of(&order.outstanding()),
+            _ => None,
+        };
         let r = self.replica();
         let fired = self.fired(r);
         let now = self.clock(r);
-        let result = bounded(self.world.engine(r).stock_received(id, now)).await?;
-        let what = format!("stock received for {id} ({})", before.status());
+        let (predicted, result, what) = match part {
+            Some(part) => {
+                let result =
+                    bounded(self.world.engine(r).receive_stock(id, &part.levels, now)).await?;
+                if matches!(result, Ok(false)) {
+                    self.stats.saw("purchase order received in part");
+                }
+                let what = format!("{} of the purchase order of {id} received", part.units);
+                (Ok(part.closes), result.map(drop), what)
+            }
+            None => {
+                let result = bounded(self.world.engine(r).stock_received(id, now)).await?;
+                let what = format!("stock received for {id} ({})", before.status());
+                (oracle::stock_received(&before), result, what)
+            }
+        };
         self.session_verdict(id, version, &what, predicted, result, r, fired)
             .await
+    }
+
+    /// Some of the units still expected: a random number of the first line's.
+    fn part_of(&mut self, outstanding: &[StockLevel]) -> Option<Receipt> {
+        let first = outstanding.first()?;
+        let units = self.rng.range(1, first.units);
+        let closes = outstanding.len() == 1 && units == first.units;
+        Some(Receipt {
+            levels: vec![StockLevel::new(first.variant, units)],
+            units,
+            closes,
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
