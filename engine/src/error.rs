@@ -86,6 +86,18 @@ impl EngineError {
         }
     }
 
+    /// The same failure for each member of a group commit that shared it: refusals
+    /// and store failures as they are, anything else as an inconsistency naming it.
+    pub(crate) fn for_each_of_a_batch(&self) -> EngineError {
+        match self {
+            EngineError::UnknownSession(id) => EngineError::UnknownSession(*id),
+            EngineError::Session(e) => EngineError::Session(e.clone()),
+            EngineError::Ledger(e) => EngineError::Ledger(e.clone()),
+            EngineError::Store(e) => EngineError::Store(e.clone()),
+            other => EngineError::Inconsistent(other.to_string()),
+        }
+    }
+
     /// Whether repeating the same call may succeed (store conflicts and outages).
     pub fn is_retryable(&self) -> bool {
         match self {

@@ -2,6 +2,7 @@
 //! and performs external effects through the ports.
 
 mod effects;
+mod group_commit;
 mod notifications;
 mod payments;
 mod payouts;
@@ -64,6 +65,10 @@ pub struct EngineConfig {
     /// (at least 1). A cached session saves loading its snapshot and events; a big
     /// session can take megabytes.
     pub session_cache: usize,
+    /// Joins of one session applied in one store transaction at most (at least 1).
+    /// Joins that arrive while a session's transaction runs wait and go in the
+    /// next one together; a lone join goes alone, so its latency is unchanged.
+    pub join_batch: usize,
 }
 
 impl Default for EngineConfig {
@@ -80,6 +85,7 @@ impl Default for EngineConfig {
             snapshot_every: 512,
             runner_batch: 256,
             session_cache: 1024,
+            join_batch: 256,
         }
     }
 }
@@ -108,7 +114,15 @@ pub(crate) struct Cached {
     pub(crate) session: patungan_core::session::Session,
 }
 
-type Slot = Arc<Mutex<Option<Cached>>>;
+/// A session's in-process slot: the lock its operations queue on (holding the cached
+/// session between them) and the joins waiting for the next group commit.
+#[derive(Default)]
+pub(crate) struct SlotState {
+    pub(crate) cache: Arc<Mutex<Option<Cached>>>,
+    pub(crate) joins: StdMutex<Vec<group_commit::QueuedJoin>>,
+}
+
+type Slot = Arc<SlotState>;
 
 /// The async driver of the core. Cheap to share behind an `Arc`; every method
 /// takes `&self`. Operations on one session queue behind each other in-process

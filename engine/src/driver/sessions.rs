@@ -3,9 +3,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use patungan_core::session::{
-    JoinReceipt, JoinRequest, Participant, Session, SessionConfig, SessionError, SessionStatus,
-};
+use patungan_core::session::{Participant, Session, SessionConfig, SessionError, SessionStatus};
 use patungan_core::{ParticipantId, Preview, SessionId};
 use tokio::sync::OwnedMutexGuard;
 
@@ -49,7 +47,16 @@ impl Engine {
     /// committed version.
     pub(crate) async fn open_session(&self, id: SessionId) -> Result<SessionWork, EngineError> {
         let slot = self.slot(id);
-        let mut guard = Arc::clone(&slot).lock_owned().await;
+        let guard = Arc::clone(&slot.cache).lock_owned().await;
+        self.open_locked(id, guard).await
+    }
+
+    /// [`Engine::open_session`] with the in-process lock already held.
+    pub(crate) async fn open_locked(
+        &self,
+        id: SessionId,
+        mut guard: OwnedMutexGuard<Option<Cached>>,
+    ) -> Result<SessionWork, EngineError> {
         let mut tx = self.store.begin().await?;
         let cached = self.refresh(&mut *tx, id, guard.take()).await?;
         Ok(SessionWork {
@@ -69,7 +76,7 @@ impl Engine {
         read: impl FnOnce(&Session, u64) -> T,
     ) -> Result<T, EngineError> {
         let slot = self.slot(id);
-        let mut guard = Arc::clone(&slot).lock_owned().await;
+        let mut guard = Arc::clone(&slot.cache).lock_owned().await;
         let mut tx = self.store.begin_read().await?;
         let cached = self.refresh(&mut *tx, id, guard.take()).await?;
         drop(tx);
@@ -214,18 +221,6 @@ impl Engine {
         };
         tx.save_session(&write).await?;
         Ok(())
-    }
-
-    /// A shopper joins: returns the amount due; the invoice is created by the runner.
-    /// Joining again with the same participant id returns the same receipt.
-    pub async fn join(
-        &self,
-        session: SessionId,
-        request: &JoinRequest,
-        now: DateTime<Utc>,
-    ) -> Result<JoinReceipt, EngineError> {
-        self.session_input(session, now, |s| s.join(request, now))
-            .await
     }
 
     /// A participant leaves an open session (refunded in full if paid).

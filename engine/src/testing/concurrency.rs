@@ -1,5 +1,6 @@
 //! Crashes and concurrency: a crash between commit and effect, a hot session joined
-//! from many engine processes, a webhook delivered 100 times at once.
+//! from many engine processes, joins committed in groups, a webhook delivered 100
+//! times at once.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -109,6 +110,69 @@ pub async fn sixty_four_joiners_on_a_hot_session_never_oversell_and_lose_nothing
     assert_eq!(state.held_units(), [10, 0]);
     assert_eq!(view.version, 1 + 10, "one event per accepted join");
     assert_eq!(waiting(&*w.store).await.len(), 10, "one invoice each");
+}
+
+/// 60 joins of every kind arrive at once on one engine, so they commit in groups:
+/// valid joins, joins of zero units and of a variant the product lacks (refused),
+/// and pairs of identical joins (one participant, answered with one receipt). Each
+/// join gets its own answer, a refusal inside a group does not stop the others, and
+/// the log holds exactly the accepted participants, one event and one invoice each.
+pub async fn mixed_refusals_inside_a_group_commit_answer_each_join_on_its_own(
+    fixture: Arc<dyn Fixture>,
+) {
+    let w = World::new(fixture).await;
+    w.open_session(BotPolicy::disabled()).await;
+    let engine = Arc::new(w.process().await);
+    let mut tasks = Vec::new();
+    for n in 0..48u128 {
+        let mut request = join(n, 1);
+        match n % 4 {
+            1 => request.quantity = 0,
+            2 => request.variant = Some(VariantId::from_u128(99)),
+            _ => {}
+        }
+        let copies = if n % 4 == 3 { 2 } else { 1 };
+        for _ in 0..copies {
+            let engine = Arc::clone(&engine);
+            let request = request.clone();
+            tasks.push(tokio::spawn(async move {
+                (n, engine.join(SESSION, &request, at(1, 0)).await)
+            }));
+        }
+    }
+    let mut accepted = BTreeSet::new();
+    let mut receipts = std::collections::BTreeMap::new();
+    for task in tasks {
+        let (n, result) = task.await.unwrap();
+        match (n % 4, result) {
+            (0 | 3, Ok(receipt)) => {
+                accepted.insert(ParticipantId::from_u128(1000 + n));
+                if let Some(first) = receipts.insert(n, receipt.clone()) {
+                    // One applied the join, the other found it applied.
+                    assert_ne!(first.outcome, receipt.outcome);
+                    let same = (first.payment, first.cost, first.invoice_expires_at)
+                        == (receipt.payment, receipt.cost, receipt.invoice_expires_at);
+                    assert!(same, "identical joins get one receipt: {first:?} {receipt:?}");
+                }
+            }
+            (1, Err(e)) => assert_eq!(e.code(), "session.zero_quantity"),
+            (2, Err(e)) => assert!(e.code().starts_with("session") && !e.is_retryable(), "{e}"),
+            (kind, other) => panic!("join {n} of kind {kind}: {other:?}"),
+        }
+    }
+    assert_eq!(accepted.len(), 24);
+    let fresh = w.process().await;
+    let view = fresh.session(SESSION).await.unwrap();
+    let logged: BTreeSet<ParticipantId> = view
+        .session
+        .state()
+        .participants()
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(logged, accepted);
+    assert_eq!(view.version, 1 + 24, "one event per accepted participant");
+    assert_eq!(waiting(&*w.store).await.len(), 24, "one invoice each");
 }
 
 /// The same payment webhook delivered 100 times at once through 4 processes is

@@ -55,6 +55,7 @@ macro_rules! store_conformance_tests {
             hostile_input::a_nul_byte_in_a_holder_name_is_refused_and_holds_nothing,
             concurrency::a_crash_between_commit_and_effect_performs_the_effect_once,
             concurrency::sixty_four_joiners_on_a_hot_session_never_oversell_and_lose_nothing,
+            concurrency::mixed_refusals_inside_a_group_commit_answer_each_join_on_its_own,
             concurrency::a_webhook_delivered_100_times_concurrently_changes_state_once,
             money_safety::a_wrong_amount_callback_does_not_poison_the_genuine_payment,
             money_safety::a_callback_naming_another_invoice_after_the_genuine_one_is_an_anomaly,
