@@ -3,7 +3,7 @@
 //! pgbench's.
 //!
 //! ```text
-//! pg_bench joins  [--clients 32] [--seconds 20] [--engines 1] [--snapshot-every 512]
+//! pg_bench joins  [--clients 32] [--seconds 20] [--engines 1] [--snapshot-every 512] [--join-batch 256]
 //! pg_bench ledger [--clients 4] [--seconds 20] [--batch 1000] [--accounts 10000] [--touch 64]
 //! pg_bench withdrawals [--existing 100000] [--requests 500]
 //! ```
@@ -49,6 +49,7 @@ struct Args {
     seconds: u64,
     engines: usize,
     snapshot_every: u64,
+    join_batch: usize,
     batch: usize,
     accounts: u128,
     touch: usize,
@@ -66,6 +67,7 @@ fn args() -> Args {
         seconds: 20,
         engines: 1,
         snapshot_every: EngineConfig::default().snapshot_every,
+        join_batch: EngineConfig::default().join_batch,
         batch: 1000,
         accounts: 10_000,
         touch: 64,
@@ -80,6 +82,7 @@ fn args() -> Args {
             "--seconds" => args.seconds = number.max(1),
             "--engines" => args.engines = number.max(1) as usize,
             "--snapshot-every" => args.snapshot_every = number.max(1),
+            "--join-batch" => args.join_batch = number.max(1) as usize,
             "--batch" => args.batch = number.max(1) as usize,
             "--accounts" => args.accounts = u128::from(number.max(2)),
             "--touch" => args.touch = number.max(2) as usize,
@@ -93,7 +96,7 @@ fn args() -> Args {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: pg_bench joins [--clients N] [--seconds S] [--engines E] [--snapshot-every K]\n       \
+        "usage: pg_bench joins [--clients N] [--seconds S] [--engines E] [--snapshot-every K] [--join-batch J]\n       \
          pg_bench ledger [--clients N] [--seconds S] [--batch B] [--accounts A] [--touch T]\n       \
          pg_bench withdrawals [--existing N] [--requests R]"
     );
@@ -182,6 +185,7 @@ async fn joins(url: &str, args: &Args) {
     let first = fresh_store(url, pool).await;
     let config = EngineConfig {
         snapshot_every: args.snapshot_every,
+        join_batch: args.join_batch,
         ..EngineConfig::default()
     };
     let ports = Ports {
@@ -245,8 +249,8 @@ async fn joins(url: &str, args: &Args) {
     report(
         "joins",
         &format!(
-            "clients={} engines={} snapshot_every={}",
-            args.clients, args.engines, args.snapshot_every
+            "clients={} engines={} snapshot_every={} join_batch={}",
+            args.clients, args.engines, args.snapshot_every, args.join_batch
         ),
         latencies.len() as u64,
         elapsed,
