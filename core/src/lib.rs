@@ -43,6 +43,7 @@ pub mod cost;
 pub mod error_code;
 pub mod grosir;
 pub mod ids;
+pub mod inbox;
 pub mod ledger;
 pub mod money;
 pub mod moq;

@@ -1,5 +1,6 @@
 //! External effects the engine performs through its ports after commit.
 
+use patungan_core::inbox::InboxEntry;
 use patungan_core::wallet::PayoutItemKey;
 use patungan_core::{ParticipantId, PaymentId, SessionId};
 use serde::{Deserialize, Serialize};
@@ -45,6 +46,11 @@ pub enum Task {
         /// The payout attempt (its key is the provider's external id).
         item: PayoutItemKey,
     },
+    /// Deliver an inbox entry through the notification port.
+    DeliverNotification {
+        /// The entry (its id deduplicates the delivery).
+        entry: InboxEntry,
+    },
 }
 
 impl Task {
@@ -56,6 +62,7 @@ impl Task {
             Task::Refund { .. } => "refund",
             Task::SubmitPayouts { .. } => "submit_payouts",
             Task::QueryPayoutStatus { .. } => "query_payout_status",
+            Task::DeliverNotification { .. } => "deliver_notification",
         }
     }
 }

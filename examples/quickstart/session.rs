@@ -90,6 +90,7 @@ pub async fn run() -> Result<World, Box<dyn Error>> {
             gateway: gateway.clone(),
             disburser: disburser.clone(),
             shipping: Arc::new(MemoryShipping::default()),
+            notifier: Arc::new(patungan_engine::memory::MemoryNotifier::default()),
         },
         EngineConfig::default(),
     );

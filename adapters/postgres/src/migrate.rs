@@ -33,6 +33,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "fulfilment_rows",
         sql: include_str!("../migrations/0003_fulfilment_rows.sql"),
     },
+    Migration {
+        version: 4,
+        name: "inbox",
+        sql: include_str!("../migrations/0004_inbox.sql"),
+    },
 ];
 
 /// Serialises migrators of one database (any schema): `hashtext('patungan.migrate')`

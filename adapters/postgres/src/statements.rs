@@ -9,7 +9,7 @@ use tokio_postgres::{Client, Statement};
 use crate::error::store_error;
 use crate::pipeline::{in_order, Step};
 use crate::rows::{
-    insert, select, upsert, ANOMALIES, INVOICES, NOTIFICATIONS, ORDERS, PAYOUT_SCHEDULES,
+    insert, select, upsert, ANOMALIES, INBOX, INVOICES, NOTIFICATIONS, ORDERS, PAYOUT_SCHEDULES,
     PURCHASE_ORDERS, REFUNDS, WITHDRAWALS,
 };
 
@@ -301,6 +301,18 @@ statements! {
     notification_put => upsert(&NOTIFICATIONS);
     /// Inserts a notification this transaction saw missing.
     notification_insert => insert(&NOTIFICATIONS);
+    /// `$1` id: the inbox entry, locked.
+    user_inbox_lock => select(&INBOX, "id = $1::uuid", true);
+    /// `$1` id: the inbox entry.
+    user_inbox_read => select(&INBOX, "id = $1::uuid", false);
+    /// `$1` user: their inbox entries, locked.
+    user_inbox_of_user_lock => select(&INBOX, "user_id = $1::uuid", true);
+    /// `$1` user: their inbox entries.
+    user_inbox_of_user_read => select(&INBOX, "user_id = $1::uuid", false);
+    /// Inserts or replaces an inbox entry.
+    user_inbox_put => upsert(&INBOX);
+    /// Inserts an inbox entry this transaction saw missing.
+    user_inbox_insert => insert(&INBOX);
     /// `$1` product: its stock head (locked) joined with its lines.
     stock_lock => format!("{STOCK_SELECT} FOR UPDATE OF s");
     /// `$1` product: its stock head joined with its lines.

@@ -149,12 +149,16 @@ pub enum Step {
         /// The product.
         product: ProductId,
     },
-    /// Store a notification (key: `key`).
+    /// Store a notification (key: `key`) and put it in the inbox of each of
+    /// `recipients` ([`crate::inbox::InboxEntry::for_recipients`]), each entry to be
+    /// delivered through the notification port.
     Notify {
         /// The record key.
         key: Uuid,
         /// What to tell.
         notification: Notification,
+        /// The users it concerns ([`crate::inbox::recipients`]).
+        recipients: Vec<UserId>,
     },
     /// Create the renewal session, unless it exists.
     RenewSession {
@@ -326,7 +330,11 @@ impl Planner<'_> {
                 session: id,
                 product,
             },
-            Effect::Notify { notification } => Step::Notify { key, notification },
+            Effect::Notify { notification } => Step::Notify {
+                key,
+                recipients: crate::inbox::recipients(self.session.state(), &notification),
+                notification,
+            },
             Effect::RenewSession(renewal) => Step::RenewSession {
                 id: renewal_id(renewal.previous),
                 config: renewal.config,

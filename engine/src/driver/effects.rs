@@ -4,6 +4,7 @@
 //! the core's decision; this module only performs them.
 
 use chrono::{DateTime, Utc};
+use patungan_core::inbox::InboxEntry;
 use patungan_core::payments::Invoice;
 use patungan_core::session::{Effect, RefundReason, Session};
 use patungan_core::steps::{self, InvoiceDetails, Step};
@@ -114,12 +115,24 @@ impl Engine {
                 tx.put(record).await?;
                 update_stock(tx, product, |stock| stock.apply(&change)).await?;
             }
-            Step::Notify { key, notification } => {
-                let record = NotificationRecord {
+            Step::Notify {
+                key,
+                notification,
+                recipients,
+            } => {
+                let entries =
+                    InboxEntry::for_recipients(key, session, &notification, &recipients, now);
+                tx.put(NotificationRecord {
                     id: key,
                     notification,
-                };
-                tx.put(record).await?;
+                })
+                .await?;
+                for entry in entries {
+                    let outbox = EffectId(entry.id);
+                    tx.put(entry.clone()).await?;
+                    let task = Task::DeliverNotification { entry };
+                    tx.enqueue(&[OutboxEntry::new(outbox, task, now)]).await?;
+                }
             }
             Step::RenewSession { id, config } => {
                 if tx.lock_session(id).await?.is_none() {

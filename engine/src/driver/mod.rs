@@ -26,7 +26,7 @@ use patungan_core::wallet::{
 use patungan_core::{Currency, SessionId};
 use tokio::sync::Mutex;
 
-use crate::ports::{Disburser, PaymentGateway, ShippingProvider};
+use crate::ports::{Disburser, Notifier, PaymentGateway, ShippingProvider};
 use crate::retry::RetryPolicy;
 use crate::store::Store;
 
@@ -99,6 +99,8 @@ pub struct Ports {
     pub disburser: Arc<dyn Disburser>,
     /// Courier rates and shipments.
     pub shipping: Arc<dyn ShippingProvider>,
+    /// Delivery of users' inbox entries.
+    pub notifier: Arc<dyn Notifier>,
 }
 
 impl std::fmt::Debug for Ports {
@@ -172,6 +174,7 @@ impl Engine {
                 gateway: Arc::new(crate::memory::MemoryGateway::default()),
                 disburser: Arc::new(crate::memory::MemoryDisburser::default()),
                 shipping: Arc::new(crate::memory::MemoryShipping::default()),
+                notifier: Arc::new(crate::memory::MemoryNotifier::default()),
             },
             config,
         )

@@ -1,8 +1,11 @@
 //! Typed records the engine keeps next to sessions and the ledger.
 
+use chrono::{DateTime, Utc};
+use patungan_core::inbox::InboxEntry;
 use patungan_core::payments::Anomaly;
 use patungan_core::refunds::RefundSource;
-use patungan_core::{AnomalyId, ParticipantId, PaymentId, SessionId};
+use patungan_core::{AnomalyId, ParticipantId, PaymentId, SessionId, UserId};
+use uuid::Uuid;
 
 use crate::error::EngineError;
 use crate::store::RowQuery;
@@ -74,5 +77,37 @@ impl super::Engine {
             .store
             .read::<super::PurchaseOrderRecord>(session)
             .await?)
+    }
+
+    /// A user's inbox, newest first.
+    pub async fn inbox(&self, user: UserId) -> Result<Vec<InboxEntry>, EngineError> {
+        let mut entries: Vec<InboxEntry> = self.store.read_all(RowQuery::InboxOf(user)).await?;
+        entries.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.id.cmp(&b.id)));
+        Ok(entries)
+    }
+
+    /// Marks entry `id` of `user`'s inbox read (reading it again changes nothing).
+    /// An entry of another user's inbox is unknown to this one.
+    pub async fn mark_read(
+        &self,
+        user: UserId,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<InboxEntry, EngineError> {
+        let mut tx = self.store.begin().await?;
+        let unknown = || EngineError::UnknownReference {
+            what: "inbox entry",
+            id: id.to_string(),
+        };
+        let mut entry = tx
+            .get::<InboxEntry>(id)
+            .await?
+            .filter(|e| e.user == user)
+            .ok_or_else(unknown)?;
+        if entry.mark_read(now) {
+            tx.put(entry.clone()).await?;
+            tx.commit().await?;
+        }
+        Ok(entry)
     }
 }

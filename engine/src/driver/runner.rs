@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use patungan_core::session::ParticipantStatus;
 use tracing::{debug, warn};
 
+use patungan_core::inbox::InboxEntry;
 use patungan_core::refunds::RefundOutcome;
 
 use super::records::{InvoiceRecord, RefundRecord};
@@ -35,6 +36,8 @@ enum Performed {
     Refund(crate::ports::RefundAccepted),
     Payouts,
     PayoutStatus(PayoutStatus),
+    /// The notification port took an inbox entry.
+    Delivered,
     /// Not performed: no longer wanted (an invoice for a participant who is no
     /// longer waiting to pay).
     Skipped,
@@ -176,6 +179,12 @@ impl Engine {
                 .payout_status(&item.to_string())
                 .await
                 .map(Performed::PayoutStatus),
+            Task::DeliverNotification { entry } => self
+                .ports
+                .notifier
+                .deliver(entry)
+                .await
+                .map(|()| Performed::Delivered),
         }
     }
 
@@ -206,6 +215,13 @@ impl Engine {
             }
             (Task::QueryPayoutStatus { item }, Performed::PayoutStatus(status)) => {
                 self.apply_payout_status(tx, *item, &status).await?;
+            }
+            (Task::DeliverNotification { entry }, Performed::Delivered) => {
+                if let Some(mut stored) = tx.get::<InboxEntry>(entry.id).await? {
+                    if stored.mark_delivered(now) {
+                        tx.put(stored).await?;
+                    }
+                }
             }
             (Task::CreateInvoice { request, .. }, Performed::Skipped) => {
                 abandon_invoice(tx, request.payment_id).await?;
@@ -243,7 +259,8 @@ impl Engine {
             }
             Task::ExpireInvoice { .. }
             | Task::SubmitPayouts { .. }
-            | Task::QueryPayoutStatus { .. } => {
+            | Task::QueryPayoutStatus { .. }
+            | Task::DeliverNotification { .. } => {
                 debug!(at = %now, "no record to update");
             }
         }

@@ -4,11 +4,13 @@
 pub mod disburser;
 pub mod faults;
 pub mod gateway;
+pub mod notifier;
 pub mod shipping;
 mod store;
 
 pub use disburser::{MemoryDisburser, SimPayout};
 pub use faults::{Fault, FaultConfig, FaultPlan};
 pub use gateway::{InvoiceStatus, MemoryGateway, SimInvoice, SimRefund};
+pub use notifier::MemoryNotifier;
 pub use shipping::MemoryShipping;
 pub use store::MemoryStore;

@@ -5,6 +5,7 @@
 pub mod disburser;
 pub mod error;
 pub mod gateway;
+pub mod notifier;
 pub mod shipping;
 
 pub use disburser::{
@@ -15,6 +16,7 @@ pub use gateway::{
     GatewayInvoiceRequest, GatewayRefundReason, Invoice, InvoiceItem, Payer, PaymentGateway,
     RefundAccepted, RefundRequest, RefundState,
 };
+pub use notifier::Notifier;
 pub use shipping::{
     Contact, CourierRate, Location, ParcelItem, RateRequest, Shipment, ShipmentRequest,
     ShipmentStatus, ShippingProvider, Tracking, TrackingEvent,

@@ -6,6 +6,7 @@
 //! `tx.put(invoice)`), so a row of the wrong kind can only come from a broken store.
 
 use chrono::{DateTime, Utc};
+use patungan_core::inbox::InboxEntry;
 use patungan_core::orders::Order;
 use patungan_core::payments::{Anomaly, Invoice};
 use patungan_core::purchasing::PurchaseOrderRecord;
@@ -13,7 +14,9 @@ use patungan_core::refunds::{RefundAttempt, RefundSource, RefundStatus};
 use patungan_core::session::Notification;
 use patungan_core::stock::Stock;
 use patungan_core::wallet::{Withdrawal, WithdrawalStatus};
-use patungan_core::{AnomalyId, Currency, OrderId, PaymentId, ProductId, SessionId, WithdrawalId};
+use patungan_core::{
+    AnomalyId, Currency, OrderId, PaymentId, ProductId, SessionId, UserId, WithdrawalId,
+};
 use uuid::Uuid;
 
 /// When the withdrawal batches of one currency were last planned (one row per currency).
@@ -56,6 +59,8 @@ pub enum Row {
     Stock(Stock),
     /// A notification, by key.
     Notification(NotificationRecord),
+    /// One entry of a user's inbox, by id.
+    Inbox(InboxEntry),
 }
 
 /// The key of one row: its table and its primary key.
@@ -80,6 +85,8 @@ pub enum RowKey {
     Stock(ProductId),
     /// A notification.
     Notification(Uuid),
+    /// An inbox entry.
+    Inbox(Uuid),
 }
 
 /// A read over an index: the rows it finds, in key order.
@@ -98,6 +105,8 @@ pub enum RowQuery {
     Withdrawals,
     /// The orders of a session.
     OrdersOfSession(SessionId),
+    /// The entries of a user's inbox.
+    InboxOf(UserId),
 }
 
 impl Row {
@@ -113,6 +122,7 @@ impl Row {
             Row::PurchaseOrder(r) => RowKey::PurchaseOrder(r.session()),
             Row::Stock(r) => RowKey::Stock(r.product()),
             Row::Notification(r) => RowKey::Notification(r.id),
+            Row::Inbox(r) => RowKey::Inbox(r.id),
         }
     }
 }
@@ -128,6 +138,7 @@ impl RowQuery {
             (RowQuery::WithdrawalsWithStatus(status), Row::Withdrawal(w)) => w.status() == *status,
             (RowQuery::Withdrawals, Row::Withdrawal(_)) => true,
             (RowQuery::OrdersOfSession(session), Row::Order(o)) => o.session() == *session,
+            (RowQuery::InboxOf(user), Row::Inbox(e)) => e.user == *user,
             _ => false,
         }
     }
@@ -174,3 +185,4 @@ record!(Order, OrderId, Order);
 record!(PurchaseOrderRecord, SessionId, PurchaseOrder);
 record!(Stock, ProductId, Stock);
 record!(NotificationRecord, Uuid, Notification);
+record!(InboxEntry, Uuid, Inbox);

@@ -152,7 +152,10 @@ pub async fn mixed_refusals_inside_a_group_commit_answer_each_join_on_its_own(
                     assert_ne!(first.outcome, receipt.outcome);
                     let same = (first.payment, first.cost, first.invoice_expires_at)
                         == (receipt.payment, receipt.cost, receipt.invoice_expires_at);
-                    assert!(same, "identical joins get one receipt: {first:?} {receipt:?}");
+                    assert!(
+                        same,
+                        "identical joins get one receipt: {first:?} {receipt:?}"
+                    );
                 }
             }
             (1, Err(e)) => assert_eq!(e.code(), "session.zero_quantity"),

@@ -28,6 +28,7 @@ pub mod concurrency;
 mod factory;
 pub mod flow;
 pub mod hostile_input;
+pub mod inbox;
 pub mod money_safety;
 pub mod payouts;
 pub mod purchasing;
@@ -76,6 +77,7 @@ macro_rules! store_conformance_tests {
             payouts::a_silent_batch_is_queried_after_48_hours_and_settles_as_the_disburser_says,
             payouts::a_batch_still_being_submitted_is_not_queried,
             purchasing::a_purchase_order_received_in_parts_owes_the_factory_its_goods_cost_once,
+            inbox::each_user_is_told_once_in_their_own_inbox,
         );
     };
     (@each $factory:expr; $($module:ident :: $name:ident),* $(,)?) => {

@@ -234,6 +234,7 @@ pub(super) mod outage {
                 gateway: flaky.clone(),
                 disburser: Arc::new(Payouts(flaky.clone())),
                 shipping: Arc::new(MemoryShipping::default()),
+                notifier: Arc::new(crate::memory::MemoryNotifier::default()),
             },
             EngineConfig::default(),
         )

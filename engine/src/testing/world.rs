@@ -78,6 +78,7 @@ impl World {
                 gateway: gateway.clone(),
                 disburser: disburser.clone(),
                 shipping: Arc::new(MemoryShipping::default()),
+                notifier: Arc::new(crate::memory::MemoryNotifier::default()),
             },
             EngineConfig::default(),
         )

@@ -155,6 +155,7 @@ impl AppState {
                 gateway,
                 disburser,
                 shipping,
+                notifier: Arc::new(patungan_engine::memory::MemoryNotifier::default()),
             },
             EngineConfig::default(),
         );

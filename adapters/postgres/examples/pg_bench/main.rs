@@ -192,6 +192,7 @@ async fn joins(url: &str, args: &Args) {
         gateway: Arc::new(MemoryGateway::default()),
         disburser: Arc::new(MemoryDisburser::default()),
         shipping: Arc::new(MemoryShipping::default()),
+        notifier: Arc::new(patungan_engine::memory::MemoryNotifier::default()),
     };
     let mut engines = vec![Arc::new(Engine::new(
         Arc::new(first),

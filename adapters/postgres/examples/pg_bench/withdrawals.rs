@@ -41,6 +41,7 @@ pub(crate) async fn withdrawals(url: &str, args: &Args) {
         gateway: Arc::new(MemoryGateway::default()),
         disburser: Arc::new(MemoryDisburser::default()),
         shipping: Arc::new(MemoryShipping::default()),
+        notifier: Arc::new(patungan_engine::memory::MemoryNotifier::default()),
     };
     let engine = Engine::new(Arc::new(store), ports, EngineConfig::default());
     // Tuesday 24 Nov 2026, 08:00 WIB.

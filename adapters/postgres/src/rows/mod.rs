@@ -1,5 +1,5 @@
 //! Typed rows ↔ tables: one table per row kind, one column per field (migrations
-//! `0002_typed_rows` and `0003_fulfilment_rows`). This module maps row keys, queries
+//! `0002_typed_rows`, `0003_fulfilment_rows` and `0004_inbox`). This module maps row keys, queries
 //! and writes to statements; each kind's columns and codec live in a submodule by
 //! concern; the statements are prepared with the others ([`crate::statements`]).
 
@@ -12,10 +12,12 @@ use crate::codec::{name_of, Param};
 use crate::statements::Statements;
 
 mod fulfilment;
+mod inbox;
 mod payments;
 mod wallet;
 
 pub(crate) use fulfilment::{NOTIFICATIONS, ORDERS, PURCHASE_ORDERS};
+pub(crate) use inbox::INBOX;
 use payments::{
     decode_anomaly, decode_invoice, decode_refund, encode_anomaly, encode_invoice, encode_refund,
 };
@@ -106,6 +108,7 @@ pub(crate) fn by_key(
         ),
         RowKey::Stock(product) => (pick(&s.stock_lock, &s.stock_read), uuid(product.as_uuid())),
         RowKey::Notification(id) => (pick(&s.notification_lock, &s.notification_read), uuid(id)),
+        RowKey::Inbox(id) => (pick(&s.user_inbox_lock, &s.user_inbox_read), uuid(id)),
         other => return Err(unsupported(other)),
     })
 }
@@ -143,6 +146,10 @@ pub(crate) fn by_query(
         RowQuery::OrdersOfSession(session) => (
             pick(&s.orders_of_session_lock, &s.orders_of_session_read),
             uuid(session.as_uuid()),
+        ),
+        RowQuery::InboxOf(user) => (
+            pick(&s.user_inbox_of_user_lock, &s.user_inbox_of_user_read),
+            uuid(user.as_uuid()),
         ),
         other => {
             return Err(StoreError::Corrupt(format!(
@@ -194,6 +201,10 @@ pub(crate) fn put(
             pick(&s.notification_insert, &s.notification_put),
             fulfilment::encode_notification(r)?,
         ),
+        StoreRow::Inbox(r) => (
+            pick(&s.user_inbox_insert, &s.user_inbox_put),
+            inbox::encode_inbox(r)?,
+        ),
         StoreRow::Stock(stock) => {
             let product = *stock.product().as_uuid();
             return Ok(vec![
@@ -229,6 +240,7 @@ pub(crate) fn decode_key(key: &RowKey, rows: &[Row]) -> Result<Option<StoreRow>,
             fulfilment::decode_purchase_order(row).map(StoreRow::PurchaseOrder)
         }
         RowKey::Notification(_) => fulfilment::decode_notification(row).map(StoreRow::Notification),
+        RowKey::Inbox(_) => inbox::decode_inbox(row).map(StoreRow::Inbox),
         other => Err(unsupported(other)),
     };
     decoded.map(Some)
@@ -245,6 +257,7 @@ pub(crate) fn decode_query(query: &RowQuery, row: &Row) -> Result<StoreRow, Stor
             decode_withdrawal(row).map(StoreRow::Withdrawal)
         }
         RowQuery::OrdersOfSession(_) => fulfilment::decode_order(row).map(StoreRow::Order),
+        RowQuery::InboxOf(_) => inbox::decode_inbox(row).map(StoreRow::Inbox),
         other => Err(StoreError::Corrupt(format!(
             "the PostgreSQL store has no index for {other:?}"
         ))),

@@ -49,7 +49,51 @@ impl Sim {
         self.check_wallets(&books, &cashback, &wallet_refunds)?;
         self.check_provider_totals(&books)?;
         self.check_anomalies().await?;
+        self.check_inboxes(&books).await?;
         self.count_outcomes(&books);
+        Ok(())
+    }
+
+    /// Every inbox entry was delivered and is its owner's; each user who joined a
+    /// session and did not leave is told its ending once.
+    async fn check_inboxes(&self, books: &Books) -> Check {
+        for user in &self.setup.users {
+            let inbox = self
+                .world
+                .observer
+                .inbox(*user)
+                .await
+                .map_err(|e| format!("inbox: {e}"))?;
+            if let Some(e) = inbox
+                .iter()
+                .find(|e| e.delivered_at.is_none() || e.user != *user)
+            {
+                return Err(format!(
+                    "inbox entry {} of {user} undelivered or misfiled",
+                    e.id
+                ));
+            }
+            for (id, session) in &books.sessions {
+                let ending = match session.status() {
+                    SessionStatus::Confirmed => "session_confirmed",
+                    SessionStatus::Failed => "session_failed",
+                    SessionStatus::Cancelled => "session_cancelled",
+                    _ => continue,
+                };
+                let told = session.state().participants().iter().any(|p| {
+                    p.user == *user && p.status != patungan_core::session::ParticipantStatus::Left
+                });
+                let entries = inbox
+                    .iter()
+                    .filter(|e| e.session == *id && e.notification.kind() == ending)
+                    .count();
+                if entries != usize::from(told) {
+                    return Err(format!(
+                        "{user} has {entries} {ending} entries for session {id}"
+                    ));
+                }
+            }
+        }
         Ok(())
     }
 

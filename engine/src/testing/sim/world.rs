@@ -100,5 +100,6 @@ fn ports(gateway: &Arc<SimGateway>, disburser: &Arc<MemoryDisburser>) -> Ports {
         gateway: gateway.clone(),
         disburser: disburser.clone(),
         shipping: Arc::new(MemoryShipping::default()),
+        notifier: Arc::new(crate::memory::MemoryNotifier::default()),
     }
 }
