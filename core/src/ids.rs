@@ -103,6 +103,10 @@ id_type!(
     /// Identifies an order created at settlement.
     OrderId
 );
+id_type!(
+    /// Identifies a shipping quote offered to a shopper before joining.
+    QuoteId
+);
 
 #[cfg(test)]
 mod tests {

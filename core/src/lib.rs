@@ -50,6 +50,7 @@ pub mod moq;
 pub mod orders;
 pub mod payments;
 pub mod purchasing;
+pub mod quotes;
 pub mod refunds;
 pub mod session;
 pub mod steps;
@@ -68,8 +69,8 @@ pub use grosir::{
     Availability, GrosirConfig, GrosirError, StockLevel, VariantBundle, WarehousePlan,
 };
 pub use ids::{
-    AccountId, AnomalyId, OrderId, ParticipantId, PaymentId, ProductId, SessionId, TransferId,
-    UserId, VariantId, WithdrawalId,
+    AccountId, AnomalyId, OrderId, ParticipantId, PaymentId, ProductId, QuoteId, SessionId,
+    TransferId, UserId, VariantId, WithdrawalId,
 };
 pub use ledger::{Chart, Ledger, LedgerError, Posting, Transfer};
 pub use money::{Currency, Money, MoneyError, Rounding};

@@ -61,6 +61,12 @@ pub enum EngineError {
     /// The purchase order book refused a transition.
     #[error(transparent)]
     PurchaseOrder(#[from] patungan_core::purchasing::PurchasingError),
+    /// A shipping quote could not be made or used.
+    #[error(transparent)]
+    Quote(#[from] patungan_core::quotes::QuoteError),
+    /// A provider refused or failed a call made while the caller waits (a quote).
+    #[error(transparent)]
+    Provider(#[from] crate::ports::PortError),
     /// Stored data contradicts itself (a bug or a corrupted database).
     #[error("inconsistent state: {0}")]
     Inconsistent(String),
@@ -82,6 +88,9 @@ impl EngineError {
             EngineError::Refund(e) => e.code(),
             EngineError::Stock(e) => e.code(),
             EngineError::PurchaseOrder(e) => e.code(),
+            EngineError::Quote(e) => e.code(),
+            EngineError::Provider(e) if e.is_retryable() => "provider.unavailable",
+            EngineError::Provider(_) => "provider.refused",
             EngineError::Inconsistent(_) => "engine.inconsistent",
         }
     }
@@ -94,6 +103,7 @@ impl EngineError {
             EngineError::Session(e) => EngineError::Session(e.clone()),
             EngineError::Ledger(e) => EngineError::Ledger(e.clone()),
             EngineError::Store(e) => EngineError::Store(e.clone()),
+            EngineError::Quote(e) => EngineError::Quote(e.clone()),
             other => EngineError::Inconsistent(other.to_string()),
         }
     }
@@ -103,6 +113,7 @@ impl EngineError {
         match self {
             EngineError::Store(e) => e.is_retryable(),
             EngineError::InvoiceNotReady { .. } => true,
+            EngineError::Provider(e) => e.is_retryable(),
             _ => false,
         }
     }

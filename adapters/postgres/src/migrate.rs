@@ -38,6 +38,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "inbox",
         sql: include_str!("../migrations/0004_inbox.sql"),
     },
+    Migration {
+        version: 5,
+        name: "quotes",
+        sql: include_str!("../migrations/0005_quotes.sql"),
+    },
 ];
 
 /// Serialises migrators of one database (any schema): `hashtext('patungan.migrate')`

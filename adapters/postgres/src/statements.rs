@@ -9,8 +9,8 @@ use tokio_postgres::{Client, Statement};
 use crate::error::store_error;
 use crate::pipeline::{in_order, Step};
 use crate::rows::{
-    insert, select, upsert, ANOMALIES, INBOX, INVOICES, NOTIFICATIONS, ORDERS, PAYOUT_SCHEDULES,
-    PURCHASE_ORDERS, REFUNDS, WITHDRAWALS,
+    insert, select, upsert, ANOMALIES, DELIVERIES, INBOX, INVOICES, NOTIFICATIONS, ORDERS,
+    PAYOUT_SCHEDULES, PURCHASE_ORDERS, QUOTES, REFUNDS, WITHDRAWALS,
 };
 
 /// A product's stock head joined with its lines (one row with NULL line columns for
@@ -313,6 +313,22 @@ statements! {
     user_inbox_put => upsert(&INBOX);
     /// Inserts an inbox entry this transaction saw missing.
     user_inbox_insert => insert(&INBOX);
+    /// `$1` id: the quote, locked.
+    quote_lock => select(&QUOTES, "id = $1::uuid", true);
+    /// `$1` id: the quote.
+    quote_read => select(&QUOTES, "id = $1::uuid", false);
+    /// Inserts or replaces a quote.
+    quote_put => upsert(&QUOTES);
+    /// Inserts a quote this transaction saw missing.
+    quote_insert => insert(&QUOTES);
+    /// `$1` participant: their delivery, locked.
+    delivery_lock => select(&DELIVERIES, "participant_id = $1::uuid", true);
+    /// `$1` participant: their delivery.
+    delivery_read => select(&DELIVERIES, "participant_id = $1::uuid", false);
+    /// Inserts or replaces a delivery.
+    delivery_put => upsert(&DELIVERIES);
+    /// Inserts a delivery this transaction saw missing.
+    delivery_insert => insert(&DELIVERIES);
     /// `$1` product: its stock head (locked) joined with its lines.
     stock_lock => format!("{STOCK_SELECT} FOR UPDATE OF s");
     /// `$1` product: its stock head joined with its lines.

@@ -1,5 +1,6 @@
 //! A session's configuration: product, MOQ, ladder, window, grosir bundle and policies.
 
+use crate::quotes::ParcelSpec;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -74,6 +75,10 @@ pub struct SessionConfig {
     /// Unpaid joins one user may hold at once (default 1).
     #[serde(default = "default_pending_joins_per_user")]
     pub pending_joins_per_user: u32,
+    /// The parcel one unit makes, for shipping quotes (absent: 1 kg, no dimensions,
+    /// [`ParcelSpec::DEFAULT`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parcel: Option<ParcelSpec>,
 }
 
 fn default_renewal() -> bool {
@@ -248,6 +253,7 @@ impl SessionConfig {
             gateway_fee_rate: DEFAULT_GATEWAY_FEE,
             invoice_ttl_seconds: Self::DEFAULT_INVOICE_TTL_SECONDS,
             pending_joins_per_user: Self::DEFAULT_PENDING_JOINS_PER_USER,
+            parcel: None,
         }
     }
 

@@ -10,7 +10,8 @@
 use std::sync::{Arc, PoisonError};
 
 use chrono::{DateTime, Utc};
-use patungan_core::session::{JoinReceipt, JoinRequest, SessionError};
+use patungan_core::quotes::Delivery;
+use patungan_core::session::{JoinReceipt, JoinRequest, Outcome, SessionError};
 use patungan_core::SessionId;
 use tokio::sync::{oneshot, OwnedMutexGuard};
 
@@ -22,6 +23,8 @@ type Answer = Result<JoinReceipt, EngineError>;
 /// A join waiting in its session's queue for the next group commit.
 pub(crate) struct QueuedJoin {
     request: JoinRequest,
+    /// The delivery its quote gave, stored with the join when it is applied.
+    delivery: Option<Delivery>,
     now: DateTime<Utc>,
     reply: oneshot::Sender<Answer>,
 }
@@ -52,10 +55,22 @@ impl Engine {
         request: &JoinRequest,
         now: DateTime<Utc>,
     ) -> Result<JoinReceipt, EngineError> {
+        self.join_with(session, request.clone(), None, now).await
+    }
+
+    /// [`Engine::join`] storing `delivery` with the join when it is applied.
+    pub(crate) async fn join_with(
+        &self,
+        session: SessionId,
+        request: JoinRequest,
+        delivery: Option<Delivery>,
+        now: DateTime<Utc>,
+    ) -> Result<JoinReceipt, EngineError> {
         let slot = self.slot(session);
         let (reply, mut answer) = oneshot::channel();
         slot.queue(QueuedJoin {
-            request: request.clone(),
+            request,
+            delivery,
             now,
             reply,
         });
@@ -92,13 +107,32 @@ impl Engine {
             .collect();
         if !results.iter().any(Result::is_ok) {
             work.keep();
-        } else if let Err(e) = self.commit_session(work, latest).await {
+        } else if let Err(e) = self.commit_applied(work, &batch, &results, latest).await {
             return fail_all(batch, &e);
         }
         for (join, result) in batch.into_iter().zip(results) {
             // A joiner that went away (its future dropped) needs no answer.
             let _ = join.reply.send(result.map_err(EngineError::from));
         }
+    }
+}
+
+impl Engine {
+    /// Stores the deliveries of the joins applied now and commits the batch.
+    async fn commit_applied(
+        &self,
+        mut work: super::sessions::SessionWork,
+        batch: &[QueuedJoin],
+        results: &[Result<JoinReceipt, SessionError>],
+        latest: DateTime<Utc>,
+    ) -> Result<(), EngineError> {
+        for (join, result) in batch.iter().zip(results) {
+            let applied = matches!(result, Ok(r) if r.outcome == Outcome::Applied);
+            if let (true, Some(delivery)) = (applied, &join.delivery) {
+                work.tx.put(delivery.clone()).await?;
+            }
+        }
+        self.commit_session(work, latest).await
     }
 }
 

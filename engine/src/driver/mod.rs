@@ -7,6 +7,7 @@ mod notifications;
 mod payments;
 mod payouts;
 mod purchasing;
+mod quotes;
 mod records;
 mod refunds;
 mod runner;
@@ -69,6 +70,10 @@ pub struct EngineConfig {
     /// Joins that arrive while a session's transaction runs wait and go in the
     /// next one together; a lone join goes alone, so its latency is unchanged.
     pub join_batch: usize,
+    /// Where parcels to buyers leave from (the warehouse), for shipping quotes.
+    pub warehouse_origin: crate::ports::Location,
+    /// The couriers asked for quotes.
+    pub couriers: Vec<String>,
 }
 
 impl Default for EngineConfig {
@@ -86,6 +91,13 @@ impl Default for EngineConfig {
             runner_batch: 256,
             session_cache: 1024,
             join_batch: 256,
+            warehouse_origin: crate::ports::Location {
+                postal_code: Some("12440".to_owned()),
+                ..crate::ports::Location::default()
+            },
+            couriers: ["jne", "jnt", "sicepat", "anteraja"]
+                .map(str::to_owned)
+                .to_vec(),
         }
     }
 }

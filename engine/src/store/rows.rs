@@ -10,12 +10,14 @@ use patungan_core::inbox::InboxEntry;
 use patungan_core::orders::Order;
 use patungan_core::payments::{Anomaly, Invoice};
 use patungan_core::purchasing::PurchaseOrderRecord;
+use patungan_core::quotes::{Delivery, Quote};
 use patungan_core::refunds::{RefundAttempt, RefundSource, RefundStatus};
 use patungan_core::session::Notification;
 use patungan_core::stock::Stock;
 use patungan_core::wallet::{Withdrawal, WithdrawalStatus};
 use patungan_core::{
-    AnomalyId, Currency, OrderId, PaymentId, ProductId, SessionId, UserId, WithdrawalId,
+    AnomalyId, Currency, OrderId, ParticipantId, PaymentId, ProductId, QuoteId, SessionId, UserId,
+    WithdrawalId,
 };
 use uuid::Uuid;
 
@@ -61,6 +63,10 @@ pub enum Row {
     Notification(NotificationRecord),
     /// One entry of a user's inbox, by id.
     Inbox(InboxEntry),
+    /// A shipping quote, by id.
+    Quote(Quote),
+    /// A participant's chosen delivery, by participant.
+    Delivery(Delivery),
 }
 
 /// The key of one row: its table and its primary key.
@@ -87,6 +93,10 @@ pub enum RowKey {
     Notification(Uuid),
     /// An inbox entry.
     Inbox(Uuid),
+    /// A shipping quote.
+    Quote(QuoteId),
+    /// A participant's delivery.
+    Delivery(ParticipantId),
 }
 
 /// A read over an index: the rows it finds, in key order.
@@ -123,6 +133,8 @@ impl Row {
             Row::Stock(r) => RowKey::Stock(r.product()),
             Row::Notification(r) => RowKey::Notification(r.id),
             Row::Inbox(r) => RowKey::Inbox(r.id),
+            Row::Quote(r) => RowKey::Quote(r.id),
+            Row::Delivery(r) => RowKey::Delivery(r.participant),
         }
     }
 }
@@ -186,3 +198,5 @@ record!(PurchaseOrderRecord, SessionId, PurchaseOrder);
 record!(Stock, ProductId, Stock);
 record!(NotificationRecord, Uuid, Notification);
 record!(InboxEntry, Uuid, Inbox);
+record!(Quote, QuoteId, Quote);
+record!(Delivery, ParticipantId, Delivery);

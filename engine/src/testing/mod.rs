@@ -32,6 +32,7 @@ pub mod inbox;
 pub mod money_safety;
 pub mod payouts;
 pub mod purchasing;
+pub mod quotes;
 pub mod regressions;
 pub mod sim;
 mod world;
@@ -78,6 +79,7 @@ macro_rules! store_conformance_tests {
             payouts::a_batch_still_being_submitted_is_not_queried,
             purchasing::a_purchase_order_received_in_parts_owes_the_factory_its_goods_cost_once,
             inbox::each_user_is_told_once_in_their_own_inbox,
+            quotes::a_join_pays_the_quoted_courier_price_and_misused_quotes_are_refused,
         );
     };
     (@each $factory:expr; $($module:ident :: $name:ident),* $(,)?) => {

@@ -1,5 +1,5 @@
 //! Typed rows ↔ tables: one table per row kind, one column per field (migrations
-//! `0002_typed_rows`, `0003_fulfilment_rows` and `0004_inbox`). This module maps row keys, queries
+//! `0002_typed_rows`, `0003_fulfilment_rows`, `0004_inbox` and `0005_quotes`). This module maps row keys, queries
 //! and writes to statements; each kind's columns and codec live in a submodule by
 //! concern; the statements are prepared with the others ([`crate::statements`]).
 
@@ -14,6 +14,7 @@ use crate::statements::Statements;
 mod fulfilment;
 mod inbox;
 mod payments;
+mod quotes;
 mod wallet;
 
 pub(crate) use fulfilment::{NOTIFICATIONS, ORDERS, PURCHASE_ORDERS};
@@ -22,6 +23,7 @@ use payments::{
     decode_anomaly, decode_invoice, decode_refund, encode_anomaly, encode_invoice, encode_refund,
 };
 pub(crate) use payments::{ANOMALIES, INVOICES, REFUNDS};
+pub(crate) use quotes::{DELIVERIES, QUOTES};
 use wallet::{decode_payout_schedule, decode_withdrawal, encode_withdrawal};
 pub(crate) use wallet::{PAYOUT_SCHEDULES, WITHDRAWALS};
 
@@ -109,6 +111,8 @@ pub(crate) fn by_key(
         RowKey::Stock(product) => (pick(&s.stock_lock, &s.stock_read), uuid(product.as_uuid())),
         RowKey::Notification(id) => (pick(&s.notification_lock, &s.notification_read), uuid(id)),
         RowKey::Inbox(id) => (pick(&s.user_inbox_lock, &s.user_inbox_read), uuid(id)),
+        RowKey::Quote(id) => (pick(&s.quote_lock, &s.quote_read), uuid(id.as_uuid())),
+        RowKey::Delivery(p) => (pick(&s.delivery_lock, &s.delivery_read), uuid(p.as_uuid())),
         other => return Err(unsupported(other)),
     })
 }
@@ -205,6 +209,14 @@ pub(crate) fn put(
             pick(&s.user_inbox_insert, &s.user_inbox_put),
             inbox::encode_inbox(r)?,
         ),
+        StoreRow::Quote(r) => (
+            pick(&s.quote_insert, &s.quote_put),
+            quotes::encode_quote(r)?,
+        ),
+        StoreRow::Delivery(r) => (
+            pick(&s.delivery_insert, &s.delivery_put),
+            quotes::encode_delivery(r)?,
+        ),
         StoreRow::Stock(stock) => {
             let product = *stock.product().as_uuid();
             return Ok(vec![
@@ -241,6 +253,8 @@ pub(crate) fn decode_key(key: &RowKey, rows: &[Row]) -> Result<Option<StoreRow>,
         }
         RowKey::Notification(_) => fulfilment::decode_notification(row).map(StoreRow::Notification),
         RowKey::Inbox(_) => inbox::decode_inbox(row).map(StoreRow::Inbox),
+        RowKey::Quote(_) => quotes::decode_quote(row).map(StoreRow::Quote),
+        RowKey::Delivery(_) => quotes::decode_delivery(row).map(StoreRow::Delivery),
         other => Err(unsupported(other)),
     };
     decoded.map(Some)

@@ -38,6 +38,7 @@ use patungan_core::ledger::{
     SuccessSplit, SuspenseRefund, Transfer, TransferCode, TransferOp, TransferRecord, WalletCredit,
     WalletDebit,
 };
+use patungan_core::quotes::ParcelSpec;
 use patungan_core::session::{
     self, Effect, Event, FailureReason, Input, JoinReceipt, JoinRequest, Notification, Participant,
     ParticipantStatus, RefundReason, Renewal, SessionConfig, SessionGrosir, SessionState,
@@ -108,6 +109,7 @@ fn roots() -> Vec<(&'static str, Vec<Root>)> {
                 root::<RefundReason>(None),
                 root::<FailureReason>(None),
                 root::<SessionGrosir>(None),
+                root::<ParcelSpec>(None),
                 root::<SessionConfig>(None),
                 root::<JoinRequest>(None),
                 root::<JoinReceipt>(None),
