@@ -4,6 +4,7 @@
 //! `127.0.0.1:8080` over the in-memory store and simulated providers.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use patungan_xendit::Secret;
@@ -39,6 +40,36 @@ pub struct BiteshipSettings {
     pub base_url: Option<String>,
 }
 
+/// Where the keys that verify bearer tokens come from.
+#[derive(Debug, Clone)]
+pub enum JwtKeys {
+    /// `PATUNGAN_JWT_HS256_SECRET`: a shared HS256 secret (at least 32 bytes).
+    Hs256(Secret),
+    /// `PATUNGAN_JWT_PUBLIC_KEYS`: a PEM file of one or more RSA (RS256) or P-256
+    /// (ES256) public keys.
+    PublicKeyFile(PathBuf),
+}
+
+/// How bearer JWTs are verified (docs/domain.md §12).
+#[derive(Debug, Clone)]
+pub struct JwtSettings {
+    /// The verification keys.
+    pub keys: JwtKeys,
+    /// `PATUNGAN_JWT_ISSUER`: the `iss` every token must carry.
+    pub issuer: String,
+    /// `PATUNGAN_JWT_AUDIENCE`: the `aud` every token must carry.
+    pub audience: String,
+    /// `PATUNGAN_JWT_LEEWAY_SECONDS`: the clock skew allowed on `exp` and `nbf`
+    /// (default 30 s, at most [`MAX_JWT_LEEWAY_SECONDS`]).
+    pub leeway_seconds: u64,
+}
+
+/// The largest clock skew `PATUNGAN_JWT_LEEWAY_SECONDS` may allow.
+pub const MAX_JWT_LEEWAY_SECONDS: u64 = 300;
+
+/// The shortest HS256 secret accepted, in bytes.
+pub const MIN_HS256_SECRET_BYTES: usize = 32;
+
 /// Everything the service reads at start. `Debug` never shows a secret or the
 /// database URL (it may carry a password).
 #[derive(Debug, Clone)]
@@ -58,9 +89,8 @@ pub struct Config {
     pub biteship: Option<BiteshipSettings>,
     /// `BITESHIP_WEBHOOK_SECRET`: require an HMAC-SHA256 signature on Biteship webhooks.
     pub biteship_webhook_secret: Option<Secret>,
-    /// `PATUNGAN_ADMIN_TOKEN`: the bearer token of the admin endpoints. Without it
-    /// they are open (fine on a laptop, never in production).
-    pub admin_token: Option<Secret>,
+    /// How bearer tokens are verified; `None` when no `PATUNGAN_JWT_*` variable is set.
+    pub auth: Option<JwtSettings>,
     /// `PATUNGAN_TICK_MS`: how often the background loop runs deadlines and
     /// effects (default 1 000 ms).
     pub tick_interval: Duration,
@@ -91,7 +121,7 @@ impl Default for Config {
             xendit_callback_token: None,
             biteship: None,
             biteship_webhook_secret: None,
-            admin_token: None,
+            auth: None,
             tick_interval: Duration::from_secs(1),
             join_wait: Duration::from_secs(5),
             log_format: LogFormat::Text,
@@ -140,7 +170,7 @@ impl Config {
             base_url: get("BITESHIP_BASE_URL"),
         });
         config.biteship_webhook_secret = get("BITESHIP_WEBHOOK_SECRET").map(Secret::new);
-        config.admin_token = get("PATUNGAN_ADMIN_TOKEN").map(Secret::new);
+        config.auth = jwt_settings(&get)?;
         if let Some(ms) = get("PATUNGAN_TICK_MS") {
             config.tick_interval = millis("PATUNGAN_TICK_MS", &ms)?;
         }
@@ -169,6 +199,63 @@ impl Config {
         }
         Ok(config)
     }
+}
+
+/// Reads the `PATUNGAN_JWT_*` variables: none set is `None`; a key without its issuer
+/// and audience, or both kinds of key, is an error.
+fn jwt_settings(get: &impl Fn(&str) -> Option<String>) -> Result<Option<JwtSettings>, ConfigError> {
+    let secret = get("PATUNGAN_JWT_HS256_SECRET");
+    let file = get("PATUNGAN_JWT_PUBLIC_KEYS");
+    let keys = match (secret, file) {
+        (None, None) => return Ok(None),
+        (Some(_), Some(_)) => {
+            return Err(ConfigError {
+                variable: "PATUNGAN_JWT_PUBLIC_KEYS",
+                reason:
+                    "set either PATUNGAN_JWT_HS256_SECRET or PATUNGAN_JWT_PUBLIC_KEYS, not both"
+                        .to_owned(),
+            })
+        }
+        (Some(secret), None) if secret.len() < MIN_HS256_SECRET_BYTES => {
+            return Err(ConfigError {
+                variable: "PATUNGAN_JWT_HS256_SECRET",
+                reason: format!("too short: use at least {MIN_HS256_SECRET_BYTES} random bytes"),
+            })
+        }
+        (Some(secret), None) => JwtKeys::Hs256(Secret::new(secret)),
+        (None, Some(file)) => JwtKeys::PublicKeyFile(PathBuf::from(file.trim())),
+    };
+    let required = |variable: &'static str| {
+        get(variable)
+            .map(|v| v.trim().to_owned())
+            .ok_or_else(|| ConfigError {
+                variable,
+                reason: "required with a JWT key: every token's claim is checked against it"
+                    .to_owned(),
+            })
+    };
+    let issuer = required("PATUNGAN_JWT_ISSUER")?;
+    let audience = required("PATUNGAN_JWT_AUDIENCE")?;
+    let leeway_seconds = match get("PATUNGAN_JWT_LEEWAY_SECONDS") {
+        None => 30,
+        Some(text) => match text.trim().parse::<u64>() {
+            Ok(s) if s <= MAX_JWT_LEEWAY_SECONDS => s,
+            _ => {
+                return Err(ConfigError {
+                    variable: "PATUNGAN_JWT_LEEWAY_SECONDS",
+                    reason: format!(
+                        "`{text}` is not a number of seconds between 0 and {MAX_JWT_LEEWAY_SECONDS}"
+                    ),
+                })
+            }
+        },
+    };
+    Ok(Some(JwtSettings {
+        keys,
+        issuer,
+        audience,
+        leeway_seconds,
+    }))
 }
 
 fn millis(variable: &'static str, text: &str) -> Result<Duration, ConfigError> {
@@ -234,6 +321,40 @@ mod tests {
         assert_eq!(
             read(&[("XENDIT_SECRET_KEY", "k")]).unwrap_err().variable,
             "XENDIT_CALLBACK_TOKEN"
+        );
+        let secret = "s".repeat(MIN_HS256_SECRET_BYTES);
+        assert_eq!(
+            read(&[("PATUNGAN_JWT_HS256_SECRET", "short")])
+                .unwrap_err()
+                .variable,
+            "PATUNGAN_JWT_HS256_SECRET"
+        );
+        assert_eq!(
+            read(&[("PATUNGAN_JWT_HS256_SECRET", &secret)])
+                .unwrap_err()
+                .variable,
+            "PATUNGAN_JWT_ISSUER"
+        );
+        let auth = read(&[
+            ("PATUNGAN_JWT_HS256_SECRET", &secret),
+            ("PATUNGAN_JWT_ISSUER", "iss"),
+            ("PATUNGAN_JWT_AUDIENCE", "aud"),
+        ])
+        .unwrap()
+        .auth
+        .unwrap();
+        assert_eq!(auth.leeway_seconds, 30);
+        assert!(!format!("{auth:?}").contains(&secret));
+        assert_eq!(
+            read(&[
+                ("PATUNGAN_JWT_HS256_SECRET", &secret),
+                ("PATUNGAN_JWT_ISSUER", "iss"),
+                ("PATUNGAN_JWT_AUDIENCE", "aud"),
+                ("PATUNGAN_JWT_LEEWAY_SECONDS", "3600"),
+            ])
+            .unwrap_err()
+            .variable,
+            "PATUNGAN_JWT_LEEWAY_SECONDS"
         );
     }
 }

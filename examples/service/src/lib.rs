@@ -13,6 +13,7 @@
 //! core's and engine's codes ([`error`]). Time is read from a [`clock::Clock`], so
 //! tests can move it.
 
+pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod dto;

@@ -27,11 +27,13 @@ impl Service {
             store = state.parts.store,
             gateway = state.parts.gateway,
             shipping = state.parts.shipping,
-            admin_token = config.admin_token.is_some(),
+            auth = config.auth.is_some(),
             "service built"
         );
-        if config.admin_token.is_none() {
-            tracing::warn!("PATUNGAN_ADMIN_TOKEN is not set: the admin endpoints are open");
+        if config.auth.is_none() {
+            tracing::warn!(
+                "no PATUNGAN_JWT_* variable is set: every route that needs a bearer token refuses"
+            );
         }
         Ok(Service {
             state,

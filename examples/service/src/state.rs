@@ -12,6 +12,7 @@ use patungan_engine::{Engine, EngineConfig, Ports};
 use patungan_postgres::{PostgresOptions, PostgresStore};
 use patungan_xendit::{CallbackVerifier, Secret, XenditClient, XenditConfig, XenditGateway};
 
+use crate::auth::token::Verifier;
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::runner::Kicker;
@@ -28,6 +29,9 @@ pub enum StartError {
     /// The Biteship client could not be built.
     #[error("Biteship: {0}")]
     Biteship(String),
+    /// The JWT verification keys could not be loaded.
+    #[error(transparent)]
+    Auth(crate::auth::token::KeyError),
     /// The database could not be reached or migrated.
     #[error("database: {0}")]
     Database(String),
@@ -75,8 +79,8 @@ pub struct AppState {
     pub xendit_callbacks: CallbackVerifier,
     /// Checks the optional Biteship signature.
     pub biteship_webhooks: BiteshipWebhook,
-    /// The admin bearer token, if one is required.
-    pub admin_token: Option<Secret>,
+    /// Verifies bearer tokens; `None` refuses every route that needs one.
+    pub auth: Option<Arc<Verifier>>,
     /// The simulated providers, when they are in use.
     pub simulated: Option<Simulated>,
     /// Which parts are real.
@@ -174,7 +178,12 @@ impl AppState {
                     .as_ref()
                     .map(|s| patungan_biteship::Secret::new(s.expose())),
             ),
-            admin_token: config.admin_token.clone(),
+            auth: match &config.auth {
+                Some(settings) => Some(Arc::new(
+                    Verifier::from_settings(settings).map_err(StartError::Auth)?,
+                )),
+                None => None,
+            },
             simulated,
             parts,
             join_wait: config.join_wait,

@@ -1,45 +1,19 @@
-//! Admin endpoints (behind `Authorization: Bearer $PATUNGAN_ADMIN_TOKEN` when the
-//! token is configured): create and cancel sessions, receive stock, reconcile.
+//! Admin and warehouse endpoints (their rules are in the route table,
+//! [`crate::routes::ROUTES`]): create and cancel sessions, receive stock, reconcile.
 
-use axum::extract::{Request, State};
-use axum::http::{header, StatusCode};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
 use patungan_core::audit::OperationsReport;
 use patungan_core::payments::Anomaly;
 use patungan_core::refunds::{OperatorAction, RefundAttempt};
 use patungan_core::SessionId;
 use serde::Serialize;
-use subtle::ConstantTimeEq;
 
 use crate::dto::{CreateSession, SessionStatusView};
 use crate::error::ApiError;
 use crate::extract::{parse_id, JsonBody, PathParams};
 use crate::state::AppState;
-
-/// Middleware: refuses admin requests without the configured bearer token (the
-/// comparison is constant-time). Without a configured token everything passes.
-pub async fn require_admin(
-    State(app): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Result<Response, ApiError> {
-    if let Some(expected) = &app.admin_token {
-        let given = request
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.as_bytes().strip_prefix(b"Bearer "));
-        let ok = given.is_some_and(|g| bool::from(g.ct_eq(expected.expose().as_bytes())));
-        if !ok {
-            return Err(ApiError::unauthorized(
-                "admin.unauthorized",
-                "this endpoint needs `Authorization: Bearer <PATUNGAN_ADMIN_TOKEN>`",
-            ));
-        }
-    }
-    Ok(next.run(request).await)
-}
 
 async fn status_view(app: &AppState, id: SessionId) -> Result<SessionStatusView, ApiError> {
     let view = app.engine.session(id).await?;

@@ -126,6 +126,15 @@ pub async fn participant(
     participant_view(&app, session, participant).await.map(Json)
 }
 
+/// The 404 of a participant the session does not have (also what a stranger's read
+/// of someone else's participant gets).
+pub fn unknown_participant(session: SessionId, participant: ParticipantId) -> ApiError {
+    ApiError::not_found(
+        "session.unknown_participant",
+        format!("session {session} has no participant {participant}"),
+    )
+}
+
 async fn participant_view(
     app: &AppState,
     session: SessionId,
@@ -135,12 +144,7 @@ async fn participant_view(
         .engine
         .participant(session, participant)
         .await?
-        .ok_or_else(|| {
-            ApiError::not_found(
-                "session.unknown_participant",
-                format!("session {session} has no participant {participant}"),
-            )
-        })?;
+        .ok_or_else(|| unknown_participant(session, participant))?;
     let invoice = app.engine.invoice(found.payment).await?;
     Ok(ParticipantView {
         participant: found,
