@@ -87,9 +87,12 @@ pub struct Config {
     pub xendit_callback_token: Option<Secret>,
     /// `BITESHIP_API_KEY` (+ `BITESHIP_BASE_URL`): Biteship instead of simulated shipping.
     pub biteship: Option<BiteshipSettings>,
-    /// `BITESHIP_WEBHOOK_SECRET`: require an HMAC-SHA256 signature on Biteship webhooks.
+    /// `BITESHIP_WEBHOOK_SECRET`: the HMAC-SHA256 secret of Biteship webhooks' signature.
+    /// Without it every Biteship webhook is refused with 401.
     pub biteship_webhook_secret: Option<Secret>,
-    /// How bearer tokens are verified; `None` when no `PATUNGAN_JWT_*` variable is set.
+    /// How bearer tokens are verified; `None` when no `PATUNGAN_JWT_*` variable is set,
+    /// which only a run with simulated providers accepts (it then signs its own
+    /// development tokens, [`crate::auth::dev`]).
     pub auth: Option<JwtSettings>,
     /// `PATUNGAN_TICK_MS`: how often the background loop runs deadlines and
     /// effects (default 1 000 ms).
@@ -188,6 +191,17 @@ impl Config {
                     })
                 }
             };
+        }
+        if config.auth.is_none() && (config.xendit.is_some() || config.biteship.is_some()) {
+            return Err(ConfigError {
+                variable: "PATUNGAN_JWT_HS256_SECRET",
+                reason: "a real provider (XENDIT_SECRET_KEY or BITESHIP_API_KEY) is configured \
+                         but no authentication: refusing to start. Set PATUNGAN_JWT_HS256_SECRET \
+                         or PATUNGAN_JWT_PUBLIC_KEYS, with PATUNGAN_JWT_ISSUER and \
+                         PATUNGAN_JWT_AUDIENCE (only a run with simulated providers may go \
+                         without, on development tokens)"
+                    .to_owned(),
+            });
         }
         if config.xendit.is_some() && config.xendit_callback_token.is_none() {
             return Err(ConfigError {
@@ -291,6 +305,12 @@ mod tests {
             ("XENDIT_SECRET_KEY", "xnd_key"),
             ("XENDIT_CALLBACK_TOKEN", "tok"),
             ("XENDIT_BASE_URL", "http://127.0.0.1:1"),
+            (
+                "PATUNGAN_JWT_HS256_SECRET",
+                "0123456789abcdef0123456789abcdef",
+            ),
+            ("PATUNGAN_JWT_ISSUER", "iss"),
+            ("PATUNGAN_JWT_AUDIENCE", "aud"),
             ("PATUNGAN_TICK_MS", "50"),
             ("PATUNGAN_LOG_FORMAT", "json"),
             ("BITESHIP_API_KEY", ""),
@@ -301,7 +321,7 @@ mod tests {
         assert_eq!(config.log_format, LogFormat::Json);
         assert!(config.biteship.is_none(), "empty counts as unset");
         let shown = format!("{config:?}");
-        for secret in ["pw@", "xnd_key", "\"tok\""] {
+        for secret in ["pw@", "xnd_key", "\"tok\"", "0123456789abcdef"] {
             assert!(!shown.contains(secret), "{shown}");
         }
     }
@@ -319,8 +339,15 @@ mod tests {
             "PATUNGAN_TICK_MS"
         );
         assert_eq!(
-            read(&[("XENDIT_SECRET_KEY", "k")]).unwrap_err().variable,
-            "XENDIT_CALLBACK_TOKEN"
+            read(&[("XENDIT_SECRET_KEY", "k"), ("XENDIT_CALLBACK_TOKEN", "t")])
+                .unwrap_err()
+                .variable,
+            "PATUNGAN_JWT_HS256_SECRET",
+            "a real provider without authentication refuses to start"
+        );
+        assert_eq!(
+            read(&[("BITESHIP_API_KEY", "k")]).unwrap_err().variable,
+            "PATUNGAN_JWT_HS256_SECRET"
         );
         let secret = "s".repeat(MIN_HS256_SECRET_BYTES);
         assert_eq!(

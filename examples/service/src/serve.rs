@@ -8,6 +8,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::auth::dev::DevTokens;
 use crate::clock::SharedClock;
 use crate::config::{Config, LogFormat};
 use crate::state::{AppState, StartError};
@@ -30,9 +31,10 @@ impl Service {
             auth = config.auth.is_some(),
             "service built"
         );
-        if config.auth.is_none() {
+        if state.dev_tokens.is_some() {
             tracing::warn!(
-                "no PATUNGAN_JWT_* variable is set: every route that needs a bearer token refuses"
+                "no authentication is configured: development run with simulated providers; \
+                 short-lived development tokens are printed on standard output"
             );
         }
         Ok(Service {
@@ -44,6 +46,11 @@ impl Service {
     /// The handlers' shared state (the engine, the clock …).
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    /// The development tokens, when no authentication is configured.
+    pub fn dev_tokens(&self) -> Option<&DevTokens> {
+        self.state.dev_tokens.as_deref()
     }
 
     /// The router, without the background loop (for in-process tests of handlers).
@@ -88,6 +95,10 @@ impl Service {
 /// Binds `config.listen` and serves until Ctrl-C or SIGTERM.
 pub async fn run(config: Config, clock: SharedClock) -> Result<(), StartError> {
     let service = Service::new(&config, clock).await?;
+    if let Some(tokens) = service.dev_tokens() {
+        // Printed, never logged: log lines carry no token.
+        println!("{}", tokens.banner());
+    }
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| StartError::Bind {

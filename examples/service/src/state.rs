@@ -12,6 +12,7 @@ use patungan_engine::{Engine, EngineConfig, Ports};
 use patungan_postgres::{PostgresOptions, PostgresStore};
 use patungan_xendit::{CallbackVerifier, Secret, XenditClient, XenditConfig, XenditGateway};
 
+use crate::auth::dev::DevTokens;
 use crate::auth::token::Verifier;
 use crate::clock::SharedClock;
 use crate::config::Config;
@@ -77,10 +78,12 @@ pub struct AppState {
     pub kicker: Arc<Kicker>,
     /// Checks `x-callback-token` (refuses everything without a configured token).
     pub xendit_callbacks: CallbackVerifier,
-    /// Checks the optional Biteship signature.
+    /// Checks the Biteship signature (refuses everything without a configured secret).
     pub biteship_webhooks: BiteshipWebhook,
     /// Verifies bearer tokens; `None` refuses every route that needs one.
     pub auth: Option<Arc<Verifier>>,
+    /// The development tokens, when no authentication is configured.
+    pub dev_tokens: Option<Arc<DevTokens>>,
     /// The simulated providers, when they are in use.
     pub simulated: Option<Simulated>,
     /// Which parts are real.
@@ -140,6 +143,22 @@ impl AppState {
             }
             None => Arc::new(MemoryShipping::default()),
         };
+        let (verifier, dev_tokens) = match &config.auth {
+            Some(settings) => (
+                Verifier::from_settings(settings).map_err(StartError::Auth)?,
+                None,
+            ),
+            // Config refuses real providers without auth; checked again here.
+            None if simulated.is_none() || config.biteship.is_some() => {
+                return Err(StartError::Auth(crate::auth::token::KeyError(
+                    "a real provider is configured without authentication".to_owned(),
+                )))
+            }
+            None => {
+                let (verifier, tokens) = crate::auth::dev::generate().map_err(StartError::Auth)?;
+                (verifier, Some(Arc::new(tokens)))
+            }
+        };
         let parts = Parts {
             store: store_kind,
             gateway: if simulated.is_some() {
@@ -172,18 +191,15 @@ impl AppState {
                     .clone()
                     .unwrap_or_else(|| Secret::new("")),
             ),
-            biteship_webhooks: BiteshipWebhook::new(
+            // Always signed: without a configured secret every webhook is refused.
+            biteship_webhooks: BiteshipWebhook::signed(patungan_biteship::Secret::new(
                 config
                     .biteship_webhook_secret
                     .as_ref()
-                    .map(|s| patungan_biteship::Secret::new(s.expose())),
-            ),
-            auth: match &config.auth {
-                Some(settings) => Some(Arc::new(
-                    Verifier::from_settings(settings).map_err(StartError::Auth)?,
-                )),
-                None => None,
-            },
+                    .map_or("", |s| s.expose()),
+            )),
+            auth: Some(Arc::new(verifier)),
+            dev_tokens,
             simulated,
             parts,
             join_wait: config.join_wait,

@@ -141,10 +141,10 @@ async fn control_characters_are_a_400_and_write_nothing() {
         .await;
     assert_refused(&answer, StatusCode::NOT_FOUND, "engine.unknown_withdrawal");
 
-    // A Biteship webhook (unsigned here) with a NUL in its order id.
+    // A signed Biteship webhook with a NUL in its order id.
     let hook =
         r#"{"event":"order.status","order_id":"5dd599eb\u0000defcd4158eb8470b","status":"picked"}"#;
-    let answer = h.post_raw("/webhooks/biteship", hook).await;
+    let answer = h.biteship(hook).await;
     assert_refused(
         &answer,
         StatusCode::BAD_REQUEST,

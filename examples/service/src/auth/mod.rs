@@ -5,6 +5,7 @@
 //! bearer JWT ([`token::Verifier`]), the role, and for a user's own resources that the
 //! caller is that user. Handlers hold no access checks of their own.
 
+pub mod dev;
 pub mod rules;
 pub mod token;
 

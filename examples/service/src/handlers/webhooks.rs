@@ -1,6 +1,7 @@
-//! Provider webhooks. Xendit's `x-callback-token` (and Biteship's optional
-//! signature) is checked on the raw body before a byte of it is parsed; a missing or
-//! wrong token is a 401. Each notification is applied exactly once by the engine's
+//! Provider webhooks. Xendit's `x-callback-token` and Biteship's HMAC signature are
+//! checked on the raw body before a byte of it is parsed; a missing or wrong token or
+//! signature is a 401, and so is every webhook of a provider whose token or secret is
+//! not configured. Each notification is applied exactly once by the engine's
 //! inbox, so a replayed webhook answers 200 `duplicate` and changes nothing.
 
 use axum::extract::State;

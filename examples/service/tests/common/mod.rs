@@ -26,6 +26,8 @@ use db::TestDb;
 use fake_xendit::{FakeXendit, SECRET_KEY};
 
 pub const CALLBACK_TOKEN: &str = "e2e-callback-token-0123456789";
+/// The Biteship webhook secret the harness configures.
+pub const BITESHIP_SECRET: &str = "e2e-biteship-webhook-secret";
 /// The HS256 secret, issuer and audience the harness configures.
 pub const JWT_SECRET: &str = "e2e-jwt-secret-0123456789abcdef-0123456789";
 pub const JWT_ISSUER: &str = "patungan-tests";
@@ -85,6 +87,7 @@ impl Harness {
             "XENDIT_CALLBACK_TOKEN" => Some(CALLBACK_TOKEN.to_owned()),
             "DATABASE_URL" => db.as_ref().map(|d| d.url.clone()),
             "PATUNGAN_DB_SCHEMA" => db.as_ref().map(|d| d.schema.clone()),
+            "BITESHIP_WEBHOOK_SECRET" => Some(BITESHIP_SECRET.to_owned()),
             other => jwt_var(other),
         })
         .unwrap();
@@ -177,6 +180,22 @@ impl Harness {
                 .post(format!("{}{path}", self.base))
                 .bearer_auth(token)
                 .header("content-type", "application/json")
+                .body(body.to_owned()),
+        )
+        .await
+    }
+
+    /// POSTs a Biteship webhook signed with the harness' secret.
+    pub async fn biteship(&self, body: &str) -> (StatusCode, Value) {
+        let signature = patungan_biteship::signature_hex(
+            &patungan_biteship::Secret::new(BITESHIP_SECRET),
+            body.as_bytes(),
+        );
+        self.send(
+            self.http
+                .post(format!("{}/webhooks/biteship", self.base))
+                .header("content-type", "application/json")
+                .header(patungan_biteship::SIGNATURE_HEADER, signature)
                 .body(body.to_owned()),
         )
         .await
