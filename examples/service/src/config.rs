@@ -70,6 +70,24 @@ pub const MAX_JWT_LEEWAY_SECONDS: u64 = 300;
 /// The shortest HS256 secret accepted, in bytes.
 pub const MIN_HS256_SECRET_BYTES: usize = 32;
 
+/// Requests per minute allowed on the rate-limited routes (join, quote, withdrawal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimitSettings {
+    /// `PATUNGAN_RATE_LIMIT_USER`: per user (default 30).
+    pub per_user_per_minute: u32,
+    /// `PATUNGAN_RATE_LIMIT_IP`: per client IP (default 120).
+    pub per_ip_per_minute: u32,
+}
+
+impl Default for RateLimitSettings {
+    fn default() -> Self {
+        RateLimitSettings {
+            per_user_per_minute: 30,
+            per_ip_per_minute: 120,
+        }
+    }
+}
+
 /// Everything the service reads at start. `Debug` never shows a secret or the
 /// database URL (it may carry a password).
 #[derive(Debug, Clone)]
@@ -94,6 +112,11 @@ pub struct Config {
     /// which only a run with simulated providers accepts (it then signs its own
     /// development tokens, [`crate::auth::dev`]).
     pub auth: Option<JwtSettings>,
+    /// `PATUNGAN_RATE_LIMIT_USER` and `PATUNGAN_RATE_LIMIT_IP`.
+    pub rate_limits: RateLimitSettings,
+    /// `PATUNGAN_CORS_ORIGINS`: the origins (comma-separated, e.g.
+    /// `https://shop.example`) browsers may call from; none by default.
+    pub cors_origins: Vec<String>,
     /// `PATUNGAN_TICK_MS`: how often the background loop runs deadlines and
     /// effects (default 1 000 ms).
     pub tick_interval: Duration,
@@ -125,6 +148,8 @@ impl Default for Config {
             biteship: None,
             biteship_webhook_secret: None,
             auth: None,
+            rate_limits: RateLimitSettings::default(),
+            cors_origins: Vec::new(),
             tick_interval: Duration::from_secs(1),
             join_wait: Duration::from_secs(5),
             log_format: LogFormat::Text,
@@ -174,6 +199,33 @@ impl Config {
         });
         config.biteship_webhook_secret = get("BITESHIP_WEBHOOK_SECRET").map(Secret::new);
         config.auth = jwt_settings(&get)?;
+        for (variable, slot) in [
+            (
+                "PATUNGAN_RATE_LIMIT_USER",
+                &mut config.rate_limits.per_user_per_minute,
+            ),
+            (
+                "PATUNGAN_RATE_LIMIT_IP",
+                &mut config.rate_limits.per_ip_per_minute,
+            ),
+        ] {
+            if let Some(text) = get(variable) {
+                *slot = match text.trim().parse::<u32>() {
+                    Ok(n) if (1..=100_000).contains(&n) => n,
+                    _ => {
+                        return Err(ConfigError {
+                            variable,
+                            reason: format!(
+                            "`{text}` is not a number of requests per minute between 1 and 100000"
+                        ),
+                        })
+                    }
+                };
+            }
+        }
+        if let Some(origins) = get("PATUNGAN_CORS_ORIGINS") {
+            config.cors_origins = cors_origins(&origins)?;
+        }
         if let Some(ms) = get("PATUNGAN_TICK_MS") {
             config.tick_interval = millis("PATUNGAN_TICK_MS", &ms)?;
         }
@@ -272,6 +324,26 @@ fn jwt_settings(get: &impl Fn(&str) -> Option<String>) -> Result<Option<JwtSetti
     }))
 }
 
+/// Parses a comma-separated list of origins (`scheme://host[:port]`, no wildcard).
+fn cors_origins(text: &str) -> Result<Vec<String>, ConfigError> {
+    let mut origins = Vec::new();
+    for origin in text.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+        let plausible = (origin.starts_with("https://") || origin.starts_with("http://"))
+            && !origin.ends_with('/')
+            && origin.bytes().all(|b| b.is_ascii_graphic() && b != b'*');
+        if !plausible {
+            return Err(ConfigError {
+                variable: "PATUNGAN_CORS_ORIGINS",
+                reason: format!(
+                    "`{origin}` is not an origin like https://shop.example (no path, no wildcard)"
+                ),
+            });
+        }
+        origins.push(origin.to_owned());
+    }
+    Ok(origins)
+}
+
 fn millis(variable: &'static str, text: &str) -> Result<Duration, ConfigError> {
     match text.trim().parse::<u64>() {
         Ok(ms) if (1..=3_600_000).contains(&ms) => Ok(Duration::from_millis(ms)),
@@ -337,6 +409,30 @@ mod tests {
         assert_eq!(
             read(&[("PATUNGAN_TICK_MS", "0")]).unwrap_err().variable,
             "PATUNGAN_TICK_MS"
+        );
+        for bad in ["*", "https://shop.example/", "shop.example"] {
+            assert_eq!(
+                read(&[("PATUNGAN_CORS_ORIGINS", bad)])
+                    .unwrap_err()
+                    .variable,
+                "PATUNGAN_CORS_ORIGINS"
+            );
+        }
+        let config = read(&[
+            (
+                "PATUNGAN_CORS_ORIGINS",
+                "https://a.example, http://localhost:3000",
+            ),
+            ("PATUNGAN_RATE_LIMIT_USER", "5"),
+        ])
+        .unwrap();
+        assert_eq!(config.cors_origins.len(), 2);
+        assert_eq!(config.rate_limits.per_user_per_minute, 5);
+        assert_eq!(
+            read(&[("PATUNGAN_RATE_LIMIT_IP", "0")])
+                .unwrap_err()
+                .variable,
+            "PATUNGAN_RATE_LIMIT_IP"
         );
         assert_eq!(
             read(&[("XENDIT_SECRET_KEY", "k"), ("XENDIT_CALLBACK_TOKEN", "t")])

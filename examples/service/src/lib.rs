@@ -22,6 +22,8 @@ pub mod dto;
 pub mod error;
 pub mod extract;
 pub mod handlers;
+pub mod layers;
+pub mod limits;
 pub mod routes;
 pub mod runner;
 pub mod serve;

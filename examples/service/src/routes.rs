@@ -30,8 +30,6 @@ use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::Router;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
-use tracing::Level;
 
 use crate::auth::rules::{authorize, Guard};
 use crate::auth::{Owner, Rule};
@@ -113,6 +111,8 @@ pub struct RouteSpec {
     pub rule: Rule,
     /// Whether it exists only while the simulated providers are in use.
     pub simulated_only: bool,
+    /// Whether it is rate-limited per user and per IP ([`crate::limits`]).
+    pub rate_limited: bool,
 }
 
 const fn route(verb: Verb, path: &'static str, endpoint: Endpoint, rule: Rule) -> RouteSpec {
@@ -122,6 +122,15 @@ const fn route(verb: Verb, path: &'static str, endpoint: Endpoint, rule: Rule) -
         endpoint,
         rule,
         simulated_only: false,
+        rate_limited: false,
+    }
+}
+
+/// A rate-limited route.
+const fn limited(verb: Verb, path: &'static str, endpoint: Endpoint, rule: Rule) -> RouteSpec {
+    RouteSpec {
+        rate_limited: true,
+        ..route(verb, path, endpoint, rule)
     }
 }
 
@@ -132,6 +141,7 @@ const fn simulator(path: &'static str, endpoint: Endpoint) -> RouteSpec {
         endpoint,
         rule: Rule::Admin,
         simulated_only: true,
+        rate_limited: false,
     }
 }
 
@@ -189,13 +199,13 @@ pub const ROUTES: &[RouteSpec] = &[
         Endpoint::SessionStatus,
         Rule::Authenticated,
     ),
-    route(
+    limited(
         Get,
         "/sessions/{id}/preview",
         Endpoint::Preview,
         Rule::Authenticated,
     ),
-    route(
+    limited(
         Post,
         "/sessions/{id}/join",
         Endpoint::Join,
@@ -219,7 +229,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Endpoint::Wallet,
         Rule::Owner(Owner::PathUser),
     ),
-    route(
+    limited(
         Post,
         "/wallets/{user}/withdrawals",
         Endpoint::RequestWithdrawal,
@@ -322,22 +332,26 @@ pub fn router(state: AppState) -> Router {
             app: state.clone(),
             rule: spec.rule,
         };
+        let mut method_router = handler(spec);
+        if spec.rate_limited {
+            // Inside the guard, so the per-user limiter sees the principal.
+            method_router = method_router
+                .route_layer(state.limits.user_layer())
+                .route_layer(state.limits.ip_layer());
+        }
         router = router.route(
             spec.path,
-            handler(spec).route_layer(from_fn_with_state(guard, authorize)),
+            method_router.route_layer(from_fn_with_state(guard, authorize)),
         );
     }
-    router
+    let cors_origins = state.cors_origins.clone();
+    let router = router
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(from_fn(refuse_declared_oversize))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
-        .with_state(state)
+        .with_state(state);
+    crate::layers::around(router, &cors_origins)
 }
 
 /// Answers 413 at once when `Content-Length` declares more than [`MAX_BODY_BYTES`],

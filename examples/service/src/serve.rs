@@ -11,6 +11,7 @@ use tokio::sync::watch;
 use crate::auth::dev::DevTokens;
 use crate::clock::SharedClock;
 use crate::config::{Config, LogFormat};
+use crate::limits::RateLimits;
 use crate::state::{AppState, StartError};
 
 /// A built service, ready to serve.
@@ -76,8 +77,15 @@ impl Service {
         if let Ok(addr) = listener.local_addr() {
             tracing::info!(%addr, "listening");
         }
+        let limits = tokio::spawn(forget_full_buckets(
+            self.state.limits.clone(),
+            stop.subscribe(),
+        ));
         let stop_on_signal = stop.clone();
-        let served = axum::serve(listener, self.router())
+        let app = self
+            .router()
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let served = axum::serve(listener, app)
             .with_graceful_shutdown(async move {
                 shutdown.await;
                 tracing::info!("shutting down");
@@ -88,7 +96,21 @@ impl Service {
         if let Err(e) = background.await {
             tracing::error!(%e, "background loop ended abnormally");
         }
+        let _ = limits.await;
         served
+    }
+}
+
+/// Every minute until `stop`, drops the rate limiters' buckets that are full again.
+async fn forget_full_buckets(limits: RateLimits, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_secs(60)) => limits.retain_recent(),
+            changed = stop.wait_for(|stopped| *stopped) => {
+                let _ = changed;
+                return;
+            }
+        }
     }
 }
 

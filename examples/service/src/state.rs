@@ -16,6 +16,7 @@ use crate::auth::dev::DevTokens;
 use crate::auth::token::Verifier;
 use crate::clock::SharedClock;
 use crate::config::Config;
+use crate::limits::RateLimits;
 use crate::runner::Kicker;
 
 /// The service could not start.
@@ -84,6 +85,10 @@ pub struct AppState {
     pub auth: Option<Arc<Verifier>>,
     /// The development tokens, when no authentication is configured.
     pub dev_tokens: Option<Arc<DevTokens>>,
+    /// The rate limiters of join, quote and withdrawal.
+    pub limits: RateLimits,
+    /// The origins browsers may call from.
+    pub cors_origins: Arc<[String]>,
     /// The simulated providers, when they are in use.
     pub simulated: Option<Simulated>,
     /// Which parts are real.
@@ -200,6 +205,13 @@ impl AppState {
             )),
             auth: Some(Arc::new(verifier)),
             dev_tokens,
+            limits: RateLimits::new(config.rate_limits).ok_or_else(|| {
+                StartError::Config(crate::config::ConfigError {
+                    variable: "PATUNGAN_RATE_LIMIT_USER",
+                    reason: "unusable rate limit".to_owned(),
+                })
+            })?,
+            cors_origins: config.cors_origins.clone().into(),
             simulated,
             parts,
             join_wait: config.join_wait,

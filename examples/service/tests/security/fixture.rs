@@ -131,6 +131,12 @@ pub struct Fixture {
 impl Fixture {
     /// Starts the service and builds the fixture's resources.
     pub async fn start() -> Fixture {
+        Fixture::start_with(&[]).await
+    }
+
+    /// Starts the service with `extra` variables too.
+    pub async fn start_with(extra: &[(&str, &str)]) -> Fixture {
+        crate::logs::capture();
         let clock = Arc::new(ManualClock::new(at(1)));
         let mut config = Config::from_lookup(|name| {
             let value = match name {
@@ -138,7 +144,7 @@ impl Fixture {
                 "PATUNGAN_JWT_ISSUER" => ISSUER,
                 "PATUNGAN_JWT_AUDIENCE" => AUDIENCE,
                 "BITESHIP_WEBHOOK_SECRET" => HOOK_SECRET,
-                _ => return None,
+                other => extra.iter().find(|(k, _)| *k == other)?.1,
             };
             Some(value.to_owned())
         })

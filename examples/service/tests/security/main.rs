@@ -11,4 +11,6 @@
 
 mod attacks;
 mod fixture;
+mod hygiene;
+mod logs;
 mod matrix;
