@@ -24,6 +24,7 @@ pub mod extract;
 pub mod handlers;
 pub mod layers;
 pub mod limits;
+pub mod openapi;
 pub mod routes;
 pub mod runner;
 pub mod serve;

@@ -4,6 +4,7 @@
 //! | Method | Path | Rule | What |
 //! |---|---|---|---|
 //! | GET | `/health` | public | store reachable, which parts are real |
+//! | GET | `/openapi.json` | public | the OpenAPI 3.1 document ([`crate::openapi`]) |
 //! | POST | `/admin/sessions` | admin | create a session |
 //! | POST | `/admin/sessions/{id}/cancel` | admin | cancel, refunding everyone paid |
 //! | POST | `/admin/sessions/{id}/stock-received` | warehouse | the purchase order arrived |
@@ -72,6 +73,7 @@ impl Verb {
 #[allow(missing_docs)] // each variant is named after its handler
 pub enum Endpoint {
     Health,
+    OpenApi,
     CreateSession,
     CancelSession,
     StockReceived,
@@ -156,6 +158,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Endpoint::CreateSession,
         Rule::Admin,
     ),
+    route(Get, "/openapi.json", Endpoint::OpenApi, Rule::Public),
     route(
         Post,
         "/admin/sessions/{id}/cancel",
@@ -296,6 +299,7 @@ fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
     let f = spec.verb.filter();
     match spec.endpoint {
         Endpoint::Health => on(f, health::health),
+        Endpoint::OpenApi => on(f, crate::openapi::openapi_json),
         Endpoint::CreateSession => on(f, admin::create_session),
         Endpoint::CancelSession => on(f, admin::cancel_session),
         Endpoint::StockReceived => on(f, admin::stock_received),

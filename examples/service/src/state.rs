@@ -58,13 +58,16 @@ pub struct Simulated {
 }
 
 /// Which parts are real, for `/health` and the start-up log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Parts {
     /// `memory` or `postgres`.
+    #[schema(value_type = String)]
     pub store: &'static str,
     /// `simulated` or `xendit`.
+    #[schema(value_type = String)]
     pub gateway: &'static str,
     /// `simulated` or `biteship`.
+    #[schema(value_type = String)]
     pub shipping: &'static str,
 }
 

@@ -14,3 +14,4 @@ mod fixture;
 mod hygiene;
 mod logs;
 mod matrix;
+mod openapi;
