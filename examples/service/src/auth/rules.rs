@@ -3,9 +3,9 @@
 use axum::body::Body;
 use axum::extract::{FromRequestParts, RawPathParams, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use patungan_core::{ParticipantId, SessionId, UserId, WithdrawalId};
 use patungan_engine::EngineError;
 use serde::Deserialize;
@@ -65,14 +65,27 @@ pub struct Guard {
 }
 
 /// Middleware: enforces the route's [`Rule`], then puts the [`Principal`] in the
-/// request's extensions.
-pub async fn authorize(
-    State(guard): State<Guard>,
-    request: Request,
-    next: Next,
-) -> Result<Response, ApiError> {
+/// request's extensions. A 401 carries `WWW-Authenticate: Bearer`.
+pub async fn authorize(State(guard): State<Guard>, request: Request, next: Next) -> Response {
+    match admit(&guard, request).await {
+        Ok(request) => next.run(request).await,
+        Err(error) => {
+            let unauthorized = error.status == StatusCode::UNAUTHORIZED;
+            let mut response = error.into_response();
+            if unauthorized {
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            response
+        }
+    }
+}
+
+/// The request, admitted by the guard's rule (with its principal), or the refusal.
+async fn admit(guard: &Guard, request: Request) -> Result<Request, ApiError> {
     if !guard.rule.needs_token() {
-        return Ok(next.run(request).await);
+        return Ok(request);
     }
     let principal = authenticate(&guard.app, request.headers())?;
     let mut request = match guard.rule {
@@ -89,7 +102,7 @@ pub async fn authorize(
     };
     tracing::debug!(user = %principal.user, role = principal.role.as_str(), "authorized");
     request.extensions_mut().insert(principal);
-    Ok(next.run(request).await)
+    Ok(request)
 }
 
 /// The principal of the request's bearer token.

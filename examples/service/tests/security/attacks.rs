@@ -34,10 +34,15 @@ async fn withdrawal_theft_is_refused() {
         let (code, _) = f.post(&token, &path, &steal).await;
         assert_eq!(code, StatusCode::FORBIDDEN);
     }
-    let (code, _) = f
-        .send(f.http.post(format!("{}{path}", f.base)).json(&steal))
-        .await;
-    assert_eq!(code, StatusCode::UNAUTHORIZED);
+    let response = f
+        .http
+        .post(format!("{}{path}", f.base))
+        .json(&steal)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(response.headers()["www-authenticate"], "Bearer");
     assert_eq!(available(&f).await, before, "nothing was held");
     let (code, _) = f
         .get(
