@@ -151,22 +151,7 @@ impl AppState {
             }
             None => Arc::new(MemoryShipping::default()),
         };
-        let (verifier, dev_tokens) = match &config.auth {
-            Some(settings) => (
-                Verifier::from_settings(settings).map_err(StartError::Auth)?,
-                None,
-            ),
-            // Config refuses real providers without auth; checked again here.
-            None if simulated.is_none() || config.biteship.is_some() => {
-                return Err(StartError::Auth(crate::auth::token::KeyError(
-                    "a real provider is configured without authentication".to_owned(),
-                )))
-            }
-            None => {
-                let (verifier, tokens) = crate::auth::dev::generate().map_err(StartError::Auth)?;
-                (verifier, Some(Arc::new(tokens)))
-            }
-        };
+        let (verifier, dev_tokens) = token_verifier(config, simulated.is_some())?;
         let parts = Parts {
             store: store_kind,
             gateway: if simulated.is_some() {
@@ -219,6 +204,30 @@ impl AppState {
             parts,
             join_wait: config.join_wait,
         })
+    }
+}
+
+/// The verifier of bearer tokens: from the configured keys, or — with no auth
+/// configured and only simulated providers — a development key and its tokens.
+fn token_verifier(
+    config: &Config,
+    simulated: bool,
+) -> Result<(Verifier, Option<Arc<DevTokens>>), StartError> {
+    match &config.auth {
+        Some(settings) => Ok((
+            Verifier::from_settings(settings).map_err(StartError::Auth)?,
+            None,
+        )),
+        // Config refuses real providers without auth; checked again here.
+        None if !simulated || config.biteship.is_some() => {
+            Err(StartError::Auth(crate::auth::token::KeyError(
+                "a real provider is configured without authentication".to_owned(),
+            )))
+        }
+        None => {
+            let (verifier, tokens) = crate::auth::dev::generate().map_err(StartError::Auth)?;
+            Ok((verifier, Some(Arc::new(tokens))))
+        }
     }
 }
 

@@ -150,3 +150,24 @@ fn a_real_provider_without_authentication_refuses_to_start() {
         assert!(!stderr.contains("xnd_development_x"), "{stderr}");
     }
 }
+
+#[tokio::test]
+async fn a_config_built_by_hand_with_a_real_provider_and_no_auth_is_refused_too() {
+    use patungan_service::config::{Config, XenditSettings};
+    let config = Config {
+        xendit: Some(XenditSettings {
+            secret_key: patungan_xendit::secret::Secret::new("xnd_development_x"),
+            base_url: Some("http://127.0.0.1:9".to_owned()),
+        }),
+        xendit_callback_token: Some(patungan_xendit::secret::Secret::new("token")),
+        ..Config::default()
+    };
+    let clock = std::sync::Arc::new(patungan_service::clock::SystemClock);
+    let error = patungan_service::Service::new(&config, clock)
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("without authentication"),
+        "{error}"
+    );
+}
