@@ -24,7 +24,7 @@ pub struct CreateSession {
     #[schema(value_type = String, format = Uuid)]
     pub id: SessionId,
     /// The session's configuration (core serde form).
-    #[schema(value_type = Object)]
+    #[schema(schema_with = crate::openapi::core::session_config)]
     pub config: SessionConfig,
 }
 
@@ -124,10 +124,10 @@ pub struct JoinView {
     #[schema(value_type = String, format = Uuid)]
     pub payment: PaymentId,
     /// `applied`, or `unchanged` for a retried join.
-    #[schema(value_type = String)]
+    #[schema(schema_with = crate::openapi::core::session_outcome)]
     pub outcome: Outcome,
     /// The amount due, part by part (`cost.total` is the invoice amount).
-    #[schema(value_type = Object)]
+    #[schema(schema_with = crate::openapi::core::cost_breakdown)]
     pub cost: CostBreakdown,
     /// When the invoice expires.
     pub invoice_expires_at: DateTime<Utc>,
@@ -155,7 +155,7 @@ impl JoinView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ParticipantView {
     /// The participant as the session keeps it.
-    #[schema(value_type = Object)]
+    #[schema(schema_with = crate::openapi::core::participant)]
     pub participant: Participant,
     /// Its invoice.
     pub invoice: Option<InvoiceView>,
@@ -168,7 +168,7 @@ pub struct SessionStatusView {
     #[schema(value_type = String, format = Uuid)]
     pub id: SessionId,
     /// Where it is in its lifecycle.
-    #[schema(value_type = String)]
+    #[schema(schema_with = crate::openapi::core::session_status)]
     pub status: SessionStatus,
     /// Events so far.
     pub version: u64,
@@ -198,7 +198,7 @@ pub struct SessionStatusView {
     #[schema(value_type = Object)]
     pub preview: Preview,
     /// How it settled, once it did.
-    #[schema(value_type = Option<Object>)]
+    #[schema(schema_with = crate::openapi::core::settlement)]
     pub settlement: Option<Settlement>,
     /// The session that renews it, once due.
     #[schema(value_type = Option<String>, format = Uuid)]
