@@ -35,3 +35,10 @@ echo "quickstart ran on both stores"
 
 step "bindings (Python, Node, Kotlin, Swift)"
 ./scripts/test-bindings.sh
+
+step "service: /openapi.json validated by openapi-spec-validator (bindings' Python venv)"
+VENV="${CARGO_TARGET_DIR:-$PWD/target}/bindings/venv"
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+"$VENV/bin/pip" install -q --disable-pip-version-check "openapi-spec-validator>=0.7,<1"
+PATUNGAN_OPENAPI_PYTHON="$VENV/bin/python" \
+  cargo test --locked -p patungan-service --test security openapi

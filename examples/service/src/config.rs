@@ -4,6 +4,7 @@
 //! `127.0.0.1:8080` over the in-memory store and simulated providers.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use patungan_xendit::Secret;
@@ -39,6 +40,54 @@ pub struct BiteshipSettings {
     pub base_url: Option<String>,
 }
 
+/// Where the keys that verify bearer tokens come from.
+#[derive(Debug, Clone)]
+pub enum JwtKeys {
+    /// `PATUNGAN_JWT_HS256_SECRET`: a shared HS256 secret (at least 32 bytes).
+    Hs256(Secret),
+    /// `PATUNGAN_JWT_PUBLIC_KEYS`: a PEM file of one or more RSA (RS256) or P-256
+    /// (ES256) public keys.
+    PublicKeyFile(PathBuf),
+}
+
+/// How bearer JWTs are verified (docs/domain.md §12).
+#[derive(Debug, Clone)]
+pub struct JwtSettings {
+    /// The verification keys.
+    pub keys: JwtKeys,
+    /// `PATUNGAN_JWT_ISSUER`: the `iss` every token must carry.
+    pub issuer: String,
+    /// `PATUNGAN_JWT_AUDIENCE`: the `aud` every token must carry.
+    pub audience: String,
+    /// `PATUNGAN_JWT_LEEWAY_SECONDS`: the clock skew allowed on `exp` and `nbf`
+    /// (default 30 s, at most [`MAX_JWT_LEEWAY_SECONDS`]).
+    pub leeway_seconds: u64,
+}
+
+/// The largest clock skew `PATUNGAN_JWT_LEEWAY_SECONDS` may allow.
+pub const MAX_JWT_LEEWAY_SECONDS: u64 = 300;
+
+/// The shortest HS256 secret accepted, in bytes.
+pub const MIN_HS256_SECRET_BYTES: usize = 32;
+
+/// Requests per minute allowed on the rate-limited routes (join, quote, withdrawal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimitSettings {
+    /// `PATUNGAN_RATE_LIMIT_USER`: per user (default 30).
+    pub per_user_per_minute: u32,
+    /// `PATUNGAN_RATE_LIMIT_IP`: per client IP (default 120).
+    pub per_ip_per_minute: u32,
+}
+
+impl Default for RateLimitSettings {
+    fn default() -> Self {
+        RateLimitSettings {
+            per_user_per_minute: 30,
+            per_ip_per_minute: 120,
+        }
+    }
+}
+
 /// Everything the service reads at start. `Debug` never shows a secret or the
 /// database URL (it may carry a password).
 #[derive(Debug, Clone)]
@@ -56,11 +105,18 @@ pub struct Config {
     pub xendit_callback_token: Option<Secret>,
     /// `BITESHIP_API_KEY` (+ `BITESHIP_BASE_URL`): Biteship instead of simulated shipping.
     pub biteship: Option<BiteshipSettings>,
-    /// `BITESHIP_WEBHOOK_SECRET`: require an HMAC-SHA256 signature on Biteship webhooks.
+    /// `BITESHIP_WEBHOOK_SECRET`: the HMAC-SHA256 secret of Biteship webhooks' signature.
+    /// Without it every Biteship webhook is refused with 401.
     pub biteship_webhook_secret: Option<Secret>,
-    /// `PATUNGAN_ADMIN_TOKEN`: the bearer token of the admin endpoints. Without it
-    /// they are open (fine on a laptop, never in production).
-    pub admin_token: Option<Secret>,
+    /// How bearer tokens are verified; `None` when no `PATUNGAN_JWT_*` variable is set,
+    /// which only a run with simulated providers accepts (it then signs its own
+    /// development tokens, [`crate::auth::dev`]).
+    pub auth: Option<JwtSettings>,
+    /// `PATUNGAN_RATE_LIMIT_USER` and `PATUNGAN_RATE_LIMIT_IP`.
+    pub rate_limits: RateLimitSettings,
+    /// `PATUNGAN_CORS_ORIGINS`: the origins (comma-separated, e.g.
+    /// `https://shop.example`) browsers may call from; none by default.
+    pub cors_origins: Vec<String>,
     /// `PATUNGAN_TICK_MS`: how often the background loop runs deadlines and
     /// effects (default 1 000 ms).
     pub tick_interval: Duration,
@@ -91,7 +147,9 @@ impl Default for Config {
             xendit_callback_token: None,
             biteship: None,
             biteship_webhook_secret: None,
-            admin_token: None,
+            auth: None,
+            rate_limits: RateLimitSettings::default(),
+            cors_origins: Vec::new(),
             tick_interval: Duration::from_secs(1),
             join_wait: Duration::from_secs(5),
             log_format: LogFormat::Text,
@@ -140,7 +198,34 @@ impl Config {
             base_url: get("BITESHIP_BASE_URL"),
         });
         config.biteship_webhook_secret = get("BITESHIP_WEBHOOK_SECRET").map(Secret::new);
-        config.admin_token = get("PATUNGAN_ADMIN_TOKEN").map(Secret::new);
+        config.auth = jwt_settings(&get)?;
+        for (variable, slot) in [
+            (
+                "PATUNGAN_RATE_LIMIT_USER",
+                &mut config.rate_limits.per_user_per_minute,
+            ),
+            (
+                "PATUNGAN_RATE_LIMIT_IP",
+                &mut config.rate_limits.per_ip_per_minute,
+            ),
+        ] {
+            if let Some(text) = get(variable) {
+                *slot = match text.trim().parse::<u32>() {
+                    Ok(n) if (1..=100_000).contains(&n) => n,
+                    _ => {
+                        return Err(ConfigError {
+                            variable,
+                            reason: format!(
+                            "`{text}` is not a number of requests per minute between 1 and 100000"
+                        ),
+                        })
+                    }
+                };
+            }
+        }
+        if let Some(origins) = get("PATUNGAN_CORS_ORIGINS") {
+            config.cors_origins = cors_origins(&origins)?;
+        }
         if let Some(ms) = get("PATUNGAN_TICK_MS") {
             config.tick_interval = millis("PATUNGAN_TICK_MS", &ms)?;
         }
@@ -159,6 +244,17 @@ impl Config {
                 }
             };
         }
+        if config.auth.is_none() && (config.xendit.is_some() || config.biteship.is_some()) {
+            return Err(ConfigError {
+                variable: "PATUNGAN_JWT_HS256_SECRET",
+                reason: "a real provider (XENDIT_SECRET_KEY or BITESHIP_API_KEY) is configured \
+                         but no authentication: refusing to start. Set PATUNGAN_JWT_HS256_SECRET \
+                         or PATUNGAN_JWT_PUBLIC_KEYS, with PATUNGAN_JWT_ISSUER and \
+                         PATUNGAN_JWT_AUDIENCE (only a run with simulated providers may go \
+                         without, on development tokens)"
+                    .to_owned(),
+            });
+        }
         if config.xendit.is_some() && config.xendit_callback_token.is_none() {
             return Err(ConfigError {
                 variable: "XENDIT_CALLBACK_TOKEN",
@@ -169,6 +265,83 @@ impl Config {
         }
         Ok(config)
     }
+}
+
+/// Reads the `PATUNGAN_JWT_*` variables: none set is `None`; a key without its issuer
+/// and audience, or both kinds of key, is an error.
+fn jwt_settings(get: &impl Fn(&str) -> Option<String>) -> Result<Option<JwtSettings>, ConfigError> {
+    let secret = get("PATUNGAN_JWT_HS256_SECRET");
+    let file = get("PATUNGAN_JWT_PUBLIC_KEYS");
+    let keys = match (secret, file) {
+        (None, None) => return Ok(None),
+        (Some(_), Some(_)) => {
+            return Err(ConfigError {
+                variable: "PATUNGAN_JWT_PUBLIC_KEYS",
+                reason:
+                    "set either PATUNGAN_JWT_HS256_SECRET or PATUNGAN_JWT_PUBLIC_KEYS, not both"
+                        .to_owned(),
+            })
+        }
+        (Some(secret), None) if secret.len() < MIN_HS256_SECRET_BYTES => {
+            return Err(ConfigError {
+                variable: "PATUNGAN_JWT_HS256_SECRET",
+                reason: format!("too short: use at least {MIN_HS256_SECRET_BYTES} random bytes"),
+            })
+        }
+        (Some(secret), None) => JwtKeys::Hs256(Secret::new(secret)),
+        (None, Some(file)) => JwtKeys::PublicKeyFile(PathBuf::from(file.trim())),
+    };
+    let required = |variable: &'static str| {
+        get(variable)
+            .map(|v| v.trim().to_owned())
+            .ok_or_else(|| ConfigError {
+                variable,
+                reason: "required with a JWT key: every token's claim is checked against it"
+                    .to_owned(),
+            })
+    };
+    let issuer = required("PATUNGAN_JWT_ISSUER")?;
+    let audience = required("PATUNGAN_JWT_AUDIENCE")?;
+    let leeway_seconds = match get("PATUNGAN_JWT_LEEWAY_SECONDS") {
+        None => 30,
+        Some(text) => match text.trim().parse::<u64>() {
+            Ok(s) if s <= MAX_JWT_LEEWAY_SECONDS => s,
+            _ => {
+                return Err(ConfigError {
+                    variable: "PATUNGAN_JWT_LEEWAY_SECONDS",
+                    reason: format!(
+                        "`{text}` is not a number of seconds between 0 and {MAX_JWT_LEEWAY_SECONDS}"
+                    ),
+                })
+            }
+        },
+    };
+    Ok(Some(JwtSettings {
+        keys,
+        issuer,
+        audience,
+        leeway_seconds,
+    }))
+}
+
+/// Parses a comma-separated list of origins (`scheme://host[:port]`, no wildcard).
+fn cors_origins(text: &str) -> Result<Vec<String>, ConfigError> {
+    let mut origins = Vec::new();
+    for origin in text.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+        let plausible = (origin.starts_with("https://") || origin.starts_with("http://"))
+            && !origin.ends_with('/')
+            && origin.bytes().all(|b| b.is_ascii_graphic() && b != b'*');
+        if !plausible {
+            return Err(ConfigError {
+                variable: "PATUNGAN_CORS_ORIGINS",
+                reason: format!(
+                    "`{origin}` is not an origin like https://shop.example (no path, no wildcard)"
+                ),
+            });
+        }
+        origins.push(origin.to_owned());
+    }
+    Ok(origins)
 }
 
 fn millis(variable: &'static str, text: &str) -> Result<Duration, ConfigError> {
@@ -204,6 +377,12 @@ mod tests {
             ("XENDIT_SECRET_KEY", "xnd_key"),
             ("XENDIT_CALLBACK_TOKEN", "tok"),
             ("XENDIT_BASE_URL", "http://127.0.0.1:1"),
+            (
+                "PATUNGAN_JWT_HS256_SECRET",
+                "0123456789abcdef0123456789abcdef",
+            ),
+            ("PATUNGAN_JWT_ISSUER", "iss"),
+            ("PATUNGAN_JWT_AUDIENCE", "aud"),
             ("PATUNGAN_TICK_MS", "50"),
             ("PATUNGAN_LOG_FORMAT", "json"),
             ("BITESHIP_API_KEY", ""),
@@ -214,7 +393,7 @@ mod tests {
         assert_eq!(config.log_format, LogFormat::Json);
         assert!(config.biteship.is_none(), "empty counts as unset");
         let shown = format!("{config:?}");
-        for secret in ["pw@", "xnd_key", "\"tok\""] {
+        for secret in ["pw@", "xnd_key", "\"tok\"", "0123456789abcdef"] {
             assert!(!shown.contains(secret), "{shown}");
         }
     }
@@ -231,9 +410,74 @@ mod tests {
             read(&[("PATUNGAN_TICK_MS", "0")]).unwrap_err().variable,
             "PATUNGAN_TICK_MS"
         );
+        for bad in ["*", "https://shop.example/", "shop.example"] {
+            assert_eq!(
+                read(&[("PATUNGAN_CORS_ORIGINS", bad)])
+                    .unwrap_err()
+                    .variable,
+                "PATUNGAN_CORS_ORIGINS"
+            );
+        }
+        let config = read(&[
+            (
+                "PATUNGAN_CORS_ORIGINS",
+                "https://a.example, http://localhost:3000",
+            ),
+            ("PATUNGAN_RATE_LIMIT_USER", "5"),
+        ])
+        .unwrap();
+        assert_eq!(config.cors_origins.len(), 2);
+        assert_eq!(config.rate_limits.per_user_per_minute, 5);
         assert_eq!(
-            read(&[("XENDIT_SECRET_KEY", "k")]).unwrap_err().variable,
-            "XENDIT_CALLBACK_TOKEN"
+            read(&[("PATUNGAN_RATE_LIMIT_IP", "0")])
+                .unwrap_err()
+                .variable,
+            "PATUNGAN_RATE_LIMIT_IP"
+        );
+        assert_eq!(
+            read(&[("XENDIT_SECRET_KEY", "k"), ("XENDIT_CALLBACK_TOKEN", "t")])
+                .unwrap_err()
+                .variable,
+            "PATUNGAN_JWT_HS256_SECRET",
+            "a real provider without authentication refuses to start"
+        );
+        assert_eq!(
+            read(&[("BITESHIP_API_KEY", "k")]).unwrap_err().variable,
+            "PATUNGAN_JWT_HS256_SECRET"
+        );
+        let secret = "s".repeat(MIN_HS256_SECRET_BYTES);
+        assert_eq!(
+            read(&[("PATUNGAN_JWT_HS256_SECRET", "short")])
+                .unwrap_err()
+                .variable,
+            "PATUNGAN_JWT_HS256_SECRET"
+        );
+        assert_eq!(
+            read(&[("PATUNGAN_JWT_HS256_SECRET", &secret)])
+                .unwrap_err()
+                .variable,
+            "PATUNGAN_JWT_ISSUER"
+        );
+        let auth = read(&[
+            ("PATUNGAN_JWT_HS256_SECRET", &secret),
+            ("PATUNGAN_JWT_ISSUER", "iss"),
+            ("PATUNGAN_JWT_AUDIENCE", "aud"),
+        ])
+        .unwrap()
+        .auth
+        .unwrap();
+        assert_eq!(auth.leeway_seconds, 30);
+        assert!(!format!("{auth:?}").contains(&secret));
+        assert_eq!(
+            read(&[
+                ("PATUNGAN_JWT_HS256_SECRET", &secret),
+                ("PATUNGAN_JWT_ISSUER", "iss"),
+                ("PATUNGAN_JWT_AUDIENCE", "aud"),
+                ("PATUNGAN_JWT_LEEWAY_SECONDS", "3600"),
+            ])
+            .unwrap_err()
+            .variable,
+            "PATUNGAN_JWT_LEEWAY_SECONDS"
         );
     }
 }

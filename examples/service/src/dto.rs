@@ -12,46 +12,59 @@ use patungan_core::{
 };
 use patungan_engine::{Handled, InvoiceRecord, SessionView};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::openapi::MoneySchema;
 
 /// `POST /admin/sessions`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSession {
     /// The session id, chosen by the caller (creating it again is a no-op).
+    #[schema(value_type = String, format = Uuid)]
     pub id: SessionId,
     /// The session's configuration (core serde form).
+    #[schema(schema_with = crate::openapi::core::session_config)]
     pub config: SessionConfig,
 }
 
 /// `POST /sessions/{id}/join`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JoinBody {
     /// The join's id, chosen by the client: retrying with it returns the same join.
+    #[schema(value_type = String, format = Uuid)]
     pub participant: ParticipantId,
     /// The shopper.
+    #[schema(value_type = String, format = Uuid)]
     pub user: UserId,
     /// The payment id; derived from the participant id when omitted.
     #[serde(default)]
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub payment: Option<PaymentId>,
     /// The variant, required when the product has a grosir bundle.
     #[serde(default)]
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub variant: Option<VariantId>,
     /// Units.
     pub quantity: u64,
     /// The group price the shopper saw (protects against stale screens).
+    #[schema(value_type = MoneySchema)]
     pub expected_unit_price: Money,
     /// The courier price the shopper chose (leg 2).
+    #[schema(value_type = MoneySchema)]
     pub courier_price: Money,
 }
 
 /// `POST /wallets/{user}/withdrawals`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawalBody {
     /// The withdrawal id, chosen by the client: retrying with it is a no-op.
+    #[schema(value_type = String, format = Uuid)]
     pub id: WithdrawalId,
     /// The amount taken from the wallet, fee included.
+    #[schema(value_type = MoneySchema)]
     pub amount: Money,
     /// The bank's code, e.g. `BCA`.
     pub bank_code: String,
@@ -62,7 +75,7 @@ pub struct WithdrawalBody {
 }
 
 /// `GET /sessions/{id}/preview?extra=N`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct PreviewQuery {
     /// Extra units the shopper considers (default 0).
     #[serde(default)]
@@ -70,11 +83,13 @@ pub struct PreviewQuery {
 }
 
 /// Where a payment can be made.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct InvoiceView {
     /// The payment id.
+    #[schema(value_type = String, format = Uuid)]
     pub payment: PaymentId,
     /// The amount due.
+    #[schema(value_type = MoneySchema)]
     pub amount: Money,
     /// When it expires.
     pub expires_at: DateTime<Utc>,
@@ -97,17 +112,22 @@ impl From<InvoiceRecord> for InvoiceView {
 }
 
 /// The answer to a join.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct JoinView {
     /// The session.
+    #[schema(value_type = String, format = Uuid)]
     pub session: SessionId,
     /// The participant.
+    #[schema(value_type = String, format = Uuid)]
     pub participant: ParticipantId,
     /// The payment.
+    #[schema(value_type = String, format = Uuid)]
     pub payment: PaymentId,
     /// `applied`, or `unchanged` for a retried join.
+    #[schema(schema_with = crate::openapi::core::session_outcome)]
     pub outcome: Outcome,
     /// The amount due, part by part (`cost.total` is the invoice amount).
+    #[schema(schema_with = crate::openapi::core::cost_breakdown)]
     pub cost: CostBreakdown,
     /// When the invoice expires.
     pub invoice_expires_at: DateTime<Utc>,
@@ -132,24 +152,28 @@ impl JoinView {
 }
 
 /// `GET /sessions/{id}/participants/{participant}`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ParticipantView {
     /// The participant as the session keeps it.
+    #[schema(schema_with = crate::openapi::core::participant)]
     pub participant: Participant,
     /// Its invoice.
     pub invoice: Option<InvoiceView>,
 }
 
 /// `GET /sessions/{id}`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SessionStatusView {
     /// The session.
+    #[schema(value_type = String, format = Uuid)]
     pub id: SessionId,
     /// Where it is in its lifecycle.
+    #[schema(schema_with = crate::openapi::core::session_status)]
     pub status: SessionStatus,
     /// Events so far.
     pub version: u64,
     /// The product.
+    #[schema(value_type = String, format = Uuid)]
     pub product: ProductId,
     /// Minimum order quantity.
     pub moq: u64,
@@ -158,6 +182,7 @@ pub struct SessionStatusView {
     /// Closing instant.
     pub end: DateTime<Utc>,
     /// The price every joiner pays per unit.
+    #[schema(value_type = MoneySchema)]
     pub group_price: Money,
     /// Participants in any state.
     pub participants: usize,
@@ -170,10 +195,13 @@ pub struct SessionStatusView {
     /// Bot units.
     pub bot_quantity: u64,
     /// The tier picture now.
+    #[schema(value_type = Object)]
     pub preview: Preview,
     /// How it settled, once it did.
+    #[schema(schema_with = crate::openapi::core::settlement)]
     pub settlement: Option<Settlement>,
     /// The session that renews it, once due.
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub renewed_by: Option<SessionId>,
 }
 
@@ -206,25 +234,32 @@ impl SessionStatusView {
 }
 
 /// A withdrawal as clients see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WithdrawalView {
     /// The withdrawal.
+    #[schema(value_type = String, format = Uuid)]
     pub id: WithdrawalId,
     /// The wallet owner.
+    #[schema(value_type = String, format = Uuid)]
     pub user: UserId,
     /// Taken from the wallet, fee included.
+    #[schema(value_type = MoneySchema)]
     pub amount: Money,
     /// The platform's fee.
+    #[schema(value_type = MoneySchema)]
     pub fee: Money,
     /// What the bank account receives.
+    #[schema(value_type = MoneySchema)]
     pub net: Money,
     /// Where it stands.
+    #[schema(value_type = String)]
     pub status: WithdrawalStatus,
     /// The gateway's failure code, when it failed.
     pub failure_code: Option<String>,
     /// When it was requested.
     pub requested_at: DateTime<Utc>,
     /// Payout attempts so far.
+    #[schema(value_type = Vec<Object>)]
     pub attempts: Vec<PayoutAttempt>,
 }
 
@@ -245,9 +280,10 @@ impl From<&Withdrawal> for WithdrawalView {
 }
 
 /// The answer to a webhook.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WebhookAck {
     /// `applied`, `duplicate`, `ignored`, `anomaly` or `probe`.
+    #[schema(value_type = String)]
     pub result: &'static str,
     /// Why it was ignored.
     #[serde(skip_serializing_if = "Option::is_none")]

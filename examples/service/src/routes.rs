@@ -1,40 +1,39 @@
-//! The HTTP routes.
+//! The HTTP routes: one table, [`ROUTES`], gives each route its method, path, handler
+//! and access [`Rule`]; the router is built from it, so no route exists without a rule.
 //!
-//! | Method | Path | What |
-//! |---|---|---|
-//! | GET | `/health` | store reachable, which parts are real |
-//! | POST | `/admin/sessions` | create a session (admin) |
-//! | POST | `/admin/sessions/{id}/cancel` | cancel, refunding everyone paid (admin) |
-//! | POST | `/admin/sessions/{id}/stock-received` | the purchase order arrived (admin) |
-//! | GET | `/admin/reconciliation` | the operations report: ledger, suspense, anomalies, refunds waiting (admin) |
-//! | GET | `/admin/anomalies` | payment anomalies, open and closed (admin) |
-//! | GET | `/admin/refunds/awaiting-operator` | refunds whose attempts are spent (admin) |
-//! | POST | `/admin/refunds/{reference}/retry` | retry such a refund through the gateway (admin) |
-//! | POST | `/admin/refunds/{reference}/credit-wallet` | credit it to the payer's wallet instead (admin) |
-//! | GET | `/sessions/{id}` | status, fill, price now, settlement |
-//! | GET | `/sessions/{id}/preview?extra=N` | the tier preview with N more units |
-//! | POST | `/sessions/{id}/join` | join: cost breakdown and invoice URL |
-//! | GET | `/sessions/{id}/participants/{p}` | a participant and its invoice |
-//! | POST | `/sessions/{id}/participants/{p}/leave` | leave (refund if paid) |
-//! | GET | `/wallets/{user}` | wallet balance |
-//! | POST | `/wallets/{user}/withdrawals` | request a withdrawal |
-//! | GET | `/withdrawals/{id}` | a withdrawal's status |
-//! | POST | `/webhooks/xendit/invoice` | Xendit invoice callback |
-//! | POST | `/webhooks/xendit/refund` | Xendit refund webhook |
-//! | POST | `/webhooks/xendit/disbursement` | Xendit disbursement callback |
-//! | POST | `/webhooks/xendit/batch-disbursement` | Xendit batch disbursement callback |
-//! | POST | `/webhooks/biteship` | Biteship order webhook |
-//! | POST | `/simulator/...` | simulated payer and bank (admin; simulated gateway only) |
+//! | Method | Path | Rule | What |
+//! |---|---|---|---|
+//! | GET | `/health` | public | store reachable, which parts are real |
+//! | GET | `/openapi.json` | public | the OpenAPI 3.1 document ([`crate::openapi`]) |
+//! | POST | `/admin/sessions` | admin | create a session |
+//! | POST | `/admin/sessions/{id}/cancel` | admin | cancel, refunding everyone paid |
+//! | POST | `/admin/sessions/{id}/stock-received` | warehouse | the purchase order arrived |
+//! | GET | `/admin/reconciliation` | admin | the operations report: ledger, suspense, anomalies, refunds waiting |
+//! | GET | `/admin/anomalies` | admin | payment anomalies, open and closed |
+//! | GET | `/admin/refunds/awaiting-operator` | admin | refunds whose attempts are spent |
+//! | POST | `/admin/refunds/{reference}/retry` | admin | retry such a refund through the gateway |
+//! | POST | `/admin/refunds/{reference}/credit-wallet` | admin | credit it to the payer's wallet instead |
+//! | GET | `/sessions/{id}` | any token | status, fill, price now, settlement |
+//! | GET | `/sessions/{id}/preview?extra=N` | any token | the tier preview with N more units |
+//! | POST | `/sessions/{id}/join` | owner of `user` | join: cost breakdown and invoice URL |
+//! | GET | `/sessions/{id}/participants/{p}` | owner | a participant and its invoice |
+//! | POST | `/sessions/{id}/participants/{p}/leave` | owner | leave (refund if paid) |
+//! | GET | `/wallets/{user}` | owner | wallet balance |
+//! | POST | `/wallets/{user}/withdrawals` | owner | request a withdrawal |
+//! | GET | `/withdrawals/{id}` | owner | a withdrawal's status |
+//! | POST | `/webhooks/xendit/...` | webhook | Xendit callbacks (invoice, refund, disbursement, batch) |
+//! | POST | `/webhooks/biteship` | webhook | Biteship order webhook |
+//! | POST | `/simulator/...` | admin | simulated payer and bank (simulated gateway only) |
 
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::header::CONTENT_LENGTH;
 use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::Router;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
-use tracing::Level;
 
+use crate::auth::rules::{authorize, Guard};
+use crate::auth::{Owner, Rule};
 use crate::error::ApiError;
 use crate::handlers::{admin, health, sessions, simulator, wallets, webhooks};
 use crate::state::AppState;
@@ -43,78 +42,320 @@ use crate::state::AppState;
 /// batch callback of 1 000 payouts is far smaller). Larger bodies answer 413.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 
-/// The service's router over `state`.
-pub fn router(state: AppState) -> Router {
-    let mut admin_routes = Router::new()
-        .route("/admin/sessions", post(admin::create_session))
-        .route("/admin/sessions/{id}/cancel", post(admin::cancel_session))
-        .route(
-            "/admin/sessions/{id}/stock-received",
-            post(admin::stock_received),
-        )
-        .route("/admin/reconciliation", get(admin::reconciliation))
-        .route("/admin/anomalies", get(admin::anomalies))
-        .route(
-            "/admin/refunds/awaiting-operator",
-            get(admin::refunds_awaiting_operator),
-        )
-        .route(
-            "/admin/refunds/{reference}/retry",
-            post(admin::retry_refund),
-        )
-        .route(
-            "/admin/refunds/{reference}/credit-wallet",
-            post(admin::credit_refund_to_wallet),
-        );
-    if state.simulated.is_some() {
-        admin_routes = admin_routes
-            .route("/simulator/payments/{payment}/pay", post(simulator::pay))
-            .route("/simulator/refunds/settle", post(simulator::settle_refunds))
-            .route("/simulator/payouts/settle", post(simulator::settle_payouts));
+/// An HTTP method of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    /// GET.
+    Get,
+    /// POST.
+    Post,
+}
+
+impl Verb {
+    /// The method's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::Get => "GET",
+            Verb::Post => "POST",
+        }
     }
-    let admin_routes =
-        admin_routes.route_layer(from_fn_with_state(state.clone(), admin::require_admin));
-    Router::new()
-        .route("/health", get(health::health))
-        .route("/sessions/{id}", get(sessions::status))
-        .route("/sessions/{id}/preview", get(sessions::preview))
-        .route("/sessions/{id}/join", post(sessions::join))
-        .route(
-            "/sessions/{id}/participants/{participant}",
-            get(sessions::participant),
-        )
-        .route(
-            "/sessions/{id}/participants/{participant}/leave",
-            post(sessions::leave),
-        )
-        .route("/wallets/{user}", get(wallets::balance))
-        .route(
-            "/wallets/{user}/withdrawals",
-            post(wallets::request_withdrawal),
-        )
-        .route("/withdrawals/{id}", get(wallets::withdrawal))
-        .route("/webhooks/xendit/invoice", post(webhooks::xendit_invoice))
-        .route("/webhooks/xendit/refund", post(webhooks::xendit_refund))
-        .route(
-            "/webhooks/xendit/disbursement",
-            post(webhooks::xendit_disbursement),
-        )
-        .route(
-            "/webhooks/xendit/batch-disbursement",
-            post(webhooks::xendit_batch_disbursement),
-        )
-        .route("/webhooks/biteship", post(webhooks::biteship))
-        .merge(admin_routes)
+
+    fn filter(self) -> MethodFilter {
+        match self {
+            Verb::Get => MethodFilter::GET,
+            Verb::Post => MethodFilter::POST,
+        }
+    }
+}
+
+/// The handler behind a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)] // each variant is named after its handler
+pub enum Endpoint {
+    Health,
+    OpenApi,
+    CreateSession,
+    CancelSession,
+    StockReceived,
+    Reconciliation,
+    Anomalies,
+    RefundsAwaitingOperator,
+    RetryRefund,
+    CreditRefundToWallet,
+    SessionStatus,
+    Preview,
+    Join,
+    Participant,
+    Leave,
+    Wallet,
+    RequestWithdrawal,
+    Withdrawal,
+    XenditInvoice,
+    XenditRefund,
+    XenditDisbursement,
+    XenditBatchDisbursement,
+    Biteship,
+    SimulatorPay,
+    SimulatorSettleRefunds,
+    SimulatorSettlePayouts,
+}
+
+/// One route of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteSpec {
+    /// The method.
+    pub verb: Verb,
+    /// The path, with `{name}` segments.
+    pub path: &'static str,
+    /// The handler.
+    pub endpoint: Endpoint,
+    /// Who may call it.
+    pub rule: Rule,
+    /// Whether it exists only while the simulated providers are in use.
+    pub simulated_only: bool,
+    /// Whether it is rate-limited per user and per IP ([`crate::limits`]).
+    pub rate_limited: bool,
+}
+
+const fn route(verb: Verb, path: &'static str, endpoint: Endpoint, rule: Rule) -> RouteSpec {
+    RouteSpec {
+        verb,
+        path,
+        endpoint,
+        rule,
+        simulated_only: false,
+        rate_limited: false,
+    }
+}
+
+/// A rate-limited route.
+const fn limited(verb: Verb, path: &'static str, endpoint: Endpoint, rule: Rule) -> RouteSpec {
+    RouteSpec {
+        rate_limited: true,
+        ..route(verb, path, endpoint, rule)
+    }
+}
+
+const fn simulator(path: &'static str, endpoint: Endpoint) -> RouteSpec {
+    RouteSpec {
+        verb: Verb::Post,
+        path,
+        endpoint,
+        rule: Rule::Admin,
+        simulated_only: true,
+        rate_limited: false,
+    }
+}
+
+use Verb::{Get, Post};
+
+/// Every route of the service with its rule (docs/domain.md §12).
+pub const ROUTES: &[RouteSpec] = &[
+    route(Get, "/health", Endpoint::Health, Rule::Public),
+    route(
+        Post,
+        "/admin/sessions",
+        Endpoint::CreateSession,
+        Rule::Admin,
+    ),
+    route(Get, "/openapi.json", Endpoint::OpenApi, Rule::Public),
+    route(
+        Post,
+        "/admin/sessions/{id}/cancel",
+        Endpoint::CancelSession,
+        Rule::Admin,
+    ),
+    route(
+        Post,
+        "/admin/sessions/{id}/stock-received",
+        Endpoint::StockReceived,
+        Rule::Warehouse,
+    ),
+    route(
+        Get,
+        "/admin/reconciliation",
+        Endpoint::Reconciliation,
+        Rule::Admin,
+    ),
+    route(Get, "/admin/anomalies", Endpoint::Anomalies, Rule::Admin),
+    route(
+        Get,
+        "/admin/refunds/awaiting-operator",
+        Endpoint::RefundsAwaitingOperator,
+        Rule::Admin,
+    ),
+    route(
+        Post,
+        "/admin/refunds/{reference}/retry",
+        Endpoint::RetryRefund,
+        Rule::Admin,
+    ),
+    route(
+        Post,
+        "/admin/refunds/{reference}/credit-wallet",
+        Endpoint::CreditRefundToWallet,
+        Rule::Admin,
+    ),
+    route(
+        Get,
+        "/sessions/{id}",
+        Endpoint::SessionStatus,
+        Rule::Authenticated,
+    ),
+    limited(
+        Get,
+        "/sessions/{id}/preview",
+        Endpoint::Preview,
+        Rule::Authenticated,
+    ),
+    limited(
+        Post,
+        "/sessions/{id}/join",
+        Endpoint::Join,
+        Rule::Owner(Owner::BodyUser),
+    ),
+    route(
+        Get,
+        "/sessions/{id}/participants/{participant}",
+        Endpoint::Participant,
+        Rule::Owner(Owner::Participant),
+    ),
+    route(
+        Post,
+        "/sessions/{id}/participants/{participant}/leave",
+        Endpoint::Leave,
+        Rule::Owner(Owner::Participant),
+    ),
+    route(
+        Get,
+        "/wallets/{user}",
+        Endpoint::Wallet,
+        Rule::Owner(Owner::PathUser),
+    ),
+    limited(
+        Post,
+        "/wallets/{user}/withdrawals",
+        Endpoint::RequestWithdrawal,
+        Rule::Owner(Owner::PathUser),
+    ),
+    route(
+        Get,
+        "/withdrawals/{id}",
+        Endpoint::Withdrawal,
+        Rule::Owner(Owner::Withdrawal),
+    ),
+    route(
+        Post,
+        "/webhooks/xendit/invoice",
+        Endpoint::XenditInvoice,
+        Rule::Webhook,
+    ),
+    route(
+        Post,
+        "/webhooks/xendit/refund",
+        Endpoint::XenditRefund,
+        Rule::Webhook,
+    ),
+    route(
+        Post,
+        "/webhooks/xendit/disbursement",
+        Endpoint::XenditDisbursement,
+        Rule::Webhook,
+    ),
+    route(
+        Post,
+        "/webhooks/xendit/batch-disbursement",
+        Endpoint::XenditBatchDisbursement,
+        Rule::Webhook,
+    ),
+    route(
+        Post,
+        "/webhooks/biteship",
+        Endpoint::Biteship,
+        Rule::Webhook,
+    ),
+    simulator("/simulator/payments/{payment}/pay", Endpoint::SimulatorPay),
+    simulator(
+        "/simulator/refunds/settle",
+        Endpoint::SimulatorSettleRefunds,
+    ),
+    simulator(
+        "/simulator/payouts/settle",
+        Endpoint::SimulatorSettlePayouts,
+    ),
+];
+
+/// The routes `state` serves: the whole table, less the simulator without simulated
+/// providers.
+pub fn active_routes(state: &AppState) -> impl Iterator<Item = &'static RouteSpec> {
+    let simulated = state.simulated.is_some();
+    ROUTES
+        .iter()
+        .filter(move |r| simulated || !r.simulated_only)
+}
+
+/// The handler of `spec` for its method.
+fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
+    let f = spec.verb.filter();
+    match spec.endpoint {
+        Endpoint::Health => on(f, health::health),
+        Endpoint::OpenApi => on(f, crate::openapi::openapi_json),
+        Endpoint::CreateSession => on(f, admin::create_session),
+        Endpoint::CancelSession => on(f, admin::cancel_session),
+        Endpoint::StockReceived => on(f, admin::stock_received),
+        Endpoint::Reconciliation => on(f, admin::reconciliation),
+        Endpoint::Anomalies => on(f, admin::anomalies),
+        Endpoint::RefundsAwaitingOperator => on(f, admin::refunds_awaiting_operator),
+        Endpoint::RetryRefund => on(f, admin::retry_refund),
+        Endpoint::CreditRefundToWallet => on(f, admin::credit_refund_to_wallet),
+        Endpoint::SessionStatus => on(f, sessions::status),
+        Endpoint::Preview => on(f, sessions::preview),
+        Endpoint::Join => on(f, sessions::join),
+        Endpoint::Participant => on(f, sessions::participant),
+        Endpoint::Leave => on(f, sessions::leave),
+        Endpoint::Wallet => on(f, wallets::balance),
+        Endpoint::RequestWithdrawal => on(f, wallets::request_withdrawal),
+        Endpoint::Withdrawal => on(f, wallets::withdrawal),
+        Endpoint::XenditInvoice => on(f, webhooks::xendit_invoice),
+        Endpoint::XenditRefund => on(f, webhooks::xendit_refund),
+        Endpoint::XenditDisbursement => on(f, webhooks::xendit_disbursement),
+        Endpoint::XenditBatchDisbursement => on(f, webhooks::xendit_batch_disbursement),
+        Endpoint::Biteship => on(f, webhooks::biteship),
+        Endpoint::SimulatorPay => on(f, simulator::pay),
+        Endpoint::SimulatorSettleRefunds => on(f, simulator::settle_refunds),
+        Endpoint::SimulatorSettlePayouts => on(f, simulator::settle_payouts),
+    }
+}
+
+/// The service's router over `state`, built from [`ROUTES`]: each route's handler
+/// behind [`authorize`] with its rule.
+pub fn router(state: AppState) -> Router {
+    let mut router = Router::new();
+    for spec in active_routes(&state) {
+        let guard = Guard {
+            app: state.clone(),
+            rule: spec.rule,
+        };
+        let mut method_router = handler(spec);
+        if spec.rate_limited {
+            // Inside the guard, so the per-user limiter sees the principal.
+            method_router = method_router
+                .route_layer(state.limits.user_layer())
+                .route_layer(state.limits.ip_layer());
+        }
+        router = router.route(
+            spec.path,
+            method_router.route_layer(from_fn_with_state(guard, authorize)),
+        );
+    }
+    let cors_origins = state.cors_origins.clone();
+    let router = router
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(from_fn(refuse_declared_oversize))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
-        .with_state(state)
+        .with_state(state);
+    crate::layers::around(router, &cors_origins)
 }
 
 /// Answers 413 at once when `Content-Length` declares more than [`MAX_BODY_BYTES`],

@@ -8,8 +8,10 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::auth::dev::DevTokens;
 use crate::clock::SharedClock;
 use crate::config::{Config, LogFormat};
+use crate::limits::RateLimits;
 use crate::state::{AppState, StartError};
 
 /// A built service, ready to serve.
@@ -27,11 +29,14 @@ impl Service {
             store = state.parts.store,
             gateway = state.parts.gateway,
             shipping = state.parts.shipping,
-            admin_token = config.admin_token.is_some(),
+            auth = config.auth.is_some(),
             "service built"
         );
-        if config.admin_token.is_none() {
-            tracing::warn!("PATUNGAN_ADMIN_TOKEN is not set: the admin endpoints are open");
+        if state.dev_tokens.is_some() {
+            tracing::warn!(
+                "no authentication is configured: development run with simulated providers; \
+                 short-lived development tokens are printed on standard output"
+            );
         }
         Ok(Service {
             state,
@@ -42,6 +47,11 @@ impl Service {
     /// The handlers' shared state (the engine, the clock …).
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    /// The development tokens, when no authentication is configured.
+    pub fn dev_tokens(&self) -> Option<&DevTokens> {
+        self.state.dev_tokens.as_deref()
     }
 
     /// The router, without the background loop (for in-process tests of handlers).
@@ -67,8 +77,15 @@ impl Service {
         if let Ok(addr) = listener.local_addr() {
             tracing::info!(%addr, "listening");
         }
+        let limits = tokio::spawn(forget_full_buckets(
+            self.state.limits.clone(),
+            stop.subscribe(),
+        ));
         let stop_on_signal = stop.clone();
-        let served = axum::serve(listener, self.router())
+        let app = self
+            .router()
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let served = axum::serve(listener, app)
             .with_graceful_shutdown(async move {
                 shutdown.await;
                 tracing::info!("shutting down");
@@ -79,13 +96,31 @@ impl Service {
         if let Err(e) = background.await {
             tracing::error!(%e, "background loop ended abnormally");
         }
+        let _ = limits.await;
         served
+    }
+}
+
+/// Every minute until `stop`, drops the rate limiters' buckets that are full again.
+async fn forget_full_buckets(limits: RateLimits, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_secs(60)) => limits.retain_recent(),
+            changed = stop.wait_for(|stopped| *stopped) => {
+                let _ = changed;
+                return;
+            }
+        }
     }
 }
 
 /// Binds `config.listen` and serves until Ctrl-C or SIGTERM.
 pub async fn run(config: Config, clock: SharedClock) -> Result<(), StartError> {
     let service = Service::new(&config, clock).await?;
+    if let Some(tokens) = service.dev_tokens() {
+        // Printed, never logged: log lines carry no token.
+        println!("{}", tokens.banner());
+    }
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| StartError::Bind {

@@ -12,8 +12,11 @@ use patungan_engine::{Engine, EngineConfig, Ports};
 use patungan_postgres::{PostgresOptions, PostgresStore};
 use patungan_xendit::{CallbackVerifier, Secret, XenditClient, XenditConfig, XenditGateway};
 
+use crate::auth::dev::DevTokens;
+use crate::auth::token::Verifier;
 use crate::clock::SharedClock;
 use crate::config::Config;
+use crate::limits::RateLimits;
 use crate::runner::Kicker;
 
 /// The service could not start.
@@ -28,6 +31,9 @@ pub enum StartError {
     /// The Biteship client could not be built.
     #[error("Biteship: {0}")]
     Biteship(String),
+    /// The JWT verification keys could not be loaded.
+    #[error(transparent)]
+    Auth(crate::auth::token::KeyError),
     /// The database could not be reached or migrated.
     #[error("database: {0}")]
     Database(String),
@@ -52,13 +58,16 @@ pub struct Simulated {
 }
 
 /// Which parts are real, for `/health` and the start-up log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Parts {
     /// `memory` or `postgres`.
+    #[schema(value_type = String)]
     pub store: &'static str,
     /// `simulated` or `xendit`.
+    #[schema(value_type = String)]
     pub gateway: &'static str,
     /// `simulated` or `biteship`.
+    #[schema(value_type = String)]
     pub shipping: &'static str,
 }
 
@@ -73,10 +82,16 @@ pub struct AppState {
     pub kicker: Arc<Kicker>,
     /// Checks `x-callback-token` (refuses everything without a configured token).
     pub xendit_callbacks: CallbackVerifier,
-    /// Checks the optional Biteship signature.
+    /// Checks the Biteship signature (refuses everything without a configured secret).
     pub biteship_webhooks: BiteshipWebhook,
-    /// The admin bearer token, if one is required.
-    pub admin_token: Option<Secret>,
+    /// Verifies bearer tokens; `None` refuses every route that needs one.
+    pub auth: Option<Arc<Verifier>>,
+    /// The development tokens, when no authentication is configured.
+    pub dev_tokens: Option<Arc<DevTokens>>,
+    /// The rate limiters of join, quote and withdrawal.
+    pub limits: RateLimits,
+    /// The origins browsers may call from.
+    pub cors_origins: Arc<[String]>,
     /// The simulated providers, when they are in use.
     pub simulated: Option<Simulated>,
     /// Which parts are real.
@@ -136,6 +151,7 @@ impl AppState {
             }
             None => Arc::new(MemoryShipping::default()),
         };
+        let (verifier, dev_tokens) = token_verifier(config, simulated.is_some())?;
         let parts = Parts {
             store: store_kind,
             gateway: if simulated.is_some() {
@@ -169,17 +185,50 @@ impl AppState {
                     .clone()
                     .unwrap_or_else(|| Secret::new("")),
             ),
-            biteship_webhooks: BiteshipWebhook::new(
+            // Always signed: without a configured secret every webhook is refused.
+            biteship_webhooks: BiteshipWebhook::signed(patungan_biteship::Secret::new(
                 config
                     .biteship_webhook_secret
                     .as_ref()
-                    .map(|s| patungan_biteship::Secret::new(s.expose())),
-            ),
-            admin_token: config.admin_token.clone(),
+                    .map_or("", |s| s.expose()),
+            )),
+            auth: Some(Arc::new(verifier)),
+            dev_tokens,
+            limits: RateLimits::new(config.rate_limits).ok_or_else(|| {
+                StartError::Config(crate::config::ConfigError {
+                    variable: "PATUNGAN_RATE_LIMIT_USER",
+                    reason: "unusable rate limit".to_owned(),
+                })
+            })?,
+            cors_origins: config.cors_origins.clone().into(),
             simulated,
             parts,
             join_wait: config.join_wait,
         })
+    }
+}
+
+/// The verifier of bearer tokens: from the configured keys, or — with no auth
+/// configured and only simulated providers — a development key and its tokens.
+fn token_verifier(
+    config: &Config,
+    simulated: bool,
+) -> Result<(Verifier, Option<Arc<DevTokens>>), StartError> {
+    match &config.auth {
+        Some(settings) => Ok((
+            Verifier::from_settings(settings).map_err(StartError::Auth)?,
+            None,
+        )),
+        // Config refuses real providers without auth; checked again here.
+        None if !simulated || config.biteship.is_some() => {
+            Err(StartError::Auth(crate::auth::token::KeyError(
+                "a real provider is configured without authentication".to_owned(),
+            )))
+        }
+        None => {
+            let (verifier, tokens) = crate::auth::dev::generate().map_err(StartError::Auth)?;
+            Ok((verifier, Some(Arc::new(tokens))))
+        }
     }
 }
 

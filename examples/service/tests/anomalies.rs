@@ -13,7 +13,7 @@
 mod common;
 
 use common::{Harness, CALLBACK_TOKEN};
-use patungan_core::{BotPolicy, ParticipantId, SessionId};
+use patungan_core::{BotPolicy, ParticipantId, SessionId, UserId};
 use patungan_engine::testing::{at, config};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -52,7 +52,10 @@ async fn a_wrong_amount_callback_is_an_anomaly_and_the_genuine_one_still_pays() 
         "expected_unit_price": {"amount": "200000", "currency": "IDR"},
         "courier_price": {"amount": "15000", "currency": "IDR"},
     });
-    let (code, joined) = h.post(&format!("/sessions/{SESSION}/join"), &join).await;
+    let shopper = h.shopper(UserId::from_u128(0xA3));
+    let (code, joined) = h
+        .post_as(&shopper, &format!("/sessions/{SESSION}/join"), &join)
+        .await;
     assert_eq!(code, StatusCode::CREATED, "{joined}");
     let payment = joined["payment"].as_str().unwrap().to_owned();
 

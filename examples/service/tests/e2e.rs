@@ -130,7 +130,10 @@ async fn join(h: &Harness, session: SessionId, n: u128, quantity: u64) -> Value 
         "expected_unit_price": idr(200_000),
         "courier_price": idr(15_000),
     });
-    let (code, answer) = h.post(&format!("/sessions/{session}/join"), &body).await;
+    let me = h.shopper(user(n));
+    let (code, answer) = h
+        .post_as(&me, &format!("/sessions/{session}/join"), &body)
+        .await;
     assert_eq!(code, StatusCode::CREATED, "{answer}");
     assert_eq!(
         amount(&answer["cost"]["total"]),
@@ -144,7 +147,9 @@ async fn join(h: &Harness, session: SessionId, n: u128, quantity: u64) -> Value 
         "the join answers with the invoice URL: {answer}"
     );
     // Retrying the same join answers 200 with the same payment and no new invoice.
-    let (code, again) = h.post(&format!("/sessions/{session}/join"), &body).await;
+    let (code, again) = h
+        .post_as(&me, &format!("/sessions/{session}/join"), &body)
+        .await;
     assert_eq!(code, StatusCode::OK, "{again}");
     assert_eq!(again["payment"], answer["payment"]);
     assert_eq!(again["outcome"], "unchanged");
@@ -156,23 +161,33 @@ async fn refused_inputs(h: &Harness, payment_u4: &str) {
         "participant": participant(90), "user": user(90), "quantity": 1,
         "expected_unit_price": idr(199_000), "courier_price": idr(15_000),
     });
-    let (code, body) = h.post(&format!("/sessions/{SA}/join"), &stale).await;
+    let (code, body) = h
+        .post_as(
+            &h.shopper(user(90)),
+            &format!("/sessions/{SA}/join"),
+            &stale,
+        )
+        .await;
     assert_eq!(code, StatusCode::CONFLICT, "{body}");
     assert_eq!(body["error"]["code"], "session.stale_price");
     let zero = json!({
         "participant": participant(91), "user": user(91), "quantity": 0,
         "expected_unit_price": idr(200_000), "courier_price": idr(15_000),
     });
-    let (code, body) = h.post(&format!("/sessions/{SA}/join"), &zero).await;
+    let u91 = h.shopper(user(91));
+    let (code, body) = h
+        .post_as(&u91, &format!("/sessions/{SA}/join"), &zero)
+        .await;
     assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"]["code"], "session.zero_quantity");
     let (code, body) = h
-        .post_raw(&format!("/sessions/{SA}/join"), "{\"quantity\":")
+        .post_raw_as(&u91, &format!("/sessions/{SA}/join"), "{\"quantity\":")
         .await;
     assert_eq!(code, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["error"]["code"], "request.invalid_json");
     let (code, body) = h
-        .post(
+        .post_as(
+            &u91,
             &format!("/sessions/{}/join", SessionId::from_u128(0xDEAD)),
             &zero,
         )
@@ -184,11 +199,15 @@ async fn refused_inputs(h: &Harness, payment_u4: &str) {
     let (code, body) = h.get(&format!("/sessions/{SA}/preview?extra=25")).await;
     assert_eq!(code, StatusCode::OK, "{body}");
     assert_eq!(body["extra_quantity"], 25);
-    // Admin endpoints need the bearer token.
+    // Admin endpoints need an admin's bearer token.
     let (code, body) = h
         .send(h.http.get(format!("{}/admin/reconciliation", h.base)))
         .await;
     assert_eq!(code, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(body["error"]["code"], "auth.missing_token");
+    let (code, body) = h.get_as(&u91, "/admin/reconciliation").await;
+    assert_eq!(code, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["error"]["code"], "auth.forbidden");
     // Webhooks with a wrong or missing token are refused and change nothing.
     let forged = json!({
         "id": "inv-forged", "external_id": payment_u4, "status": "PAID",
@@ -275,7 +294,8 @@ async fn a_whole_session_over_http_with_replayed_callbacks() {
     // u5 leaves: refunded in full through Xendit.
     h.clock.set(at(23, 3, 0));
     let (code, left) = h
-        .post(
+        .post_as(
+            &h.shopper(user(5)),
             &format!("/sessions/{SA}/participants/{}/leave", participant(5)),
             &json!({}),
         )
@@ -343,7 +363,8 @@ async fn a_whole_session_over_http_with_replayed_callbacks() {
     };
     for (n, amount) in [(1, 200_000), (2, 750_000), (3, 100_000)] {
         let (code, body) = h
-            .post(
+            .post_as(
+                &h.shopper(user(n)),
                 &format!("/wallets/{}/withdrawals", user(n)),
                 &withdraw(n, amount),
             )
@@ -352,7 +373,8 @@ async fn a_whole_session_over_http_with_replayed_callbacks() {
         assert_eq!(body["status"], "queued");
         assert_eq!(body["net"], idr(amount - 2_500));
         let (code, _) = h
-            .post(
+            .post_as(
+                &h.shopper(user(n)),
                 &format!("/wallets/{}/withdrawals", user(n)),
                 &withdraw(n, amount),
             )
@@ -362,13 +384,21 @@ async fn a_whole_session_over_http_with_replayed_callbacks() {
     let mut too_much = withdraw(3, 5_000_000);
     too_much["id"] = json!(WithdrawalId::from_u128(999));
     let (code, body) = h
-        .post(&format!("/wallets/{}/withdrawals", user(3)), &too_much)
+        .post_as(
+            &h.shopper(user(3)),
+            &format!("/wallets/{}/withdrawals", user(3)),
+            &too_much,
+        )
         .await;
     assert_eq!(code, StatusCode::CONFLICT, "{body}");
     assert_eq!(body["error"]["code"], "wallet.insufficient_balance");
     too_much["amount"] = idr(5_000);
     let (code, body) = h
-        .post(&format!("/wallets/{}/withdrawals", user(3)), &too_much)
+        .post_as(
+            &h.shopper(user(3)),
+            &format!("/wallets/{}/withdrawals", user(3)),
+            &too_much,
+        )
         .await;
     assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"]["code"], "withdrawal.below_minimum");

@@ -27,6 +27,10 @@ use serde_json::{json, Value};
 const SESSION: SessionId = SessionId::from_u128(0xC1);
 const USER: &str = "00000000-0000-0000-0000-000000000007";
 
+fn shopper(h: &Harness) -> String {
+    h.shopper(USER.parse().unwrap())
+}
+
 fn at(h: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, h, 0, 0).unwrap()
 }
@@ -119,24 +123,28 @@ async fn control_characters_are_a_400_and_write_nothing() {
     };
     let path = format!("/wallets/{USER}/withdrawals");
     for (holder, bank) in [("Siti\0Aminah", "BCA"), ("Siti Aminah", "B\u{1b}CA")] {
-        let answer = h.post(&path, &withdrawal(holder, bank)).await;
+        let answer = h
+            .post_as(&shopper(&h), &path, &withdrawal(holder, bank))
+            .await;
         assert_refused(
             &answer,
             StatusCode::BAD_REQUEST,
             "withdrawal.control_character",
         );
     }
-    let answer = h.post(&path, &withdrawal(&"A".repeat(129), "BCA")).await;
+    let answer = h
+        .post_as(&shopper(&h), &path, &withdrawal(&"A".repeat(129), "BCA"))
+        .await;
     assert_refused(&answer, StatusCode::BAD_REQUEST, "withdrawal.text_too_long");
     let answer = h
         .get("/withdrawals/00000000-0000-0000-0000-0000000000d1")
         .await;
     assert_refused(&answer, StatusCode::NOT_FOUND, "engine.unknown_withdrawal");
 
-    // A Biteship webhook (unsigned here) with a NUL in its order id.
+    // A signed Biteship webhook with a NUL in its order id.
     let hook =
         r#"{"event":"order.status","order_id":"5dd599eb\u0000defcd4158eb8470b","status":"picked"}"#;
-    let answer = h.post_raw("/webhooks/biteship", hook).await;
+    let answer = h.biteship(hook).await;
     assert_refused(
         &answer,
         StatusCode::BAD_REQUEST,
@@ -232,7 +240,9 @@ async fn absurd_configurations_and_unknown_fields_are_refused() {
         "expected_unit_price": {"amount": "200000", "currency": "IDR", "rate": 1},
         "courier_price": {"amount": "15000", "currency": "IDR"},
     });
-    let answer = h.post(&format!("/sessions/{SESSION}/join"), &join).await;
+    let answer = h
+        .post_as(&shopper(&h), &format!("/sessions/{SESSION}/join"), &join)
+        .await;
     assert_refused(&answer, StatusCode::BAD_REQUEST, "request.invalid_json");
     let message = answer.1["error"]["message"].as_str().unwrap_or_default();
     assert!(message.contains("expected_unit_price.rate"), "{message}");
@@ -249,9 +259,10 @@ async fn post_declaring(h: &Harness, path: &str, length: usize) -> (StatusCode, 
     let address = h.base.trim_start_matches("http://");
     let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
     let head = format!(
-        "POST {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer e2e-admin\r\n\
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {}\r\n\
          Content-Type: application/json\r\nContent-Length: {length}\r\n\
-         Expect: 100-continue\r\nConnection: close\r\n\r\n"
+         Expect: 100-continue\r\nConnection: close\r\n\r\n",
+        h.admin
     );
     stream.write_all(head.as_bytes()).await.unwrap();
     let mut answer = Vec::new();
@@ -292,7 +303,7 @@ async fn bodies_over_one_mebibyte_are_a_413_on_every_route() {
         .send(
             h.http
                 .post(format!("{}/admin/sessions", h.base))
-                .bearer_auth("e2e-admin")
+                .bearer_auth(&h.admin)
                 .header("content-type", "application/json")
                 .body(fits),
         )
@@ -341,7 +352,9 @@ async fn a_paid_callback_without_currency_is_refused() {
         "expected_unit_price": {"amount": "200000", "currency": "IDR"},
         "courier_price": {"amount": "15000", "currency": "IDR"},
     });
-    let (code, joined) = h.post(&format!("/sessions/{SESSION}/join"), &join).await;
+    let (code, joined) = h
+        .post_as(&shopper(&h), &format!("/sessions/{SESSION}/join"), &join)
+        .await;
     assert_eq!(code, StatusCode::CREATED, "{joined}");
     let payment = joined["payment"].as_str().unwrap().to_owned();
     let mut paid = h.xendit.pay(&payment);

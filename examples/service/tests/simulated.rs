@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use patungan_core::session::SessionConfig;
-use patungan_core::{Money, Moq, ProductId, SessionId, TierLadder};
+use patungan_core::{Money, Moq, ProductId, SessionId, TierLadder, UserId};
+use patungan_service::auth::token::Issuer;
+use patungan_service::auth::Role;
 use patungan_service::clock::ManualClock;
 use patungan_service::config::Config;
 use patungan_service::Service;
@@ -27,9 +29,20 @@ fn at(h: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, h, 0, 0).unwrap()
 }
 
+const JWT_SECRET: &str = "simulated-test-secret-0123456789abcdef";
+const SHOPPER: UserId = UserId::from_u128(1);
+
+fn token(user: UserId, role: Role) -> String {
+    Issuer::hs256(JWT_SECRET.as_bytes(), "tests", "patungan")
+        .mint(user, role, 600)
+        .unwrap()
+}
+
 struct Client {
     base: String,
     http: reqwest::Client,
+    /// The token sent (an admin's unless a call says otherwise).
+    token: String,
 }
 
 impl Client {
@@ -39,7 +52,20 @@ impl Client {
         path: &str,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
-        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        self.call_as(&self.token, method, path, body).await
+    }
+
+    async fn call_as(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(token);
         if let Some(body) = body {
             request = request.json(&body);
         }
@@ -60,8 +86,12 @@ impl Client {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_default_service_runs_a_session_with_the_simulator() {
     let clock = Arc::new(ManualClock::new(at(1)));
-    let mut config = Config::from_lookup(|name| {
-        (name == "BITESHIP_WEBHOOK_SECRET").then(|| HOOK_SECRET.to_owned())
+    let mut config = Config::from_lookup(|name| match name {
+        "BITESHIP_WEBHOOK_SECRET" => Some(HOOK_SECRET.to_owned()),
+        "PATUNGAN_JWT_HS256_SECRET" => Some(JWT_SECRET.to_owned()),
+        "PATUNGAN_JWT_ISSUER" => Some("tests".to_owned()),
+        "PATUNGAN_JWT_AUDIENCE" => Some("patungan".to_owned()),
+        _ => None,
     })
     .unwrap();
     config.listen = "127.0.0.1:0".parse().unwrap();
@@ -71,6 +101,7 @@ async fn the_default_service_runs_a_session_with_the_simulator() {
     let c = Client {
         base: format!("http://{}", listener.local_addr().unwrap()),
         http: reqwest::Client::new(),
+        token: token(UserId::from_u128(0xAD), Role::Admin),
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(service.serve(listener, async {
@@ -116,15 +147,17 @@ async fn the_default_service_runs_a_session_with_the_simulator() {
 
     // 5 units of MOQ 10: the 50 % rung (80 000) is reached.
     let (code, joined) = c
-        .post(
+        .call_as(
+            &token(SHOPPER, Role::Shopper),
+            reqwest::Method::POST,
             &format!("/sessions/{SESSION}/join"),
-            json!({
+            Some(json!({
                 "participant": "00000000-0000-0000-0000-000000000101",
                 "user": "00000000-0000-0000-0000-000000000001",
                 "quantity": 5,
                 "expected_unit_price": {"amount": "100000", "currency": "IDR"},
                 "courier_price": {"amount": "12000", "currency": "IDR"},
-            }),
+            })),
         )
         .await;
     assert_eq!(code, StatusCode::CREATED, "{joined}");

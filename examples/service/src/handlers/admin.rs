@@ -1,45 +1,19 @@
-//! Admin endpoints (behind `Authorization: Bearer $PATUNGAN_ADMIN_TOKEN` when the
-//! token is configured): create and cancel sessions, receive stock, reconcile.
+//! Admin and warehouse endpoints (their rules are in the route table,
+//! [`crate::routes::ROUTES`]): create and cancel sessions, receive stock, reconcile.
 
-use axum::extract::{Request, State};
-use axum::http::{header, StatusCode};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
 use patungan_core::audit::OperationsReport;
 use patungan_core::payments::Anomaly;
 use patungan_core::refunds::{OperatorAction, RefundAttempt};
 use patungan_core::SessionId;
 use serde::Serialize;
-use subtle::ConstantTimeEq;
 
 use crate::dto::{CreateSession, SessionStatusView};
 use crate::error::ApiError;
 use crate::extract::{parse_id, JsonBody, PathParams};
 use crate::state::AppState;
-
-/// Middleware: refuses admin requests without the configured bearer token (the
-/// comparison is constant-time). Without a configured token everything passes.
-pub async fn require_admin(
-    State(app): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Result<Response, ApiError> {
-    if let Some(expected) = &app.admin_token {
-        let given = request
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.as_bytes().strip_prefix(b"Bearer "));
-        let ok = given.is_some_and(|g| bool::from(g.ct_eq(expected.expose().as_bytes())));
-        if !ok {
-            return Err(ApiError::unauthorized(
-                "admin.unauthorized",
-                "this endpoint needs `Authorization: Bearer <PATUNGAN_ADMIN_TOKEN>`",
-            ));
-        }
-    }
-    Ok(next.run(request).await)
-}
 
 async fn status_view(app: &AppState, id: SessionId) -> Result<SessionStatusView, ApiError> {
     let view = app.engine.session(id).await?;
@@ -52,6 +26,7 @@ async fn status_view(app: &AppState, id: SessionId) -> Result<SessionStatusView,
 
 /// `POST /admin/sessions`: creates a session (201); the same id and config again
 /// answers 200; the same id with another config 409 `session.exists`.
+#[utoipa::path(post, path = "/admin/sessions", tag = "admin", request_body = CreateSession, responses((status = 201, description = "Created", body = SessionStatusView), (status = 200, description = "The same session existed", body = SessionStatusView)))]
 pub async fn create_session(
     State(app): State<AppState>,
     JsonBody(body): JsonBody<CreateSession>,
@@ -82,6 +57,7 @@ pub async fn create_session(
 }
 
 /// `POST /admin/sessions/{id}/cancel`: everyone paid is refunded in full.
+#[utoipa::path(post, path = "/admin/sessions/{id}/cancel", tag = "admin", params(("id" = String, Path, description = "The session id")), responses((status = 200, description = "Cancelled; everyone paid is refunded", body = SessionStatusView)))]
 pub async fn cancel_session(
     State(app): State<AppState>,
     PathParams(id): PathParams<String>,
@@ -95,6 +71,7 @@ pub async fn cancel_session(
 
 /// `POST /admin/sessions/{id}/stock-received`: the purchase order arrived; a session
 /// awaiting stock confirms.
+#[utoipa::path(post, path = "/admin/sessions/{id}/stock-received", tag = "warehouse", params(("id" = String, Path, description = "The session id")), responses((status = 200, description = "Stock received", body = SessionStatusView)))]
 pub async fn stock_received(
     State(app): State<AppState>,
     PathParams(id): PathParams<String>,
@@ -106,17 +83,19 @@ pub async fn stock_received(
 }
 
 /// The reconciliation answer.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Reconciliation {
     /// Every currency balances, every terminal session's escrow is empty, and no
     /// anomaly, suspense balance, refund waiting for an operator or withdrawal held in
     /// a silent batch is left.
     pub clean: bool,
     /// The whole report.
+    #[schema(value_type = Object)]
     pub report: OperationsReport,
 }
 
 /// `GET /admin/reconciliation`: rebuilds and verifies the ledger from the store.
+#[utoipa::path(get, path = "/admin/reconciliation", tag = "admin", responses((status = 200, description = "The operations report", body = Reconciliation)))]
 pub async fn reconciliation(State(app): State<AppState>) -> Result<Json<Reconciliation>, ApiError> {
     let report = app.engine.reconcile(app.clock.now()).await?;
     Ok(Json(Reconciliation {
@@ -127,11 +106,13 @@ pub async fn reconciliation(State(app): State<AppState>) -> Result<Json<Reconcil
 
 /// `GET /admin/anomalies`: every payment anomaly (paid callbacks that did not match
 /// their invoice), with the raw fields the gateway sent.
+#[utoipa::path(get, path = "/admin/anomalies", tag = "admin", responses((status = 200, description = "Payment anomalies, open and closed", body = Vec<Object>)))]
 pub async fn anomalies(State(app): State<AppState>) -> Result<Json<Vec<Anomaly>>, ApiError> {
     Ok(Json(app.engine.anomalies().await?))
 }
 
 /// `GET /admin/refunds/awaiting-operator`: refunds whose attempts are spent.
+#[utoipa::path(get, path = "/admin/refunds/awaiting-operator", tag = "admin", responses((status = 200, description = "Refunds whose attempts are spent", body = Vec<Object>)))]
 pub async fn refunds_awaiting_operator(
     State(app): State<AppState>,
 ) -> Result<Json<Vec<RefundAttempt>>, ApiError> {
@@ -140,6 +121,7 @@ pub async fn refunds_awaiting_operator(
 
 /// `POST /admin/refunds/{reference}/retry`: a new attempt through the gateway (once;
 /// a second decision answers 409 `refund.not_awaiting_operator`).
+#[utoipa::path(post, path = "/admin/refunds/{reference}/retry", tag = "admin", params(("reference" = String, Path, description = "The refund reference")), responses((status = 200, description = "The new attempt", body = Object)))]
 pub async fn retry_refund(
     State(app): State<AppState>,
     PathParams(reference): PathParams<String>,
@@ -149,6 +131,7 @@ pub async fn retry_refund(
 
 /// `POST /admin/refunds/{reference}/credit-wallet`: credits the payer's wallet
 /// instead of the original method (once, like a retry).
+#[utoipa::path(post, path = "/admin/refunds/{reference}/credit-wallet", tag = "admin", params(("reference" = String, Path, description = "The refund reference")), responses((status = 200, description = "Credited to the wallet", body = Object)))]
 pub async fn credit_refund_to_wallet(
     State(app): State<AppState>,
     PathParams(reference): PathParams<String>,

@@ -9,9 +9,10 @@ use crate::error::ApiError;
 use crate::state::{AppState, Parts};
 
 /// The health answer.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Health {
     /// `ok` when the store answers.
+    #[schema(value_type = String)]
     pub status: &'static str,
     /// Which parts are real.
     pub parts: Parts,
@@ -20,6 +21,7 @@ pub struct Health {
 }
 
 /// `GET /health`: 200 when the store answers, 503 otherwise.
+#[utoipa::path(get, path = "/health", tag = "meta", responses((status = 200, description = "The store answers", body = Health)))]
 pub async fn health(State(app): State<AppState>) -> Result<Json<Health>, ApiError> {
     app.engine.store().begin().await.map_err(|e| {
         tracing::warn!(%e, "health: store unavailable");

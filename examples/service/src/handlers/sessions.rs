@@ -24,6 +24,7 @@ pub fn derived_payment(participant: ParticipantId) -> PaymentId {
 }
 
 /// `GET /sessions/{id}`: where a session stands.
+#[utoipa::path(get, path = "/sessions/{id}", tag = "sessions", params(("id" = String, Path, description = "The session id")), responses((status = 200, description = "Where the session stands", body = SessionStatusView)))]
 pub async fn status(
     State(app): State<AppState>,
     PathParams(id): PathParams<String>,
@@ -38,6 +39,7 @@ pub async fn status(
 }
 
 /// `GET /sessions/{id}/preview?extra=N`: the tier picture with `N` more units.
+#[utoipa::path(get, path = "/sessions/{id}/preview", tag = "sessions", params(("id" = String, Path, description = "The session id"), ("extra" = Option<u64>, Query, description = "Units more than now (default 0)")), responses((status = 200, description = "The tier preview (quote)", body = Object)))]
 pub async fn preview(
     State(app): State<AppState>,
     PathParams(id): PathParams<String>,
@@ -65,6 +67,7 @@ pub async fn preview(
 /// invoice and the answer waits for it (at most the configured join wait). A
 /// retried join (same participant id and details) answers 200 with the same
 /// receipt; a new one 201.
+#[utoipa::path(post, path = "/sessions/{id}/join", tag = "sessions", params(("id" = String, Path, description = "The session id")), request_body = JoinBody, responses((status = 201, description = "Joined", body = JoinView), (status = 200, description = "The same join again", body = JoinView)))]
 pub async fn join(
     State(app): State<AppState>,
     PathParams(id): PathParams<String>,
@@ -102,6 +105,7 @@ pub async fn join(
 
 /// `POST /sessions/{id}/participants/{participant}/leave`: leaves an open session
 /// (refunded in full if paid).
+#[utoipa::path(post, path = "/sessions/{id}/participants/{participant}/leave", tag = "sessions", params(("id" = String, Path, description = "The session id"), ("participant" = String, Path, description = "The participant id")), responses((status = 200, description = "Left (refunded if paid)", body = ParticipantView)))]
 pub async fn leave(
     State(app): State<AppState>,
     PathParams((id, participant)): PathParams<(String, String)>,
@@ -117,6 +121,7 @@ pub async fn leave(
 }
 
 /// `GET /sessions/{id}/participants/{participant}`: one participant and its invoice.
+#[utoipa::path(get, path = "/sessions/{id}/participants/{participant}", tag = "sessions", params(("id" = String, Path, description = "The session id"), ("participant" = String, Path, description = "The participant id")), responses((status = 200, description = "The participant and its invoice", body = ParticipantView)))]
 pub async fn participant(
     State(app): State<AppState>,
     PathParams((id, participant)): PathParams<(String, String)>,
@@ -124,6 +129,15 @@ pub async fn participant(
     let session: SessionId = parse_id("session", &id)?;
     let participant: ParticipantId = parse_id("participant", &participant)?;
     participant_view(&app, session, participant).await.map(Json)
+}
+
+/// The 404 of a participant the session does not have (also what a stranger's read
+/// of someone else's participant gets).
+pub fn unknown_participant(session: SessionId, participant: ParticipantId) -> ApiError {
+    ApiError::not_found(
+        "session.unknown_participant",
+        format!("session {session} has no participant {participant}"),
+    )
 }
 
 async fn participant_view(
@@ -135,12 +149,7 @@ async fn participant_view(
         .engine
         .participant(session, participant)
         .await?
-        .ok_or_else(|| {
-            ApiError::not_found(
-                "session.unknown_participant",
-                format!("session {session} has no participant {participant}"),
-            )
-        })?;
+        .ok_or_else(|| unknown_participant(session, participant))?;
     let invoice = app.engine.invoice(found.payment).await?;
     Ok(ParticipantView {
         participant: found,

@@ -27,6 +27,7 @@ fn simulated(app: &AppState) -> Result<&Simulated, ApiError> {
 
 /// `POST /simulator/payments/{payment}/pay`: the payer pays the invoice in full and
 /// the gateway's webhook is applied.
+#[utoipa::path(post, path = "/simulator/payments/{payment}/pay", tag = "simulator", params(("payment" = String, Path, description = "The payment id")), responses((status = 200, description = "Paid", body = WebhookAck)))]
 pub async fn pay(
     State(app): State<AppState>,
     PathParams(payment): PathParams<String>,
@@ -48,13 +49,14 @@ pub async fn pay(
 }
 
 /// What a settle call did.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Settled {
     /// Notifications applied.
     pub applied: usize,
 }
 
 /// `POST /simulator/refunds/settle`: the gateway completes every pending refund.
+#[utoipa::path(post, path = "/simulator/refunds/settle", tag = "simulator", responses((status = 200, description = "Refunds completed", body = Settled)))]
 pub async fn settle_refunds(State(app): State<AppState>) -> Result<Json<Settled>, ApiError> {
     let sim = simulated(&app)?;
     let notes = sim.gateway.settle_refunds();
@@ -73,16 +75,18 @@ pub async fn settle_refunds(State(app): State<AppState>) -> Result<Json<Settled>
 const MAX_FAILURE_CODE_CHARS: usize = 64;
 
 /// `POST /simulator/payouts/settle` body.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettlePayouts {
     /// Withdrawals whose payout fails, with the failure code (e.g.
     /// `INVALID_DESTINATION`); every other undecided payout completes.
     #[serde(default)]
+    #[schema(value_type = BTreeMap<String, String>)]
     pub failures: BTreeMap<WithdrawalId, String>,
 }
 
 /// `POST /simulator/payouts/settle`: the bank decides every undecided payout.
+#[utoipa::path(post, path = "/simulator/payouts/settle", tag = "simulator", request_body = SettlePayouts, responses((status = 200, description = "Payouts decided", body = Settled)))]
 pub async fn settle_payouts(
     State(app): State<AppState>,
     JsonBody(body): JsonBody<SettlePayouts>,

@@ -15,6 +15,7 @@ use crate::extract::{parse_id, JsonBody, PathParams};
 use crate::state::AppState;
 
 /// `GET /wallets/{user}`: posted, held and available balance.
+#[utoipa::path(get, path = "/wallets/{user}", tag = "wallets", params(("user" = String, Path, description = "The user id")), responses((status = 200, description = "Posted, held and available balance", body = Object)))]
 pub async fn balance(
     State(app): State<AppState>,
     PathParams(user): PathParams<String>,
@@ -27,6 +28,7 @@ pub async fn balance(
 /// payout goes out with the next scheduled batch (Tuesday and Friday 10:00 WIB).
 /// Repeating the same request (same id, amount and bank account) answers 200 with
 /// the withdrawal as it stands; a new one 202.
+#[utoipa::path(post, path = "/wallets/{user}/withdrawals", tag = "wallets", params(("user" = String, Path, description = "The user id")), request_body = WithdrawalBody, responses((status = 202, description = "Accepted; paid out in the next batch", body = WithdrawalView), (status = 200, description = "The same request again", body = WithdrawalView)))]
 pub async fn request_withdrawal(
     State(app): State<AppState>,
     PathParams(user): PathParams<String>,
@@ -76,6 +78,7 @@ pub async fn request_withdrawal(
 }
 
 /// `GET /withdrawals/{id}`.
+#[utoipa::path(get, path = "/withdrawals/{id}", tag = "wallets", params(("id" = String, Path, description = "The withdrawal id")), responses((status = 200, description = "The withdrawal", body = WithdrawalView)))]
 pub async fn withdrawal(
     State(app): State<AppState>,
     PathParams(id): PathParams<String>,

@@ -1,6 +1,7 @@
-//! Provider webhooks. Xendit's `x-callback-token` (and Biteship's optional
-//! signature) is checked on the raw body before a byte of it is parsed; a missing or
-//! wrong token is a 401. Each notification is applied exactly once by the engine's
+//! Provider webhooks. Xendit's `x-callback-token` and Biteship's HMAC signature are
+//! checked on the raw body before a byte of it is parsed; a missing or wrong token or
+//! signature is a 401, and so is every webhook of a provider whose token or secret is
+//! not configured. Each notification is applied exactly once by the engine's
 //! inbox, so a replayed webhook answers 200 `duplicate` and changes nothing.
 
 use axum::extract::State;
@@ -134,6 +135,7 @@ impl BatchSummary {
 }
 
 /// `POST /webhooks/xendit/invoice`: invoice paid, settled or expired.
+#[utoipa::path(post, path = "/webhooks/xendit/invoice", tag = "webhooks", request_body(content = Object, description = "Xendit invoice callback; needs x-callback-token"), responses((status = 200, description = "Handled", body = WebhookAck)))]
 pub async fn xendit_invoice(
     State(app): State<AppState>,
     headers: HeaderMap,
@@ -149,6 +151,7 @@ pub async fn xendit_invoice(
 }
 
 /// `POST /webhooks/xendit/refund`: `refund.succeeded` / `refund.failed`.
+#[utoipa::path(post, path = "/webhooks/xendit/refund", tag = "webhooks", request_body(content = Object, description = "Xendit refund webhook; needs x-callback-token"), responses((status = 200, description = "Handled", body = WebhookAck)))]
 pub async fn xendit_refund(
     State(app): State<AppState>,
     headers: HeaderMap,
@@ -164,6 +167,7 @@ pub async fn xendit_refund(
 }
 
 /// `POST /webhooks/xendit/disbursement`: one disbursement's result.
+#[utoipa::path(post, path = "/webhooks/xendit/disbursement", tag = "webhooks", request_body(content = Object, description = "Xendit disbursement callback; needs x-callback-token"), responses((status = 200, description = "Handled", body = WebhookAck)))]
 pub async fn xendit_disbursement(
     State(app): State<AppState>,
     headers: HeaderMap,
@@ -182,6 +186,7 @@ pub async fn xendit_disbursement(
 /// item is applied; if one fails the answer is that error (the provider retries, and
 /// the items already applied answer `duplicate` then). The batch is logged as one
 /// line of counts ([`BatchSummary`]), not one line per item.
+#[utoipa::path(post, path = "/webhooks/xendit/batch-disbursement", tag = "webhooks", request_body(content = Object, description = "Xendit batch disbursement callback; needs x-callback-token"), responses((status = 200, description = "Handled", body = WebhookAck)))]
 pub async fn xendit_batch_disbursement(
     State(app): State<AppState>,
     headers: HeaderMap,
@@ -214,6 +219,7 @@ pub async fn xendit_batch_disbursement(
 
 /// `POST /webhooks/biteship`: `order.status`, `order.waybill_id`, `order.price`.
 /// Biteship's installation probe (an empty body) answers 200.
+#[utoipa::path(post, path = "/webhooks/biteship", tag = "webhooks", request_body(content = Object, description = "Biteship order webhook; needs x-biteship-signature"), responses((status = 200, description = "Handled (or the installation probe)", body = WebhookAck)))]
 pub async fn biteship(
     State(app): State<AppState>,
     headers: HeaderMap,

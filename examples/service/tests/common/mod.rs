@@ -10,6 +10,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use patungan_core::UserId;
+use patungan_service::auth::token::Issuer;
+use patungan_service::auth::Role;
 use patungan_service::clock::ManualClock;
 use patungan_service::config::Config;
 use patungan_service::Service;
@@ -23,6 +26,34 @@ use db::TestDb;
 use fake_xendit::{FakeXendit, SECRET_KEY};
 
 pub const CALLBACK_TOKEN: &str = "e2e-callback-token-0123456789";
+/// The Biteship webhook secret the harness configures.
+pub const BITESHIP_SECRET: &str = "e2e-biteship-webhook-secret";
+/// The HS256 secret, issuer and audience the harness configures.
+pub const JWT_SECRET: &str = "e2e-jwt-secret-0123456789abcdef-0123456789";
+pub const JWT_ISSUER: &str = "patungan-tests";
+pub const JWT_AUDIENCE: &str = "patungan-service";
+/// The admin the harness' plain `get` and `post` act as.
+pub const ADMIN: UserId = UserId::from_u128(0xAD);
+
+/// The issuer of the harness' tokens.
+pub fn issuer() -> Issuer {
+    Issuer::hs256(JWT_SECRET.as_bytes(), JWT_ISSUER, JWT_AUDIENCE)
+}
+
+/// A token for `user` as `role`, valid for an hour.
+pub fn token(user: UserId, role: Role) -> String {
+    issuer().mint(user, role, 3600).unwrap()
+}
+
+/// The variables that configure the harness' JWT verification.
+pub fn jwt_var(name: &str) -> Option<String> {
+    match name {
+        "PATUNGAN_JWT_HS256_SECRET" => Some(JWT_SECRET.to_owned()),
+        "PATUNGAN_JWT_ISSUER" => Some(JWT_ISSUER.to_owned()),
+        "PATUNGAN_JWT_AUDIENCE" => Some(JWT_AUDIENCE.to_owned()),
+        _ => None,
+    }
+}
 
 pub struct Harness {
     pub base: String,
@@ -30,6 +61,8 @@ pub struct Harness {
     pub clock: Arc<ManualClock>,
     pub xendit: FakeXendit,
     pub store: &'static str,
+    /// An admin's token (what `get` and `post` send).
+    pub admin: String,
     db: Option<TestDb>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<std::io::Result<()>>>,
@@ -54,8 +87,8 @@ impl Harness {
             "XENDIT_CALLBACK_TOKEN" => Some(CALLBACK_TOKEN.to_owned()),
             "DATABASE_URL" => db.as_ref().map(|d| d.url.clone()),
             "PATUNGAN_DB_SCHEMA" => db.as_ref().map(|d| d.schema.clone()),
-            "PATUNGAN_ADMIN_TOKEN" => Some("e2e-admin".to_owned()),
-            _ => None,
+            "BITESHIP_WEBHOOK_SECRET" => Some(BITESHIP_SECRET.to_owned()),
+            other => jwt_var(other),
         })
         .unwrap();
         config.listen = "127.0.0.1:0".parse().unwrap();
@@ -80,6 +113,7 @@ impl Harness {
             clock,
             xendit,
             store,
+            admin: token(ADMIN, Role::Admin),
             db,
             shutdown: Some(tx),
             server: Some(server),
@@ -103,25 +137,71 @@ impl Harness {
         (status, body)
     }
 
+    /// A shopper's token for `user`.
+    pub fn shopper(&self, user: UserId) -> String {
+        token(user, Role::Shopper)
+    }
+
+    /// GET as the admin.
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.get_as(&self.admin, path).await
+    }
+
+    /// POST as the admin.
+    pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.post_as(&self.admin, path, body).await
+    }
+
+    /// GET with `token`.
+    pub async fn get_as(&self, token: &str, path: &str) -> (StatusCode, Value) {
         self.send(
             self.http
                 .get(format!("{}{path}", self.base))
-                .bearer_auth("e2e-admin"),
+                .bearer_auth(token),
         )
         .await
     }
 
-    pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+    /// POST with `token`.
+    pub async fn post_as(&self, token: &str, path: &str, body: &Value) -> (StatusCode, Value) {
         self.send(
             self.http
                 .post(format!("{}{path}", self.base))
-                .bearer_auth("e2e-admin")
+                .bearer_auth(token)
                 .json(body),
         )
         .await
     }
 
+    /// POSTs `body` as JSON text with `token`.
+    pub async fn post_raw_as(&self, token: &str, path: &str, body: &str) -> (StatusCode, Value) {
+        self.send(
+            self.http
+                .post(format!("{}{path}", self.base))
+                .bearer_auth(token)
+                .header("content-type", "application/json")
+                .body(body.to_owned()),
+        )
+        .await
+    }
+
+    /// POSTs a Biteship webhook signed with the harness' secret.
+    pub async fn biteship(&self, body: &str) -> (StatusCode, Value) {
+        let signature = patungan_biteship::signature_hex(
+            &patungan_biteship::Secret::new(BITESHIP_SECRET),
+            body.as_bytes(),
+        );
+        self.send(
+            self.http
+                .post(format!("{}/webhooks/biteship", self.base))
+                .header("content-type", "application/json")
+                .header(patungan_biteship::SIGNATURE_HEADER, signature)
+                .body(body.to_owned()),
+        )
+        .await
+    }
+
+    /// POSTs `body` as JSON text without a token (webhooks).
     pub async fn post_raw(&self, path: &str, body: &str) -> (StatusCode, Value) {
         self.send(
             self.http
