@@ -51,9 +51,14 @@ pub struct JoinBody {
     /// The group price the shopper saw (protects against stale screens).
     #[schema(value_type = MoneySchema)]
     pub expected_unit_price: Money,
-    /// The courier price the shopper chose (leg 2).
-    #[schema(value_type = MoneySchema)]
-    pub courier_price: Money,
+    /// The courier price the shopper chose (leg 2); ignored, and may be omitted, when
+    /// the join names a `quote` (the quoted price is charged).
+    #[serde(default)]
+    #[schema(value_type = Option<MoneySchema>)]
+    pub courier_price: Option<Money>,
+    /// The shipping quote and courier service chosen (`POST /sessions/{id}/quotes`).
+    #[serde(default)]
+    pub quote: Option<QuoteChoiceBody>,
 }
 
 /// `POST /wallets/{user}/withdrawals`.
@@ -332,4 +337,69 @@ impl WebhookAck {
             WebhookAck::of,
         )
     }
+}
+
+/// A quote or a join names where the parcel goes: a postal code or an area id.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteBody {
+    /// The quote's id, chosen by the client: asking again with it returns the quote.
+    #[schema(value_type = String, format = Uuid)]
+    pub quote: patungan_core::QuoteId,
+    /// The shopper.
+    #[schema(value_type = String, format = Uuid)]
+    pub user: UserId,
+    /// Destination postal code (this or `area_id`).
+    #[serde(default)]
+    pub postal_code: Option<String>,
+    /// The shipping provider's destination area id (this or `postal_code`).
+    #[serde(default)]
+    pub area_id: Option<String>,
+    /// The variant, when the product has a grosir bundle.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub variant: Option<VariantId>,
+    /// Units to ship.
+    pub quantity: u64,
+}
+
+/// The quote and courier service a join picks.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteChoiceBody {
+    /// The quote's id.
+    #[schema(value_type = String, format = Uuid)]
+    pub id: patungan_core::QuoteId,
+    /// Courier code of the chosen offer, e.g. `jne`.
+    pub courier: String,
+    /// Service code of the chosen offer, e.g. `reg`.
+    pub service: String,
+}
+
+/// `POST /warehouse/sessions/{id}/receipts`: units that arrived, per variant.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptBody {
+    /// What arrived.
+    pub lines: Vec<ReceiptLine>,
+}
+
+/// Units of one variant that arrived.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptLine {
+    /// The variant.
+    #[schema(value_type = String, format = Uuid)]
+    pub variant: VariantId,
+    /// Units.
+    pub units: u64,
+}
+
+/// What a receipt did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReceiptView {
+    /// Whether the purchase order is now complete (the session confirmed).
+    pub complete: bool,
+    /// The session's status after the receipt.
+    pub status: String,
 }

@@ -91,7 +91,10 @@ fn status_of(code: &str) -> StatusCode {
         | "engine.unknown_reference"
         | "session.unknown_participant"
         | "session.unknown_payment"
+        | "quote.unknown"
         | "withdrawal.unknown" => StatusCode::NOT_FOUND,
+        "provider.unavailable" => StatusCode::SERVICE_UNAVAILABLE,
+        "quote.empty_code" | "quote.zero_quantity" => StatusCode::BAD_REQUEST,
         "session.not_open"
         | "session.not_started"
         | "session.ended"
@@ -109,6 +112,8 @@ fn status_of(code: &str) -> StatusCode {
         | "withdrawal.not_completed"
         | "session.pending_join_limit"
         | "refund.not_awaiting_operator"
+        | "quote.exists"
+        | "purchase_order.none_open"
         | "engine.invoice_not_ready"
         | "store.conflict" => StatusCode::CONFLICT,
         "store.unavailable" => StatusCode::SERVICE_UNAVAILABLE,

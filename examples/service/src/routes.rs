@@ -13,7 +13,11 @@
 //! | GET | `/admin/refunds/awaiting-operator` | admin | refunds whose attempts are spent |
 //! | POST | `/admin/refunds/{reference}/retry` | admin | retry such a refund through the gateway |
 //! | POST | `/admin/refunds/{reference}/credit-wallet` | admin | credit it to the payer's wallet instead |
+//! | POST | `/warehouse/sessions/{id}/receipts` | warehouse | units of the purchase order that arrived |
 //! | GET | `/sessions/{id}` | any token | status, fill, price now, settlement |
+//! | POST | `/sessions/{id}/quotes` | owner of `user` | courier prices to a destination (15 min) |
+//! | GET | `/users/{user}/notifications` | owner | the user's inbox |
+//! | POST | `/users/{user}/notifications/{notification}/read` | owner | mark an entry read |
 //! | GET | `/sessions/{id}/preview?extra=N` | any token | the tier preview with N more units |
 //! | POST | `/sessions/{id}/join` | owner of `user` | join: cost breakdown and invoice URL |
 //! | GET | `/sessions/{id}/participants/{p}` | owner | a participant and its invoice |
@@ -35,7 +39,7 @@ use axum::Router;
 use crate::auth::rules::{authorize, Guard};
 use crate::auth::{Owner, Rule};
 use crate::error::ApiError;
-use crate::handlers::{admin, health, sessions, simulator, wallets, webhooks};
+use crate::handlers::{admin, fulfilment, health, sessions, simulator, wallets, webhooks};
 use crate::state::AppState;
 
 /// The largest request body accepted on every route: 1 MiB (docs/domain.md §12; a Xendit
@@ -77,6 +81,7 @@ pub enum Endpoint {
     CreateSession,
     CancelSession,
     StockReceived,
+    ReceiveStock,
     Reconciliation,
     Anomalies,
     RefundsAwaitingOperator,
@@ -84,12 +89,15 @@ pub enum Endpoint {
     CreditRefundToWallet,
     SessionStatus,
     Preview,
+    Quote,
     Join,
     Participant,
     Leave,
     Wallet,
     RequestWithdrawal,
     Withdrawal,
+    Notifications,
+    MarkRead,
     XenditInvoice,
     XenditRefund,
     XenditDisbursement,
@@ -172,6 +180,12 @@ pub const ROUTES: &[RouteSpec] = &[
         Rule::Warehouse,
     ),
     route(
+        Post,
+        "/warehouse/sessions/{id}/receipts",
+        Endpoint::ReceiveStock,
+        Rule::Warehouse,
+    ),
+    route(
         Get,
         "/admin/reconciliation",
         Endpoint::Reconciliation,
@@ -210,6 +224,12 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     limited(
         Post,
+        "/sessions/{id}/quotes",
+        Endpoint::Quote,
+        Rule::Owner(Owner::BodyUser),
+    ),
+    limited(
+        Post,
         "/sessions/{id}/join",
         Endpoint::Join,
         Rule::Owner(Owner::BodyUser),
@@ -243,6 +263,18 @@ pub const ROUTES: &[RouteSpec] = &[
         "/withdrawals/{id}",
         Endpoint::Withdrawal,
         Rule::Owner(Owner::Withdrawal),
+    ),
+    route(
+        Get,
+        "/users/{user}/notifications",
+        Endpoint::Notifications,
+        Rule::Owner(Owner::PathUser),
+    ),
+    route(
+        Post,
+        "/users/{user}/notifications/{notification}/read",
+        Endpoint::MarkRead,
+        Rule::Owner(Owner::PathUser),
     ),
     route(
         Post,
@@ -303,6 +335,10 @@ fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
         Endpoint::CreateSession => on(f, admin::create_session),
         Endpoint::CancelSession => on(f, admin::cancel_session),
         Endpoint::StockReceived => on(f, admin::stock_received),
+        Endpoint::ReceiveStock => on(f, fulfilment::receive_stock),
+        Endpoint::Quote => on(f, fulfilment::quote),
+        Endpoint::Notifications => on(f, fulfilment::notifications),
+        Endpoint::MarkRead => on(f, fulfilment::mark_read),
         Endpoint::Reconciliation => on(f, admin::reconciliation),
         Endpoint::Anomalies => on(f, admin::anomalies),
         Endpoint::RefundsAwaitingOperator => on(f, admin::refunds_awaiting_operator),

@@ -145,10 +145,37 @@ async fn the_default_service_runs_a_session_with_the_simulator() {
     assert_eq!(code, StatusCode::CONFLICT, "{body}");
     assert_eq!(body["error"]["code"], "session.exists");
 
-    // 5 units of MOQ 10: the 50 % rung (80 000) is reached.
+    // The shopper asks what delivering 5 units to 12440 costs: the in-memory courier
+    // charges 9 000 a started kilogram, 1 kg a unit.
+    let shopper = token(SHOPPER, Role::Shopper);
+    let quote_id = "00000000-0000-0000-0000-0000000000a1";
+    let (code, quote) = c
+        .call_as(
+            &shopper,
+            reqwest::Method::POST,
+            &format!("/sessions/{SESSION}/quotes"),
+            Some(json!({
+                "quote": quote_id,
+                "user": "00000000-0000-0000-0000-000000000001",
+                "postal_code": "12440",
+                "quantity": 5,
+            })),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{quote}");
+    let jne = quote["offers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["courier"] == "jne")
+        .unwrap();
+    assert_eq!(jne["price"]["amount"], "45000");
+
+    // 5 units of MOQ 10: the 50 % rung (80 000) is reached. The join names the
+    // quote; the quoted courier price is charged.
     let (code, joined) = c
         .call_as(
-            &token(SHOPPER, Role::Shopper),
+            &shopper,
             reqwest::Method::POST,
             &format!("/sessions/{SESSION}/join"),
             Some(json!({
@@ -156,13 +183,13 @@ async fn the_default_service_runs_a_session_with_the_simulator() {
                 "user": "00000000-0000-0000-0000-000000000001",
                 "quantity": 5,
                 "expected_unit_price": {"amount": "100000", "currency": "IDR"},
-                "courier_price": {"amount": "12000", "currency": "IDR"},
+                "quote": {"id": quote_id, "courier": "jne", "service": "reg"},
             })),
         )
         .await;
     assert_eq!(code, StatusCode::CREATED, "{joined}");
-    // 500 000 + 5 × 10 000 + 12 000 + 15 000.
-    assert_eq!(joined["cost"]["total"]["amount"], "577000");
+    // 500 000 + 5 × 10 000 + 45 000 + 15 000.
+    assert_eq!(joined["cost"]["total"]["amount"], "610000");
     assert!(joined["invoice"]["url"].as_str().is_some(), "{joined}");
     let payment = joined["payment"].as_str().unwrap();
     let (code, paid) = c
@@ -201,6 +228,39 @@ async fn the_default_service_runs_a_session_with_the_simulator() {
     );
     let (_, reconciliation) = c.get("/admin/reconciliation").await;
     assert_eq!(reconciliation["clean"], true, "{reconciliation}");
+
+    // The shopper's inbox: the payment, the success and the confirmation, each
+    // delivered; one is marked read.
+    let inbox_path = "/users/00000000-0000-0000-0000-000000000001/notifications";
+    let mut inbox = Value::Null;
+    for _ in 0..500 {
+        let (code, body) = c
+            .call_as(&shopper, reqwest::Method::GET, inbox_path, None)
+            .await;
+        assert_eq!(code, StatusCode::OK, "{body}");
+        let delivered = body
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| !e["delivered_at"].is_null());
+        if body.as_array().unwrap().len() == 3 && delivered {
+            inbox = body;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let entries = inbox.as_array().expect("three delivered notifications");
+    let entry = entries[0]["id"].as_str().unwrap();
+    let (code, read) = c
+        .call_as(
+            &shopper,
+            reqwest::Method::POST,
+            &format!("{inbox_path}/{entry}/read"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{read}");
+    assert!(!read["read_at"].is_null());
 
     // Biteship: the installation probe passes; a webhook needs its signature.
     let (code, probe) = c.post("/webhooks/biteship", json!({})).await;

@@ -1,6 +1,7 @@
 //! Request handlers, one module per area.
 
 pub mod admin;
+pub mod fulfilment;
 pub mod health;
 pub mod sessions;
 pub mod simulator;

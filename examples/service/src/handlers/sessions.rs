@@ -4,8 +4,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use patungan_core::ledger::derive_uuid;
+use patungan_core::quotes::QuoteChoice;
 use patungan_core::session::{JoinRequest, Outcome};
-use patungan_core::{ParticipantId, PaymentId, SessionId};
+use patungan_core::{Money, ParticipantId, PaymentId, SessionId};
 
 use crate::dto::{JoinBody, JoinView, ParticipantView, PreviewQuery, SessionStatusView};
 use crate::error::ApiError;
@@ -74,6 +75,16 @@ pub async fn join(
     JsonBody(body): JsonBody<JoinBody>,
 ) -> Result<(StatusCode, Json<JoinView>), ApiError> {
     let session: SessionId = parse_id("session", &id)?;
+    let courier_price = match (&body.quote, body.courier_price) {
+        (Some(_), given) => given.unwrap_or(Money::zero(body.expected_unit_price.currency())),
+        (None, Some(price)) => price,
+        (None, None) => {
+            return Err(ApiError::bad_request(
+                "join.courier_price_required",
+                "name a shipping quote (`quote`) or give `courier_price`",
+            ))
+        }
+    };
     let request = JoinRequest {
         participant: body.participant,
         user: body.user,
@@ -83,10 +94,22 @@ pub async fn join(
         variant: body.variant,
         quantity: body.quantity,
         expected_unit_price: body.expected_unit_price,
-        courier_price: body.courier_price,
+        courier_price,
     };
     let now = app.clock.now();
-    let receipt = app.engine.join(session, &request, now).await?;
+    let receipt = match &body.quote {
+        Some(choice) => {
+            let choice = QuoteChoice {
+                quote: choice.id,
+                courier: choice.courier.clone(),
+                service: choice.service.clone(),
+            };
+            app.engine
+                .join_quoted(session, &request, &choice, now)
+                .await?
+        }
+        None => app.engine.join(session, &request, now).await?,
+    };
     tracing::info!(%session, participant = %receipt.participant, quantity = receipt.cost.quantity,
         total = %receipt.cost.total, outcome = ?receipt.outcome, "join");
     let mut invoice = app.engine.invoice(receipt.payment).await?;

@@ -108,6 +108,7 @@ pub fn path(spec: &RouteSpec) -> String {
         .replace("{participant}", &PARTICIPANT.to_string())
         .replace("{user}", &OWNER.to_string())
         .replace("{reference}", "refund-unknown")
+        .replace("{notification}", &PaymentId::from_u128(0x1B0C).to_string())
         .replace("{payment}", &PaymentId::from_u128(0xBAD).to_string());
     if spec.endpoint == Endpoint::Preview {
         path.push_str("?extra=1");
@@ -122,6 +123,13 @@ pub fn body(spec: &RouteSpec) -> Value {
         Endpoint::RequestWithdrawal => {
             withdrawal_body(WithdrawalId::from_u128(0x3E), 10_000, "1234567890")
         }
+        Endpoint::Quote => json!({
+            "quote": PaymentId::from_u128(0x0707).to_string(),
+            "user": OWNER.to_string(),
+            "postal_code": "12440",
+            "quantity": 1,
+        }),
+        Endpoint::ReceiveStock => json!({"lines": []}),
         // Not Biteship's installation probe (`{}`), which answers 200 unsigned.
         Endpoint::Biteship => json!({"event": "order.status", "order_id": "x"}),
         _ => json!({}),

@@ -1,0 +1,97 @@
+//! After joining: shipping quotes, users' notifications, the warehouse's receipts.
+
+use axum::extract::State;
+use axum::Json;
+use patungan_core::grosir::StockLevel;
+use patungan_core::inbox::InboxEntry;
+use patungan_core::quotes::{Destination, Quote, QuoteRequest};
+use patungan_core::{SessionId, UserId};
+use uuid::Uuid;
+
+use crate::dto::{QuoteBody, ReceiptBody, ReceiptView};
+use crate::error::ApiError;
+use crate::extract::{parse_id, JsonBody, PathParams};
+use crate::state::AppState;
+
+/// `POST /sessions/{id}/quotes`: courier prices for delivering the units to the
+/// destination, valid for 15 minutes; a join names the quote and one service.
+#[utoipa::path(post, path = "/sessions/{id}/quotes", tag = "sessions", params(("id" = String, Path, description = "The session id")), request_body = QuoteBody, responses((status = 200, description = "The courier offers, valid until expires_at", body = Object)))]
+pub async fn quote(
+    State(app): State<AppState>,
+    PathParams(id): PathParams<String>,
+    JsonBody(body): JsonBody<QuoteBody>,
+) -> Result<Json<Quote>, ApiError> {
+    let session: SessionId = parse_id("session", &id)?;
+    let destination = match (body.postal_code, body.area_id) {
+        (Some(code), None) => Destination::PostalCode(code.trim().to_owned()),
+        (None, Some(area)) => Destination::AreaId(area.trim().to_owned()),
+        _ => {
+            return Err(ApiError::bad_request(
+                "quote.destination_required",
+                "name the destination by exactly one of postal_code and area_id",
+            ))
+        }
+    };
+    let request = QuoteRequest {
+        id: body.quote,
+        user: body.user,
+        destination,
+        variant: body.variant,
+        quantity: body.quantity,
+    };
+    Ok(Json(
+        app.engine.quote(session, request, app.clock.now()).await?,
+    ))
+}
+
+/// `GET /users/{user}/notifications`: the user's inbox, newest first.
+#[utoipa::path(get, path = "/users/{user}/notifications", tag = "notifications", params(("user" = String, Path, description = "The user id")), responses((status = 200, description = "The inbox, newest first", body = Vec<Object>)))]
+pub async fn notifications(
+    State(app): State<AppState>,
+    PathParams(user): PathParams<String>,
+) -> Result<Json<Vec<InboxEntry>>, ApiError> {
+    let user: UserId = parse_id("user", &user)?;
+    Ok(Json(app.engine.inbox(user).await?))
+}
+
+/// `POST /users/{user}/notifications/{notification}/read`: marks one entry read
+/// (again: no change).
+#[utoipa::path(post, path = "/users/{user}/notifications/{notification}/read", tag = "notifications", params(("user" = String, Path, description = "The user id"), ("notification" = String, Path, description = "The inbox entry id")), responses((status = 200, description = "The entry, read", body = Object)))]
+pub async fn mark_read(
+    State(app): State<AppState>,
+    PathParams((user, entry)): PathParams<(String, String)>,
+) -> Result<Json<InboxEntry>, ApiError> {
+    let user: UserId = parse_id("user", &user)?;
+    let entry: Uuid = parse_id("notification", &entry)?;
+    Ok(Json(
+        app.engine.mark_read(user, entry, app.clock.now()).await?,
+    ))
+}
+
+/// `POST /warehouse/sessions/{id}/receipts`: units of the session's purchase order
+/// that arrived; the order stays open until every unit did, then the session
+/// confirms. Each receipt's goods cost becomes owed to the factory.
+#[utoipa::path(post, path = "/warehouse/sessions/{id}/receipts", tag = "warehouse", params(("id" = String, Path, description = "The session id")), request_body = ReceiptBody, responses((status = 200, description = "Received", body = ReceiptView)))]
+pub async fn receive_stock(
+    State(app): State<AppState>,
+    PathParams(id): PathParams<String>,
+    JsonBody(body): JsonBody<ReceiptBody>,
+) -> Result<Json<ReceiptView>, ApiError> {
+    let session: SessionId = parse_id("session", &id)?;
+    let levels: Vec<StockLevel> = body
+        .lines
+        .iter()
+        .map(|l| StockLevel::new(l.variant, l.units))
+        .collect();
+    let complete = app
+        .engine
+        .receive_stock(session, &levels, app.clock.now())
+        .await?;
+    tracing::info!(%session, complete, "purchase order receipt");
+    app.kicker.kick();
+    let status = app.engine.session(session).await?.session.status();
+    Ok(Json(ReceiptView {
+        complete,
+        status: status.to_string(),
+    }))
+}
