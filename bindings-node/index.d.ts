@@ -109,8 +109,10 @@ export type RefundReason = 'session_failed' | 'session_cancelled' | 'left' | 'la
 export type FailureReason = 'no_paid_participants' | 'below_success_threshold'
 /** The product's factory bundle and what the warehouse pays the factory per unit. */
 export interface SessionGrosir { bundle: GrosirConfigJson; factory_unit_cost: Money }
+/** The parcel one unit of a product makes. */
+export interface ParcelSpec { weight_grams: number; dimensions_cm?: number[] | null }
 /** Everything that defines a session (docs/domain.md §1, §5). Fields are public so that callers can use struct-update syntax; `SessionConfig::validate` (run when a state is deserialised) checks the rules, and `SessionConfig::validate_at` (run by `Session::create`) adds the bounds of the dates around `now`. */
-export interface SessionConfig { product: string; moq: number; ladder: TierLadderJson; start: string; end: string; bulk_shipping_cost: Money; grosir?: SessionGrosir | null; bot?: BotPolicyJson; renewal?: boolean; success_threshold?: number | null; per_join_limit?: number; gateway_fee_rate?: number; invoice_ttl_seconds?: number; pending_joins_per_user?: number }
+export interface SessionConfig { product: string; moq: number; ladder: TierLadderJson; start: string; end: string; bulk_shipping_cost: Money; grosir?: SessionGrosir | null; bot?: BotPolicyJson; renewal?: boolean; success_threshold?: number | null; per_join_limit?: number; gateway_fee_rate?: number; invoice_ttl_seconds?: number; pending_joins_per_user?: number; parcel?: ParcelSpec | null }
 /** A shopper's request to join. Ids are chosen by the caller. */
 export interface JoinRequest { participant: string; user: string; payment: string; variant?: string | null; quantity: number; expected_unit_price: Money; courier_price: Money }
 /** What an accepted join gives back. */

@@ -78,8 +78,7 @@ impl Engine {
         if let Ok(done) = answer.try_recv() {
             return done;
         }
-        let batch = slot.take_joins(self.config.join_batch);
-        self.commit_joins(session, guard, batch).await;
+        self.commit_joins(session, &slot, guard).await;
         answer.await.unwrap_or_else(|_| {
             Err(EngineError::Inconsistent(format!(
                 "a join on session {session} was dropped unanswered"
@@ -87,19 +86,24 @@ impl Engine {
         })
     }
 
-    /// Applies `batch` in one transaction and answers every join in it.
+    /// Locks the session in the store, then takes the queued joins (those that
+    /// arrived while the lock was awaited go too), applies them in one transaction
+    /// and answers every one.
     async fn commit_joins(
         &self,
         id: SessionId,
+        slot: &SlotState,
         guard: OwnedMutexGuard<Option<Cached>>,
-        batch: Vec<QueuedJoin>,
     ) {
-        let Some(latest) = batch.iter().map(|j| j.now).max() else {
-            return;
-        };
-        let mut work = match self.open_locked(id, guard).await {
+        let opened = self.open_locked(id, guard).await;
+        let batch = slot.take_joins(self.config.join_batch);
+        let mut work = match opened {
             Ok(work) => work,
             Err(e) => return fail_all(batch, &e),
+        };
+        let Some(latest) = batch.iter().map(|j| j.now).max() else {
+            work.keep();
+            return;
         };
         let results: Vec<Result<JoinReceipt, SessionError>> = batch
             .iter()
