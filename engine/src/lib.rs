@@ -31,6 +31,6 @@ pub mod testing;
 pub use driver::{
     order_id, renewal_id, Engine, EngineConfig, Handled, InvoiceRecord, OrderRecord, Ports,
     PurchaseOrderRecord, PurchaseOrderStatus, RefundRecord, RefundStatus, RunReport, SessionView,
-    StockRecord, TickReport,
+    StockRecord, TickReport, UserOrder,
 };
 pub use error::EngineError;

@@ -31,3 +31,6 @@ CREATE TABLE deliveries (
     duration          text NOT NULL
 );
 CREATE INDEX deliveries_of_session ON deliveries (session_id);
+
+-- A shopper's orders page reads their orders.
+CREATE INDEX orders_of_user ON orders (user_id);

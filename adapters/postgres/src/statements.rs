@@ -285,6 +285,10 @@ statements! {
     orders_of_session_lock => select(&ORDERS, "session_id = $1::uuid", true);
     /// `$1` session: its orders.
     orders_of_session_read => select(&ORDERS, "session_id = $1::uuid", false);
+    /// `$1` user: their orders, locked.
+    orders_of_user_lock => select(&ORDERS, "user_id = $1::uuid", true);
+    /// `$1` user: their orders.
+    orders_of_user_read => select(&ORDERS, "user_id = $1::uuid", false);
     /// `$1` session: its purchase order, locked.
     purchase_order_lock => select(&PURCHASE_ORDERS, "session_id = $1::uuid", true);
     /// `$1` session: its purchase order.

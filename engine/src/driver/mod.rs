@@ -33,7 +33,7 @@ use crate::store::Store;
 
 pub use effects::{order_id, renewal_id, PurchaseOrderRecord, PurchaseOrderStatus, StockRecord};
 pub use notifications::Handled;
-pub use records::{InvoiceRecord, OrderRecord, RefundRecord, RefundStatus};
+pub use records::{InvoiceRecord, OrderRecord, RefundRecord, RefundStatus, UserOrder};
 pub use runner::RunReport;
 pub use sessions::SessionView;
 pub use tick::TickReport;

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use patungan_core::inbox::InboxEntry;
 use patungan_core::payments::Anomaly;
+use patungan_core::quotes::Delivery;
 use patungan_core::refunds::RefundSource;
 use patungan_core::{AnomalyId, ParticipantId, PaymentId, SessionId, UserId};
 use uuid::Uuid;
@@ -110,4 +111,24 @@ impl super::Engine {
         }
         Ok(entry)
     }
+
+    /// A user's orders, each with the delivery its join chose (if it cited a quote).
+    pub async fn orders_of(&self, user: UserId) -> Result<Vec<UserOrder>, EngineError> {
+        let orders: Vec<OrderRecord> = self.store.read_all(RowQuery::OrdersOfUser(user)).await?;
+        let mut page = Vec::with_capacity(orders.len());
+        for order in orders {
+            let delivery = self.store.read::<Delivery>(order.participant()).await?;
+            page.push(UserOrder { order, delivery });
+        }
+        Ok(page)
+    }
+}
+
+/// One of a user's orders and how it ships.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UserOrder {
+    /// The order.
+    pub order: OrderRecord,
+    /// The delivery chosen at join (destination, courier, service, price).
+    pub delivery: Option<Delivery>,
 }

@@ -117,6 +117,8 @@ pub enum RowQuery {
     OrdersOfSession(SessionId),
     /// The entries of a user's inbox.
     InboxOf(UserId),
+    /// The orders of a user.
+    OrdersOfUser(UserId),
 }
 
 impl Row {
@@ -151,6 +153,7 @@ impl RowQuery {
             (RowQuery::Withdrawals, Row::Withdrawal(_)) => true,
             (RowQuery::OrdersOfSession(session), Row::Order(o)) => o.session() == *session,
             (RowQuery::InboxOf(user), Row::Inbox(e)) => e.user == *user,
+            (RowQuery::OrdersOfUser(user), Row::Order(o)) => o.user() == *user,
             _ => false,
         }
     }

@@ -16,6 +16,7 @@
 //! | POST | `/warehouse/sessions/{id}/receipts` | warehouse | units of the purchase order that arrived |
 //! | GET | `/sessions/{id}` | any token | status, fill, price now, settlement |
 //! | POST | `/sessions/{id}/quotes` | owner of `user` | courier prices to a destination (15 min) |
+//! | GET | `/users/{user}/orders` | owner | the user's orders and their deliveries |
 //! | GET | `/users/{user}/notifications` | owner | the user's inbox |
 //! | POST | `/users/{user}/notifications/{notification}/read` | owner | mark an entry read |
 //! | GET | `/sessions/{id}/preview?extra=N` | any token | the tier preview with N more units |
@@ -96,6 +97,7 @@ pub enum Endpoint {
     Wallet,
     RequestWithdrawal,
     Withdrawal,
+    Orders,
     Notifications,
     MarkRead,
     XenditInvoice,
@@ -266,6 +268,12 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     route(
         Get,
+        "/users/{user}/orders",
+        Endpoint::Orders,
+        Rule::Owner(Owner::PathUser),
+    ),
+    route(
+        Get,
         "/users/{user}/notifications",
         Endpoint::Notifications,
         Rule::Owner(Owner::PathUser),
@@ -337,6 +345,7 @@ fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
         Endpoint::StockReceived => on(f, admin::stock_received),
         Endpoint::ReceiveStock => on(f, fulfilment::receive_stock),
         Endpoint::Quote => on(f, fulfilment::quote),
+        Endpoint::Orders => on(f, fulfilment::orders),
         Endpoint::Notifications => on(f, fulfilment::notifications),
         Endpoint::MarkRead => on(f, fulfilment::mark_read),
         Endpoint::Reconciliation => on(f, admin::reconciliation),

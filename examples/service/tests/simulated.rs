@@ -229,6 +229,19 @@ async fn the_default_service_runs_a_session_with_the_simulator() {
     let (_, reconciliation) = c.get("/admin/reconciliation").await;
     assert_eq!(reconciliation["clean"], true, "{reconciliation}");
 
+    // The shopper's order, with the delivery the quoted join chose.
+    let (code, orders) = c
+        .call_as(
+            &shopper,
+            reqwest::Method::GET,
+            "/users/00000000-0000-0000-0000-000000000001/orders",
+            None,
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{orders}");
+    assert_eq!(orders.as_array().unwrap().len(), 1, "{orders}");
+    assert_eq!(orders[0]["delivery"]["offer"]["courier"], "jne", "{orders}");
+
     // The shopper's inbox: the payment, the success and the confirmation, each
     // delivered; one is marked read.
     let inbox_path = "/users/00000000-0000-0000-0000-000000000001/notifications";

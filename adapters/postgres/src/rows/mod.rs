@@ -151,6 +151,10 @@ pub(crate) fn by_query(
             pick(&s.orders_of_session_lock, &s.orders_of_session_read),
             uuid(session.as_uuid()),
         ),
+        RowQuery::OrdersOfUser(user) => (
+            pick(&s.orders_of_user_lock, &s.orders_of_user_read),
+            uuid(user.as_uuid()),
+        ),
         RowQuery::InboxOf(user) => (
             pick(&s.user_inbox_of_user_lock, &s.user_inbox_of_user_read),
             uuid(user.as_uuid()),
@@ -270,7 +274,9 @@ pub(crate) fn decode_query(query: &RowQuery, row: &Row) -> Result<StoreRow, Stor
         RowQuery::WithdrawalsWithStatus(_) | RowQuery::Withdrawals => {
             decode_withdrawal(row).map(StoreRow::Withdrawal)
         }
-        RowQuery::OrdersOfSession(_) => fulfilment::decode_order(row).map(StoreRow::Order),
+        RowQuery::OrdersOfSession(_) | RowQuery::OrdersOfUser(_) => {
+            fulfilment::decode_order(row).map(StoreRow::Order)
+        }
         RowQuery::InboxOf(_) => inbox::decode_inbox(row).map(StoreRow::Inbox),
         other => Err(StoreError::Corrupt(format!(
             "the PostgreSQL store has no index for {other:?}"

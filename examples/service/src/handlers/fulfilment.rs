@@ -1,4 +1,5 @@
-//! After joining: shipping quotes, users' notifications, the warehouse's receipts.
+//! After joining: shipping quotes, users' orders and notifications, the warehouse's
+//! receipts.
 
 use axum::extract::State;
 use axum::Json;
@@ -6,6 +7,7 @@ use patungan_core::grosir::StockLevel;
 use patungan_core::inbox::InboxEntry;
 use patungan_core::quotes::{Destination, Quote, QuoteRequest};
 use patungan_core::{SessionId, UserId};
+use patungan_engine::UserOrder;
 use uuid::Uuid;
 
 use crate::dto::{QuoteBody, ReceiptBody, ReceiptView};
@@ -52,6 +54,16 @@ pub async fn notifications(
 ) -> Result<Json<Vec<InboxEntry>>, ApiError> {
     let user: UserId = parse_id("user", &user)?;
     Ok(Json(app.engine.inbox(user).await?))
+}
+
+/// `GET /users/{user}/orders`: the user's orders with their status and delivery.
+#[utoipa::path(get, path = "/users/{user}/orders", tag = "orders", params(("user" = String, Path, description = "The user id")), responses((status = 200, description = "The orders, each with the delivery its join chose", body = Vec<Object>)))]
+pub async fn orders(
+    State(app): State<AppState>,
+    PathParams(user): PathParams<String>,
+) -> Result<Json<Vec<UserOrder>>, ApiError> {
+    let user: UserId = parse_id("user", &user)?;
+    Ok(Json(app.engine.orders_of(user).await?))
 }
 
 /// `POST /users/{user}/notifications/{notification}/read`: marks one entry read

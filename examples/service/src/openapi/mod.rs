@@ -66,6 +66,7 @@ pub struct ErrorSchema {
         crate::handlers::sessions::preview,
         crate::handlers::sessions::join,
         crate::handlers::fulfilment::quote,
+        crate::handlers::fulfilment::orders,
         crate::handlers::fulfilment::notifications,
         crate::handlers::fulfilment::mark_read,
         crate::handlers::fulfilment::receive_stock,
