@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test of the project on a fresh machine: Rust (formatting,
 # clippy and rustdoc with warnings denied, unit, golden-vector, property, simulation
-# and PostgreSQL tests), the quickstart, and the Python, Node and Kotlin bindings.
+# and PostgreSQL tests), the quickstart, benchmark smoke runs, and the Python, Node
+# and Kotlin bindings.
 # Installs what it needs (PostgreSQL, Python and npm packages, the Kotlin compiler,
 # JNA) and starts a throwaway PostgreSQL on 127.0.0.1.
 #
@@ -32,6 +33,12 @@ step "quickstart (in memory, then on PostgreSQL)"
 env -u DATABASE_URL cargo run --locked --example quickstart >/dev/null
 cargo run --locked --example quickstart >/dev/null
 echo "quickstart ran on both stores"
+
+step "benchmark smoke runs (each benchmark once; pg_bench for 1 s)"
+cargo test --locked -q -p patungan-benches --benches
+cargo run --locked -q -p patungan-postgres --example pg_bench -- joins --clients 4 --seconds 1
+cargo run --locked -q -p patungan-postgres --example pg_bench -- ledger --clients 2 --seconds 1 --batch 10 --accounts 100 --touch 4
+cargo run --locked -q -p patungan-postgres --example pg_bench -- withdrawals --existing 100 --requests 10
 
 step "bindings (Python, Node, Kotlin, Swift)"
 ./scripts/test-bindings.sh
