@@ -434,6 +434,13 @@ export declare class EffectList {
   sliceJson(start: number, end: number): string
   /** The items' JSON text (a JSON array, the core's serde form). */
   toJson(): string
+  /**
+   * The items `start..end` (clamped to the list) in the compact form that the
+   * iterator and `toArray()` (index.js) turn into plain objects: the
+   * per-participant effects of a settlement cross as numbers and shared strings
+   * rather than JSON text.
+   */
+  sliceCompact(start: number, end: number): EffectSlice
 }
 
 /** r" Events drained from a session, oldest first (iterable; items are `Event` objects). */
@@ -816,6 +823,19 @@ export declare function defaultWithdrawalPolicy(): WithdrawalPolicy
  * is a u64 (a `bigint`, or a number/decimal string for exact values).
  */
 export declare function deriveUuid(base: string, purpose: bigint | string): string
+
+/** Effects `start..end` of a drained list in the compact form (see the module docs). */
+export interface EffectSlice {
+  /** JSON array text of the items sent as JSON, in order. */
+  json: string
+  /** The string table, joined by `"\n"`. */
+  strings: string
+  /**
+   * Per item: its code, then its fields: string indexes, or quantities as two
+   * numbers (low and high 32 bits).
+   */
+  numbers: Uint32Array
+}
 
 /** `floor(10 000 × filled / moq)`: the fill in basis points. */
 export declare function fillBp(moq: number, filled: number): number

@@ -59,20 +59,107 @@ for (const [name, value] of Object.entries(native)) {
   native[name] = /^[A-Z]/.test(name) ? wrapClass(value) : wrapFunction(value)
 }
 
-// Drained event and effect lists: iterated lazily in chunks of JSON text (JSON.parse
-// builds plain objects faster than one native call per item); toArray() parses them
-// all; toJSON() lets JSON.stringify (and Session.replay) take a list.
+// Drained event and effect lists: iterated lazily in chunks; toArray() reads them
+// all; toJSON() lets JSON.stringify (and Session.replay) take a list. Events cross as
+// JSON text (JSON.parse builds plain objects faster than one native call per item);
+// effects in the compact form of src/compact.rs, rebuilt here into the same plain
+// objects as their JSON form (same keys, same order).
 const CHUNK = 512
+const EFFECT_CHUNK = 1024
+native.EventList.prototype[Symbol.iterator] = function* iterate() {
+  const n = this.length
+  for (let i = 0; i < n; i += CHUNK) yield* JSON.parse(this.sliceJson(i, i + CHUNK))
+}
+native.EventList.prototype.toArray = function toArray() {
+  return JSON.parse(this.toJson())
+}
+native.EffectList.prototype[Symbol.iterator] = function iterate() {
+  // One native call converts the whole list; objects are built a chunk at a time.
+  // A plain iterator (not a generator) keeps spreading 200 000 items cheap.
+  let decoder = null
+  let chunk = []
+  let at = 0
+  const list = this
+  return {
+    next() {
+      if (at === chunk.length) {
+        decoder ??= new EffectDecoder(list.sliceCompact(0, list.length))
+        chunk = decoder.take(EFFECT_CHUNK)
+        at = 0
+        if (chunk.length === 0) return { value: undefined, done: true }
+      }
+      return { value: chunk[at++], done: false }
+    },
+    [Symbol.iterator]() {
+      return this
+    },
+  }
+}
+native.EffectList.prototype.toArray = function toArray() {
+  return new EffectDecoder(this.sliceCompact(0, this.length)).take(this.length)
+}
 for (const List of [native.EventList, native.EffectList]) {
-  List.prototype[Symbol.iterator] = function* iterate() {
-    const n = this.length
-    for (let i = 0; i < n; i += CHUNK) yield* JSON.parse(this.sliceJson(i, i + CHUNK))
-  }
-  List.prototype.toArray = function toArray() {
-    return JSON.parse(this.toJson())
-  }
   List.prototype.toJSON = function toJSON() {
     return this.toArray()
+  }
+}
+
+const money = (s, n, k) => ({ amount: s[n[k]], currency: s[n[k + 1]] })
+const ABSENT = 0xffffffff
+const HIGH = 0x100000000
+
+// Rebuilds the plain effect objects of a compact slice (src/compact.rs), in order.
+// Codes: 0 an item of the JSON text, 1 create_order, 2 credit_cashback; fields are
+// indexes into the string table, or quantities as low and high 32 bits.
+class EffectDecoder {
+  constructor(slice) {
+    this.s = slice.strings.split('\n')
+    this.n = slice.numbers
+    this.json = JSON.parse(slice.json)
+    this.k = 0
+    this.j = 0
+  }
+
+  // The next `count` objects (fewer at the end).
+  take(count) {
+    const { s, n, json } = this
+    const out = []
+    let { k, j } = this
+    while (k < n.length && out.length < count) {
+      const code = n[k]
+      if (code === 1) {
+        out.push({
+          type: 'create_order',
+          participant: s[n[k + 1]],
+          user: s[n[k + 2]],
+          variant: n[k + 3] === ABSENT ? null : s[n[k + 3]],
+          quantity: n[k + 4] + n[k + 5] * HIGH,
+          paid_unit_price: money(s, n, k + 6),
+          final_unit_price: money(s, n, k + 8),
+          cashback: money(s, n, k + 10),
+          payment: s[n[k + 12]],
+          cost: {
+            quantity: n[k + 13] + n[k + 14] * HIGH,
+            product: money(s, n, k + 15),
+            leg1_per_unit: money(s, n, k + 17),
+            leg1: money(s, n, k + 19),
+            leg2: money(s, n, k + 21),
+            gateway_fee: money(s, n, k + 23),
+            total: money(s, n, k + 25),
+          },
+        })
+        k += 27
+      } else if (code === 2) {
+        out.push({ type: 'credit_cashback', participant: s[n[k + 1]], user: s[n[k + 2]], amount: money(s, n, k + 3) })
+        k += 5
+      } else {
+        out.push(json[j++])
+        k += 1
+      }
+    }
+    this.k = k
+    this.j = j
+    return out
   }
 }
 
