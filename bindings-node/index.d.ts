@@ -327,6 +327,13 @@ export interface BatchItem { key: string; user: string; net: Money; fee: Money; 
 /** A batch of payouts to send in one gateway call. */
 export interface Batch { key: string; items: BatchItem[] }
 
+export declare class ExternalObject<T> {
+  readonly '': {
+    readonly '': unique symbol
+    [K: symbol]: T
+  }
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -698,6 +705,11 @@ export declare class TierLadder {
    * (default 0) more units would take it.
    */
   preview(moq: number, filled: number, extra?: number | undefined | null): Preview
+  /**
+   * A handle on this ladder for `tierPreviewNumbers` (what `index.js`'s
+   * `preview()` calls: a plain function costs less than a method).
+   */
+  previewHandle(): ExternalObject<'TierLadder'>
 }
 
 /**
@@ -939,3 +951,12 @@ export interface RungView {
 
 /** Splits what a participant paid (`cost`, in the core's JSON form) at `finalUnitPrice`. */
 export declare function successSplitFromCost(participant: string, session: string, user: string, cost: CostBreakdownRecord, finalUnitPrice: Money): SuccessSplit
+
+/**
+ * Writes the numeric fields of `ladder.preview(moq, filled, extra)` into `out` as
+ * native-endian `f64`s, in order: moq, filled quantity, extra quantity, fill,
+ * projected fill, units to the next rung (`-1` for none). `index.js` reads them
+ * through a `Float64Array` over the same memory to build `preview()`'s object (no
+ * native object per call); the money and rung fields are read on demand.
+ */
+export declare function tierPreviewNumbers(ladder: ExternalObject<'TierLadder'>, moq: number, filled: number, extra: number, out: Buffer): void

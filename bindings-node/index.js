@@ -52,6 +52,11 @@ function wrapClass(Class) {
   return Wrapped
 }
 
+// The unwrapped native methods behind TierLadder.prototype.preview (below).
+const nativePreview = native.TierLadder.prototype.preview
+const nativePreviewHandle = native.TierLadder.prototype.previewHandle
+const nativePreviewNumbers = native.tierPreviewNumbers
+
 // Wrap in place, so that the re-export below keeps native.js's static export
 // names (what lets `import { TierLadder } from 'patungan'` work from ESM).
 for (const [name, value] of Object.entries(native)) {
@@ -162,6 +167,107 @@ class EffectDecoder {
     return out
   }
 }
+
+// Tier previews (a preview on every keystroke): TierLadder.prototype.preview builds a
+// small JS object from the numbers tierPreviewNumbers writes into a shared buffer, as
+// creating a native object costs several times more than the call (and a plain
+// function, given the ladder's handle, less than a method). The money and rung
+// fields come from the native preview, built on their first read (a ladder never
+// changes, so it is the same preview). A native Preview (Session.preview) is also
+// `instanceof Preview`.
+const NativePreview = native.Preview
+const previewBytes = Buffer.alloc(6 * 8)
+const previewBuffer = new Float64Array(previewBytes.buffer, previewBytes.byteOffset, 6)
+
+const BUILD = Symbol('patungan.preview')
+
+class Preview {
+  #ladder
+  #numbers
+  #full = null
+
+  constructor(build, ladder, numbers) {
+    if (build !== BUILD) throw new TypeError('Preview has no public constructor: call TierLadder.preview')
+    this.#ladder = ladder
+    this.#numbers = numbers
+  }
+
+  static [Symbol.hasInstance](value) {
+    return (value !== null && typeof value === 'object' && #numbers in value) || value instanceof NativePreview
+  }
+
+  get moq() {
+    return this.#numbers[0]
+  }
+
+  get filledQuantity() {
+    return this.#numbers[1]
+  }
+
+  get extraQuantity() {
+    return this.#numbers[2]
+  }
+
+  get fillBp() {
+    return this.#numbers[3]
+  }
+
+  get projectedFillBp() {
+    return this.#numbers[4]
+  }
+
+  get unitsToNextRung() {
+    const units = this.#numbers[5]
+    return units < 0 ? null : units
+  }
+
+  get currentRung() {
+    return this.#native().currentRung
+  }
+
+  get currentUnitPrice() {
+    return this.#native().currentUnitPrice
+  }
+
+  get savingPerUnitNow() {
+    return this.#native().savingPerUnitNow
+  }
+
+  get priceIfClosedNow() {
+    return this.#native().priceIfClosedNow
+  }
+
+  get nextRung() {
+    return this.#native().nextRung
+  }
+
+  get savingPerUnitAtNextRung() {
+    return this.#native().savingPerUnitAtNextRung
+  }
+
+  toJSON() {
+    return this.#native().toJSON()
+  }
+
+  #native() {
+    const [moq, filled, extra] = this.#numbers
+    this.#full ??= nativePreview.call(this.#ladder, moq, filled, extra)
+    return this.#full
+  }
+}
+
+const HANDLE = Symbol('patungan.ladderHandle')
+native.TierLadder.prototype.preview = function preview(moq, filled, extra) {
+  try {
+    this[HANDLE] ??= nativePreviewHandle.call(this)
+    nativePreviewNumbers(this[HANDLE], moq, filled, extra ?? 0, previewBytes)
+  } catch (err) {
+    throw errors.fromNative(err)
+  }
+  const b = previewBuffer
+  return new Preview(BUILD, this, [b[0], b[1], b[2], b[3], b[4], b[5]])
+}
+native.Preview = Preview
 
 module.exports = require('./native.js')
 module.exports.PatunganError = errors.PatunganError

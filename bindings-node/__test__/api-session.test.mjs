@@ -43,6 +43,7 @@ test('a session runs with plain records and lazy lists', () => {
   assert.equal(s.paymentConfirmed(receipt.payment, receipt.cost.total, new Date('2025-01-01T02:00:00Z')), 'unchanged')
   assert.equal(s.availability(M).available, 30)
   assert.equal(s.preview(5).projectedFillBp, 2500)
+  assert.ok(s.preview(5) instanceof p.Preview)
   const check = s.pollTimeout()
   assert.ok(check instanceof Date)
   assert.equal(check.toISOString(), '2025-01-01T16:50:00.000Z')
