@@ -329,6 +329,13 @@ export interface BatchItem { key: string; user: string; net: Money; fee: Money; 
 /** A batch of payouts to send in one gateway call. */
 export interface Batch { key: string; items: BatchItem[] }
 
+export declare class ExternalObject<T> {
+  readonly '': {
+    readonly '': unique symbol
+    [K: symbol]: T
+  }
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -436,6 +443,13 @@ export declare class EffectList {
   sliceJson(start: number, end: number): string
   /** The items' JSON text (a JSON array, the core's serde form). */
   toJson(): string
+  /**
+   * The items `start..end` (clamped to the list) in the compact form that the
+   * iterator and `toArray()` (index.js) turn into plain objects: the
+   * per-participant effects of a settlement cross as numbers and shared strings
+   * rather than JSON text.
+   */
+  sliceCompact(start: number, end: number): EffectSlice
 }
 
 /** r" Events drained from a session, oldest first (iterable; items are `Event` objects). */
@@ -693,6 +707,11 @@ export declare class TierLadder {
    * (default 0) more units would take it.
    */
   preview(moq: number, filled: number, extra?: number | undefined | null): Preview
+  /**
+   * A handle on this ladder for `tierPreviewNumbers` (what `index.js`'s
+   * `preview()` calls: a plain function costs less than a method).
+   */
+  previewHandle(): ExternalObject<'TierLadder'>
 }
 
 /**
@@ -819,6 +838,19 @@ export declare function defaultWithdrawalPolicy(): WithdrawalPolicy
  */
 export declare function deriveUuid(base: string, purpose: bigint | string): string
 
+/** Effects `start..end` of a drained list in the compact form (see the module docs). */
+export interface EffectSlice {
+  /** JSON array text of the items sent as JSON, in order. */
+  json: string
+  /** The string table, joined by `"\n"`. */
+  strings: string
+  /**
+   * Per item: its code, then its fields: string indexes, or quantities as two
+   * numbers (low and high 32 bits).
+   */
+  numbers: Uint32Array
+}
+
 /** `floor(10 000 × filled / moq)`: the fill in basis points. */
 export declare function fillBp(moq: number, filled: number): number
 
@@ -921,3 +953,12 @@ export interface RungView {
 
 /** Splits what a participant paid (`cost`, in the core's JSON form) at `finalUnitPrice`. */
 export declare function successSplitFromCost(participant: string, session: string, user: string, cost: CostBreakdownRecord, finalUnitPrice: Money): SuccessSplit
+
+/**
+ * Writes the numeric fields of `ladder.preview(moq, filled, extra)` into `out` as
+ * native-endian `f64`s, in order: moq, filled quantity, extra quantity, fill,
+ * projected fill, units to the next rung (`-1` for none). `index.js` reads them
+ * through a `Float64Array` over the same memory to build `preview()`'s object (no
+ * native object per call); the money and rung fields are read on demand.
+ */
+export declare function tierPreviewNumbers(ladder: ExternalObject<'TierLadder'>, moq: number, filled: number, extra: number, out: Buffer): void

@@ -52,6 +52,11 @@ function wrapClass(Class) {
   return Wrapped
 }
 
+// The unwrapped native methods behind TierLadder.prototype.preview (below).
+const nativePreview = native.TierLadder.prototype.preview
+const nativePreviewHandle = native.TierLadder.prototype.previewHandle
+const nativePreviewNumbers = native.tierPreviewNumbers
+
 // Wrap in place, so that the re-export below keeps native.js's static export
 // names (what lets `import { TierLadder } from 'patungan'` work from ESM).
 for (const [name, value] of Object.entries(native)) {
@@ -59,22 +64,210 @@ for (const [name, value] of Object.entries(native)) {
   native[name] = /^[A-Z]/.test(name) ? wrapClass(value) : wrapFunction(value)
 }
 
-// Drained event and effect lists: iterated lazily in chunks of JSON text (JSON.parse
-// builds plain objects faster than one native call per item); toArray() parses them
-// all; toJSON() lets JSON.stringify (and Session.replay) take a list.
+// Drained event and effect lists: iterated lazily in chunks; toArray() reads them
+// all; toJSON() lets JSON.stringify (and Session.replay) take a list. Events cross as
+// JSON text (JSON.parse builds plain objects faster than one native call per item);
+// effects in the compact form of src/compact.rs, rebuilt here into the same plain
+// objects as their JSON form (same keys, same order).
 const CHUNK = 512
+const EFFECT_CHUNK = 1024
+native.EventList.prototype[Symbol.iterator] = function* iterate() {
+  const n = this.length
+  for (let i = 0; i < n; i += CHUNK) yield* JSON.parse(this.sliceJson(i, i + CHUNK))
+}
+native.EventList.prototype.toArray = function toArray() {
+  return JSON.parse(this.toJson())
+}
+native.EffectList.prototype[Symbol.iterator] = function iterate() {
+  // One native call converts the whole list; objects are built a chunk at a time.
+  // A plain iterator (not a generator) keeps spreading 200 000 items cheap.
+  let decoder = null
+  let chunk = []
+  let at = 0
+  const list = this
+  return {
+    next() {
+      if (at === chunk.length) {
+        decoder ??= new EffectDecoder(list.sliceCompact(0, list.length))
+        chunk = decoder.take(EFFECT_CHUNK)
+        at = 0
+        if (chunk.length === 0) return { value: undefined, done: true }
+      }
+      return { value: chunk[at++], done: false }
+    },
+    [Symbol.iterator]() {
+      return this
+    },
+  }
+}
+native.EffectList.prototype.toArray = function toArray() {
+  return new EffectDecoder(this.sliceCompact(0, this.length)).take(this.length)
+}
 for (const List of [native.EventList, native.EffectList]) {
-  List.prototype[Symbol.iterator] = function* iterate() {
-    const n = this.length
-    for (let i = 0; i < n; i += CHUNK) yield* JSON.parse(this.sliceJson(i, i + CHUNK))
-  }
-  List.prototype.toArray = function toArray() {
-    return JSON.parse(this.toJson())
-  }
   List.prototype.toJSON = function toJSON() {
     return this.toArray()
   }
 }
+
+const money = (s, n, k) => ({ amount: s[n[k]], currency: s[n[k + 1]] })
+const ABSENT = 0xffffffff
+const HIGH = 0x100000000
+
+// Rebuilds the plain effect objects of a compact slice (src/compact.rs), in order.
+// Codes: 0 an item of the JSON text, 1 create_order, 2 credit_cashback; fields are
+// indexes into the string table, or quantities as low and high 32 bits.
+class EffectDecoder {
+  constructor(slice) {
+    this.s = slice.strings.split('\n')
+    this.n = slice.numbers
+    this.json = JSON.parse(slice.json)
+    this.k = 0
+    this.j = 0
+  }
+
+  // The next `count` objects (fewer at the end).
+  take(count) {
+    const { s, n, json } = this
+    const out = []
+    let { k, j } = this
+    while (k < n.length && out.length < count) {
+      const code = n[k]
+      if (code === 1) {
+        out.push({
+          type: 'create_order',
+          participant: s[n[k + 1]],
+          user: s[n[k + 2]],
+          variant: n[k + 3] === ABSENT ? null : s[n[k + 3]],
+          quantity: n[k + 4] + n[k + 5] * HIGH,
+          paid_unit_price: money(s, n, k + 6),
+          final_unit_price: money(s, n, k + 8),
+          cashback: money(s, n, k + 10),
+          payment: s[n[k + 12]],
+          cost: {
+            quantity: n[k + 13] + n[k + 14] * HIGH,
+            product: money(s, n, k + 15),
+            leg1_per_unit: money(s, n, k + 17),
+            leg1: money(s, n, k + 19),
+            leg2: money(s, n, k + 21),
+            gateway_fee: money(s, n, k + 23),
+            total: money(s, n, k + 25),
+          },
+        })
+        k += 27
+      } else if (code === 2) {
+        out.push({ type: 'credit_cashback', participant: s[n[k + 1]], user: s[n[k + 2]], amount: money(s, n, k + 3) })
+        k += 5
+      } else {
+        out.push(json[j++])
+        k += 1
+      }
+    }
+    this.k = k
+    this.j = j
+    return out
+  }
+}
+
+// Tier previews (a preview on every keystroke): TierLadder.prototype.preview builds a
+// small JS object from the numbers tierPreviewNumbers writes into a shared buffer, as
+// creating a native object costs several times more than the call (and a plain
+// function, given the ladder's handle, less than a method). The money and rung
+// fields come from the native preview, built on their first read (a ladder never
+// changes, so it is the same preview). A native Preview (Session.preview) is also
+// `instanceof Preview`.
+const NativePreview = native.Preview
+const previewBytes = Buffer.alloc(6 * 8)
+const previewBuffer = new Float64Array(previewBytes.buffer, previewBytes.byteOffset, 6)
+
+const BUILD = Symbol('patungan.preview')
+
+class Preview {
+  #ladder
+  #numbers
+  #full = null
+
+  constructor(build, ladder, numbers) {
+    if (build !== BUILD) throw new TypeError('Preview has no public constructor: call TierLadder.preview')
+    this.#ladder = ladder
+    this.#numbers = numbers
+  }
+
+  static [Symbol.hasInstance](value) {
+    return (value !== null && typeof value === 'object' && #numbers in value) || value instanceof NativePreview
+  }
+
+  get moq() {
+    return this.#numbers[0]
+  }
+
+  get filledQuantity() {
+    return this.#numbers[1]
+  }
+
+  get extraQuantity() {
+    return this.#numbers[2]
+  }
+
+  get fillBp() {
+    return this.#numbers[3]
+  }
+
+  get projectedFillBp() {
+    return this.#numbers[4]
+  }
+
+  get unitsToNextRung() {
+    const units = this.#numbers[5]
+    return units < 0 ? null : units
+  }
+
+  get currentRung() {
+    return this.#native().currentRung
+  }
+
+  get currentUnitPrice() {
+    return this.#native().currentUnitPrice
+  }
+
+  get savingPerUnitNow() {
+    return this.#native().savingPerUnitNow
+  }
+
+  get priceIfClosedNow() {
+    return this.#native().priceIfClosedNow
+  }
+
+  get nextRung() {
+    return this.#native().nextRung
+  }
+
+  get savingPerUnitAtNextRung() {
+    return this.#native().savingPerUnitAtNextRung
+  }
+
+  toJSON() {
+    return this.#native().toJSON()
+  }
+
+  #native() {
+    const [moq, filled, extra] = this.#numbers
+    this.#full ??= nativePreview.call(this.#ladder, moq, filled, extra)
+    return this.#full
+  }
+}
+
+const HANDLE = Symbol('patungan.ladderHandle')
+native.TierLadder.prototype.preview = function preview(moq, filled, extra) {
+  try {
+    this[HANDLE] ??= nativePreviewHandle.call(this)
+    nativePreviewNumbers(this[HANDLE], moq, filled, extra ?? 0, previewBytes)
+  } catch (err) {
+    throw errors.fromNative(err)
+  }
+  const b = previewBuffer
+  return new Preview(BUILD, this, [b[0], b[1], b[2], b[3], b[4], b[5]])
+}
+native.Preview = Preview
 
 module.exports = require('./native.js')
 module.exports.PatunganError = errors.PatunganError

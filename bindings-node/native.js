@@ -864,3 +864,4 @@ module.exports.moneySub = nativeBinding.moneySub
 module.exports.planBatches = nativeBinding.planBatches
 module.exports.Rounding = nativeBinding.Rounding
 module.exports.successSplitFromCost = nativeBinding.successSplitFromCost
+module.exports.tierPreviewNumbers = nativeBinding.tierPreviewNumbers

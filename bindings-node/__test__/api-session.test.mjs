@@ -43,6 +43,7 @@ test('a session runs with plain records and lazy lists', () => {
   assert.equal(s.paymentConfirmed(receipt.payment, receipt.cost.total, new Date('2025-01-01T02:00:00Z')), 'unchanged')
   assert.equal(s.availability(M).available, 30)
   assert.equal(s.preview(5).projectedFillBp, 2500)
+  assert.ok(s.preview(5) instanceof p.Preview)
   const check = s.pollTimeout()
   assert.ok(check instanceof Date)
   assert.equal(check.toISOString(), '2025-01-01T16:50:00.000Z')
@@ -54,6 +55,10 @@ test('a session runs with plain records and lazy lists', () => {
   const order = [...effects].find((e) => e.type === 'create_order')
   assert.deepStrictEqual(order.cashback, idr(400000))
   assert.equal(JSON.parse(effects.toJson()).length, effects.length)
+  // Orders and cashback credits cross compactly; the objects equal the JSON form.
+  assert.deepStrictEqual(effects.toArray(), JSON.parse(effects.toJson()))
+  assert.deepStrictEqual(JSON.parse(JSON.stringify(effects)), JSON.parse(effects.toJson()))
+  assert.deepStrictEqual([...effects].slice(1), effects.toArray().slice(1))
 })
 
 test('inputs in their JSON form, state round trip, replay', () => {
@@ -161,4 +166,21 @@ test('configuration bounds; a ladder beyond the MOQ in a session config', () => 
   const s = p.Session.create(uuid(9), config({ ladder: JSON.parse(beyond.toJson()) }), '2025-01-01T01:00:00Z')
   assert.equal(s.state().config.ladder.allow_above_moq, true)
   assert.equal(p.Session.fromJson(s.toJson()).toJson(), s.toJson())
+})
+
+test('a settlement of more effects than one chunk reads back exactly', () => {
+  const s = p.Session.create(uuid(8), config({ moq: 1200, grosir: null }), '2025-01-01T01:00:00Z')
+  s.reserve(1500)
+  for (let n = 1; n <= 1500; n++) {
+    const r = s.join({ ...join(n, 1), variant: null, participant: uuid(10000 + n), user: uuid(20000 + n), payment: uuid(30000 + n) }, '2025-01-01T02:00:00Z')
+    s.paymentConfirmed(r.payment, r.cost.total, '2025-01-01T02:00:00Z')
+  }
+  s.drainEffects()
+  assert.equal(s.handleTimeout('2025-01-01T17:00:00Z'), 'applied')
+  const effects = s.drainEffects()
+  assert.ok(effects.length > 2048 && effects.kinds().includes('credit_cashback'))
+  const json = JSON.parse(effects.toJson())
+  assert.deepStrictEqual([...effects], json)
+  assert.deepStrictEqual(effects.toArray(), json)
+  assert.ok(json.some((e) => e.type === 'create_order' && e.variant === null))
 })

@@ -49,6 +49,15 @@ test('preview: typed fields, nulls at the top rung', () => {
   assert.equal(top.unitsToNextRung, null)
   assert.equal(top.savingPerUnitAtNextRung, null)
   assert.equal(p.fillBp(99, 24), 2424)
+  // The numbers come from the shared buffer; every getter agrees with toJSON().
+  const a = ladder().preview(100, 45, 5)
+  const b = ladder().preview(1000, 10)
+  for (const [v, json] of [[a, a.toJSON()], [b, b.toJSON()], [top, top.toJSON()]]) {
+    for (const key of Object.keys(json)) assert.deepStrictEqual(v[key], json[key], key)
+  }
+  assert.equal(a.fillBp, 4500)
+  assert.equal(b.extraQuantity, 0)
+  assert.throws(() => new p.Preview(), TypeError)
 })
 
 test('errors map by code prefix and keep the core message', () => {

@@ -41,6 +41,9 @@ describe('session_scenarios.json', () => {
         if (outcome === 'unchanged') assert.ok(events.length === 0 && effects.length === 0, `${at}: unchanged yet queued output`)
         assert.deepStrictEqual(events, JSON.parse(eventList.toJson()), at)
         assert.deepStrictEqual(effects.map((e) => e.type), effectList.kinds(), at)
+        // The compact crossing rebuilds exactly the JSON form, lazily or all at once.
+        assert.deepStrictEqual(effects, JSON.parse(effectList.toJson()), at)
+        assert.deepStrictEqual([...effectList], effects, at)
         const actual = { outcome, events, effects, state: session.state(), next_timeout: instant(session.pollTimeout()) }
         subset(expect.events, events, `${at} events`)
         subset(expect.effects, effects, `${at} effects`)

@@ -1,6 +1,8 @@
 // Settling a 100 000-participant session from Node: the binding against a
 // straightforward pure-JavaScript implementation of the same settlement rule
-// (target: the binding at least 5x faster). One command (release addon first):
+// (targets: the binding at least 5x faster; settling and reading every effect as a
+// plain object at least as fast as the pure-JS settlement). One command (release
+// addon first):
 //   BINDINGS_RELEASE=1 ./scripts/test-bindings.sh node && node bindings-node/bench/settle.mjs
 // The session mirrors benches/session.rs (MOQ 50 000, 8 variants, 100 000 paid joins
 // of 1-3 units, enough stock). The timed step is handleTimeout(end, stock) plus
@@ -171,4 +173,5 @@ console.log(`settle 100 000 participants, ${effects.length} effects (median of $
 console.log(`  binding (handleTimeout + drain):                 ${b.toFixed(1).padStart(8)} ms`)
 console.log(`  binding, then every effect read as an object:    ${br.toFixed(1).padStart(8)} ms`)
 console.log(`  pure JavaScript (same rule, BigInt money):       ${p.toFixed(1).padStart(8)} ms`)
-console.log(`  speed-up: ${(p / b).toFixed(1)}x (target >= 5x); ${(p / br).toFixed(1)}x with every effect read`)
+console.log(`  speed-up: ${(p / b).toFixed(1)}x (target >= 5x)`)
+console.log(`  settle + read every effect as an object vs pure JavaScript: ${(p / br).toFixed(2)}x (target >= 1x)`)

@@ -11,12 +11,14 @@
 //! - quantities and basis points are JS numbers, checked to be safe integers
 //!   ([`numbers`]); ids are UUID strings ([`ids`]);
 //! - records (events, effects, availability, accounts …) are plain objects in the
-//!   core's JSON form, typed in `index.d.ts` ([`json`]);
+//!   core's JSON form, typed in `index.d.ts` ([`json`]); drained effects cross in a
+//!   compact form that `index.js` turns into those objects ([`compact`]);
 //! - instants are `Date`s or RFC 3339 strings in, `Date`s out ([`time`]);
 //! - a core error is thrown as an `Error` whose `code` is the core's stable code
 //!   ([`patungan_core::ErrorCode`]); `index.js` gives it the right subclass.
 
 pub mod bot;
+pub mod compact;
 pub mod cost;
 pub mod errors;
 pub mod grosir;

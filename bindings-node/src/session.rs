@@ -9,6 +9,7 @@ use napi::{Either, Env};
 use napi_derive::napi;
 use patungan_core::session as core;
 
+use crate::compact::{effect_slice, EffectSlice};
 use crate::errors::{invalid_arg, IntoJsResult, Result};
 use crate::ids::{id, string};
 use crate::json::{core_value, js, parse, text};
@@ -103,6 +104,21 @@ record_list!(
     core::Effect,
     "Effect"
 );
+
+#[napi]
+impl EffectList {
+    /// The items `start..end` (clamped to the list) in the compact form that the
+    /// iterator and `toArray()` (index.js) turn into plain objects: the
+    /// per-participant effects of a settlement cross as numbers and shared strings
+    /// rather than JSON text.
+    #[napi]
+    pub fn slice_compact(&self, start: u32, end: u32) -> Result<EffectSlice> {
+        let len = self.items.len();
+        let end = (end as usize).min(len);
+        let start = (start as usize).min(end);
+        effect_slice(self.items.get(start..end).unwrap_or_default())
+    }
+}
 
 /// A group-buying session as a sans-IO state machine: feed inputs, drain the
 /// queued events (to persist) and effects (to perform), call `handleTimeout` at

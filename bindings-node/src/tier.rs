@@ -1,6 +1,6 @@
 //! The tier ladder and its preview.
 
-use napi::bindgen_prelude::Null;
+use napi::bindgen_prelude::{BufferSlice, External, Null};
 use napi::Either;
 use napi_derive::napi;
 use patungan_core::tier as core;
@@ -325,6 +325,46 @@ impl TierLadder {
         let inner = self.inner.preview(moq, filled, extra).js()?;
         Ok(Preview { inner })
     }
+
+    /// A handle on this ladder for `tierPreviewNumbers` (what `index.js`'s
+    /// `preview()` calls: a plain function costs less than a method).
+    #[napi(ts_return_type = "ExternalObject<'TierLadder'>")]
+    pub fn preview_handle(&self) -> External<core::TierLadder> {
+        External::new(self.inner.clone())
+    }
+}
+
+/// Writes the numeric fields of `ladder.preview(moq, filled, extra)` into `out` as
+/// native-endian `f64`s, in order: moq, filled quantity, extra quantity, fill,
+/// projected fill, units to the next rung (`-1` for none). `index.js` reads them
+/// through a `Float64Array` over the same memory to build `preview()`'s object (no
+/// native object per call); the money and rung fields are read on demand.
+#[napi(
+    ts_args_type = "ladder: ExternalObject<'TierLadder'>, moq: number, filled: number, extra: number, out: Buffer"
+)]
+pub fn tier_preview_numbers(
+    ladder: &External<core::TierLadder>,
+    moq: f64,
+    filled: f64,
+    extra: f64,
+    mut out: BufferSlice<'_>,
+) -> Result<()> {
+    let moq = self::moq(moq)?;
+    let filled = quantity("filled", filled)?;
+    let extra = quantity("extra", extra)?;
+    let p = ladder.as_ref().preview(moq, filled, extra).js()?;
+    let values = [
+        number(p.moq),
+        number(p.filled_quantity),
+        number(p.extra_quantity),
+        f64::from(p.fill_bp.get()),
+        f64::from(p.projected_fill_bp.get()),
+        p.units_to_next_rung.map_or(-1.0, number),
+    ];
+    for (slot, value) in out.chunks_exact_mut(8).zip(values) {
+        slot.copy_from_slice(&value.to_ne_bytes());
+    }
+    Ok(())
 }
 
 /// `floor(10 000 × filled / moq)`: the fill in basis points.

@@ -1,4 +1,4 @@
-"""Times a tier preview called from Python (target: <= 2 us per call).
+"""Times a tier preview called from Python (target: <= 0.3 us per call).
 
 One command (builds the release wheel into ``target/bindings/venv`` first)::
 
@@ -29,7 +29,7 @@ def per_call_us(stmt: str, number: int = 200_000, repeat: int = 7) -> float:
 def main() -> None:
     preview = per_call_us("L.preview(100, 87, 5)")
     with_read = per_call_us("L.preview(100, 87, 5).price_if_closed_now.amount")
-    print(f"preview (object only):                 {preview:.3f} us/call (target <= 2 us)")
+    print(f"preview (object only):                 {preview:.3f} us/call (target <= 0.3 us)")
     print(f"preview + read price_if_closed_now:    {with_read:.3f} us/call")
 
 

@@ -12,7 +12,9 @@
 //! - instants are timezone-aware `datetime`s ([`time::utc_datetime`]); ids are
 //!   `uuid.UUID` ([`ids`]);
 //! - records (events, effects, availability, accounts …) cross in the core's serde
-//!   form and become frozen dataclasses of `patungan.<concept>` ([`json`]);
+//!   form and become frozen dataclasses of `patungan.<concept>` ([`json`]), except
+//!   the per-participant effects of a settlement, native frozen classes built
+//!   without JSON ([`records`]);
 //! - a core error becomes the `patungan.Error` subclass named by its code's prefix,
 //!   carrying `.code` and the core's message ([`patungan_core::ErrorCode`]).
 
@@ -24,6 +26,7 @@ pub mod ids;
 pub mod json;
 pub mod ledger;
 pub mod money;
+pub mod records;
 pub mod session;
 pub mod tier;
 pub mod time;
@@ -53,6 +56,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<grosir::GrosirConfig>()?;
     m.add_class::<session::Session>()?;
     m.add_class::<session::EventList>()?;
+    m.add_class::<records::CreateOrder>()?;
+    m.add_class::<records::CreditCashback>()?;
     m.add_class::<session::EffectList>()?;
     m.add_class::<session::EventIter>()?;
     m.add_class::<session::EffectIter>()?;

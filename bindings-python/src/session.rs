@@ -13,8 +13,9 @@ use uuid::Uuid;
 
 use crate::errors::{json_error, IntoPyResult};
 use crate::ids::id;
-use crate::json::{core_value, record, records};
+use crate::json::{core_value, record};
 use crate::money::Money;
+use crate::records;
 use crate::tier::Preview;
 use crate::time::utc_datetime;
 
@@ -35,7 +36,7 @@ fn index(len: usize, i: isize) -> PyResult<usize> {
 }
 
 macro_rules! record_list {
-    ($(#[$doc:meta])* $list:ident, $iter:ident, $ty:ty, $name:literal) => {
+    ($(#[$doc:meta])* $list:ident, $iter:ident, $ty:ty, $convert:path) => {
         $(#[$doc])*
         #[pyclass(module = "patungan", frozen, sequence)]
         pub struct $list(pub Vec<$ty>);
@@ -48,7 +49,7 @@ macro_rules! record_list {
 
             fn __getitem__<'py>(&self, py: Python<'py>, i: isize) -> PyResult<Bound<'py, PyAny>> {
                 match self.0.get(index(self.0.len(), i)?) {
-                    Some(item) => record(py, $name, item),
+                    Some(item) => $convert(py, item),
                     None => Err(PyIndexError::new_err("index out of range")),
                 }
             }
@@ -64,7 +65,11 @@ macro_rules! record_list {
 
             /// Every item as typed records, in order.
             fn to_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-                records(py, $name, &self.0)
+                let list = PyList::empty(py);
+                for item in &self.0 {
+                    list.append($convert(py, item)?)?;
+                }
+                Ok(list)
             }
 
             /// The items' JSON form (a JSON array, the core's serde form).
@@ -93,7 +98,7 @@ macro_rules! record_list {
             fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
                 let i = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 match self.list.get().0.get(i) {
-                    Some(item) => record(py, $name, item),
+                    Some(item) => $convert(py, item),
                     None => Err(PyStopIteration::new_err(())),
                 }
             }
@@ -106,14 +111,14 @@ record_list!(
     EventList,
     EventIter,
     core::Event,
-    "Event"
+    records::event
 );
 record_list!(
     /// Effects drained from a session, oldest first; items are `patungan.session` effect records.
     EffectList,
     EffectIter,
     core::Effect,
-    "Effect"
+    records::effect
 );
 
 fn stock_levels(stock: Option<Vec<Bound<'_, PyAny>>>) -> PyResult<Vec<patungan_core::StockLevel>> {
@@ -271,7 +276,7 @@ impl Session {
     fn poll_effect<'py>(&mut self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
         self.0
             .poll_effect()
-            .map(|e| record(py, "Effect", &e))
+            .map(|e| records::effect(py, &e))
             .transpose()
     }
 

@@ -20,10 +20,13 @@ from patungan import (
     TierLadder,
     VariantBundle,
 )
+from patungan._codec import encode, from_json
 from patungan.ledger import Chart, PaymentReceived, SessionEscrowAccount, Transfer, WalletAccount
 from patungan.session import (
     CreateInvoice,
     CreateOrder,
+    CreditCashback,
+    Effect,
     JoinInput,
     JoinRequest,
     Joined,
@@ -102,6 +105,20 @@ def test_a_session_runs_with_typed_records_and_lazy_lists() -> None:
     assert reserve and reserve[0].lines == [StockReservation(S, 0), StockReservation(M, 20)] or reserve
     assert json.loads(effects.to_json())[0]["type"] == kinds[0]
     assert len(effects.to_list()) == len(effects)
+    # The per-participant effects are native records that behave like the dataclasses.
+    order = orders[0]
+    assert order.type == "create_order" and order.quantity == 20
+    assert order == effects[kinds.index("create_order")] and order != effects[0]
+    assert repr(order).startswith("CreateOrder(participant=UUID(") and type(order).__module__ == "patungan.session"
+    assert encode(order) == json.loads(effects.to_json())[kinds.index("create_order")]
+    assert from_json(Effect, encode(order)) == order
+    assert CreateOrder(*[getattr(order, f) for f in order.__match_args__]) == order
+    with pytest.raises(AttributeError):
+        order.quantity = 1  # type: ignore[misc]
+    (cashback,) = [e for e in effects if isinstance(e, CreditCashback)]
+    assert cashback == CreditCashback(order.participant, order.user, order.cashback)
+    assert hash(cashback) == hash(CreditCashback(order.participant, order.user, order.cashback))
+    assert from_json(Effect, cashback.to_json()) == cashback
 
 
 def test_inputs_by_json_form_and_state_round_trip() -> None:

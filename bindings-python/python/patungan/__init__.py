@@ -2,7 +2,8 @@
 
 Money amounts are :class:`decimal.Decimal` (never ``float``), instants are
 timezone-aware :class:`datetime.datetime`, ids are :class:`uuid.UUID`, records are
-frozen dataclasses, and every refused input raises a :class:`patungan.Error`
+frozen dataclasses (the per-participant settlement effects are native frozen classes
+with the same fields), and every refused input raises a :class:`patungan.Error`
 subclass carrying the core's stable ``code``.
 
 Concepts live in submodules, each re-exported here: :mod:`patungan.grosir`,

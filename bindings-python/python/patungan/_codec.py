@@ -1,6 +1,7 @@
 """Records ↔ the core's JSON form.
 
-Records are frozen dataclasses whose fields are typed with native Python types
+Records are frozen dataclasses (or native classes with a ``to_json``/``from_json``
+pair, listed in ``_NATIVE_JSON``) whose fields are typed with native Python types
 (``uuid.UUID``, aware ``datetime``, ``Decimal``, :class:`patungan.Money` ...). The
 native module hands over plain data in the core's serde form and calls
 :func:`decode`; record arguments are turned back into that form by :func:`encode`.
@@ -40,7 +41,14 @@ _NATIVE_JSON: Tuple[type, ...] = (
     _native.CostBreakdown,
     _native.RungView,
     _native.GrosirConfig,
+    _native.CreateOrder,
+    _native.CreditCashback,
 )
+# Native records of an internally tagged union: class -> its ``type`` tag.
+_NATIVE_TAGGED: Dict[type, str] = {
+    _native.CreateOrder: "create_order",
+    _native.CreditCashback: "credit_cashback",
+}
 
 
 def register(name: str, tp: Any) -> None:
@@ -173,6 +181,9 @@ def _union(args: Tuple[Any, ...]) -> _Decoder:
     classes: List[type] = [a for a in members if isinstance(a, type) and dataclasses.is_dataclass(a)]
     external = {getattr(c, "_tag"): _decoder(c) for c in classes if getattr(c, "_tag", None)}
     internal: Dict[str, Dict[Any, _Decoder]] = {}
+    for c in members:
+        if c in _NATIVE_TAGGED:
+            internal.setdefault("type", {})[_NATIVE_TAGGED[c]] = _decoder(c)
     for c in classes:
         if getattr(c, "_tag", None):
             continue

@@ -1,7 +1,7 @@
 # Hand-written stubs of the native module (checked by mypy --strict and stubtest in tests).
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, Dict, Final, Iterator, List, Mapping, Optional, Sequence, Tuple, Union, final
+from typing import Any, Dict, Final, Iterator, List, Literal, Mapping, Optional, Sequence, Tuple, Union, final
 from uuid import UUID
 
 from .grosir import Availability, Production, StockLevel, VariantBundle, WarehousePlan
@@ -55,6 +55,8 @@ __all__ = [
     "BotPolicy",
     "Chart",
     "CostBreakdown",
+    "CreateOrder",
+    "CreditCashback",
     "DEFAULT_GATEWAY_FEE_BP",
     "DEFAULT_INVOICE_TTL_SECONDS",
     "DEFAULT_PENDING_JOINS_PER_USER",
@@ -279,6 +281,79 @@ class CostBreakdown:
     @staticmethod
     def from_json(json: _Json) -> CostBreakdown: ...
     def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class CreateOrder:
+    def __new__(
+        cls,
+        participant: UUID,
+        user: UUID,
+        variant: Optional[UUID],
+        quantity: int,
+        paid_unit_price: Money,
+        final_unit_price: Money,
+        cashback: Money,
+        payment: UUID,
+        cost: CostBreakdown,
+        type: Literal["create_order"] = "create_order",
+    ) -> CreateOrder: ...
+    __match_args__ = (
+        "participant",
+        "user",
+        "variant",
+        "quantity",
+        "paid_unit_price",
+        "final_unit_price",
+        "cashback",
+        "payment",
+        "cost",
+        "type",
+    )
+    @property
+    def participant(self) -> UUID: ...
+    @property
+    def user(self) -> UUID: ...
+    @property
+    def variant(self) -> Optional[UUID]: ...
+    @property
+    def quantity(self) -> int: ...
+    @property
+    def paid_unit_price(self) -> Money: ...
+    @property
+    def final_unit_price(self) -> Money: ...
+    @property
+    def cashback(self) -> Money: ...
+    @property
+    def payment(self) -> UUID: ...
+    @property
+    def cost(self) -> CostBreakdown: ...
+    @property
+    def type(self) -> Literal["create_order"]: ...
+    def to_json(self) -> str: ...
+    @staticmethod
+    def from_json(json: _Json) -> CreateOrder: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class CreditCashback:
+    def __new__(
+        cls, participant: UUID, user: UUID, amount: Money, type: Literal["credit_cashback"] = "credit_cashback"
+    ) -> CreditCashback: ...
+    __match_args__ = ("participant", "user", "amount", "type")
+    @property
+    def participant(self) -> UUID: ...
+    @property
+    def user(self) -> UUID: ...
+    @property
+    def amount(self) -> Money: ...
+    @property
+    def type(self) -> Literal["credit_cashback"]: ...
+    def to_json(self) -> str: ...
+    @staticmethod
+    def from_json(json: _Json) -> CreditCashback: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
 
 @final
 class GrosirConfig:

@@ -1,10 +1,13 @@
 """The session state machine (docs/domain.md §5): :class:`Session` (native) and its records.
 
-Inputs, events, effects and notifications are frozen dataclasses carrying a
+Inputs, events, effects and notifications are frozen records carrying a
 ``type`` (``kind`` for notifications) discriminator with a ``Literal`` type, so
 ``if e.type == "create_order": e.cashback`` narrows under mypy. Drained events and
 effects come as lazy sequences (:class:`EventList`, :class:`EffectList`) whose items
-are built when read.
+are built when read. Most records are frozen dataclasses; the two effects a
+settlement queues per participant, :class:`CreateOrder` and :class:`CreditCashback`,
+are native frozen classes (same fields, equality, ``repr`` and ``match`` patterns) built
+without JSON, whose getters convert a field when it is read.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from ._native import (
     DEFAULT_PER_JOIN_LIMIT,
     BotPolicy,
     CostBreakdown,
+    CreateOrder,
+    CreditCashback,
     EffectList,
     EventList,
     GrosirConfig,
@@ -409,28 +414,6 @@ class IssuePurchaseOrder:
 class CancelPurchaseOrder:
     purchase_order: PurchaseOrder
     type: Literal["cancel_purchase_order"] = "cancel_purchase_order"
-
-
-@dataclass(frozen=True)
-class CreateOrder:
-    participant: UUID
-    user: UUID
-    variant: Optional[UUID]
-    quantity: int
-    paid_unit_price: Money
-    final_unit_price: Money
-    cashback: Money
-    payment: UUID
-    cost: CostBreakdown
-    type: Literal["create_order"] = "create_order"
-
-
-@dataclass(frozen=True)
-class CreditCashback:
-    participant: UUID
-    user: UUID
-    amount: Money
-    type: Literal["credit_cashback"] = "credit_cashback"
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,11 @@ def session_flow() -> None:
         if e.type == "create_invoice":
             due: Money = e.amount
             print(due, e.expires_at.isoformat())
+        elif e.type == "create_order":
+            cashback: Money = e.cashback
+            print(cashback, e.cost.total, e.variant)
+        elif e.type == "credit_cashback":
+            print(e.user, e.amount.amount)
         elif e.type == "notify" and e.notification.kind == "payment_received":
             print(e.notification.user)
     for event in session.drain_events():
