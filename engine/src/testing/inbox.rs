@@ -51,7 +51,10 @@ pub async fn each_user_is_told_once_in_their_own_inbox(fixture: Arc<dyn Fixture>
     // Each payer's orders page lists their one order (no quote: no delivery).
     let orders = w.engine.orders_of(alice).await.unwrap();
     assert_eq!(orders.len(), 1);
-    assert_eq!((orders[0].order.user(), orders[0].delivery.is_none()), (alice, true));
+    assert_eq!(
+        (orders[0].order.user(), orders[0].delivery.is_none()),
+        (alice, true)
+    );
     // Delivered once: a later pass finds nothing to deliver.
     let later = w.engine.run_effects(at(13, 0)).await.unwrap();
     assert_eq!(later.done, 0);
