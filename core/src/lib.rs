@@ -53,6 +53,7 @@ pub mod purchasing;
 pub mod quotes;
 pub mod refunds;
 pub mod session;
+pub mod shipments;
 pub mod steps;
 pub mod stock;
 pub mod text;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{OrderId, ParticipantId, SessionId, UserId};
 use crate::ledger::derive_uuid;
 use crate::session::OrderRequest;
+use crate::shipments::{Hold, Shipping};
 
 /// The purpose tag of order ids: `derive_uuid(participant, ORDER_ID_PURPOSE)`.
 pub const ORDER_ID_PURPOSE: u64 = 0xE002 << 48;
@@ -188,6 +189,17 @@ pub enum OrderError {
         /// The stored id.
         order: OrderId,
     },
+    /// An amount of the order could not be computed (overflow, currency).
+    #[error(transparent)]
+    Money(#[from] crate::money::MoneyError),
+    /// An operator action for an order that does not wait for an operator.
+    #[error("order {order} is {status:?} and does not wait for an operator")]
+    NotAwaitingOperator {
+        /// The order.
+        order: OrderId,
+        /// Its status.
+        status: OrderStatus,
+    },
 }
 
 impl OrderError {
@@ -197,6 +209,8 @@ impl OrderError {
             OrderError::IllegalMove { .. } => "order.illegal_move",
             OrderError::NotBooked { .. } => "order.not_booked",
             OrderError::WrongId { .. } => "order.wrong_id",
+            OrderError::NotAwaitingOperator { .. } => "order.not_awaiting_operator",
+            OrderError::Money(e) => e.code(),
         }
     }
 }
@@ -229,11 +243,12 @@ impl OrderError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "OrderState", into = "OrderState")]
 pub struct Order {
-    id: OrderId,
-    session: SessionId,
-    request: OrderRequest,
-    status: OrderStatus,
-    bookings: u32,
+    pub(crate) id: OrderId,
+    pub(crate) session: SessionId,
+    pub(crate) request: OrderRequest,
+    pub(crate) status: OrderStatus,
+    pub(crate) bookings: u32,
+    pub(crate) shipping: Shipping,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -244,6 +259,8 @@ struct OrderState {
     status: OrderStatus,
     #[serde(default)]
     bookings: u32,
+    #[serde(default)]
+    shipping: Shipping,
 }
 
 impl TryFrom<OrderState> for Order {
@@ -257,6 +274,7 @@ impl TryFrom<OrderState> for Order {
             state.status,
             state.bookings,
         )
+        .map(|order| order.with_shipping(state.shipping))
     }
 }
 
@@ -268,6 +286,7 @@ impl From<Order> for OrderState {
             request: order.request,
             status: order.status,
             bookings: order.bookings,
+            shipping: order.shipping,
         }
     }
 }
@@ -282,6 +301,7 @@ impl Order {
             request,
             status: OrderStatus::Created,
             bookings: 0,
+            shipping: Shipping::default(),
         }
     }
 
@@ -303,7 +323,14 @@ impl Order {
             request,
             status,
             bookings,
+            shipping: Shipping::default(),
         })
+    }
+
+    /// The order with its shipping state as a store kept it.
+    pub fn with_shipping(mut self, shipping: Shipping) -> Order {
+        self.shipping = shipping;
+        self
     }
 
     /// The order id.
@@ -341,9 +368,10 @@ impl Order {
         self.bookings
     }
 
-    /// Whether failed bookings used up [`MAX_BOOKINGS`]: an operator decides.
+    /// Whether an operator must decide before its shipment is booked: failed bookings
+    /// used up the allowance ([`MAX_BOOKINGS`]), or there is no recipient to book for.
     pub const fn awaits_operator(&self) -> bool {
-        matches!(self.status, OrderStatus::ReadyToShip) && self.bookings >= MAX_BOOKINGS
+        matches!(self.status, OrderStatus::ReadyToShip) && self.shipping.hold.is_some()
     }
 
     /// Moves the order to `to`. The same status again is [`OrderChange::Unchanged`];
@@ -383,6 +411,7 @@ impl Order {
         match self.status {
             OrderStatus::ShipmentBooked => {
                 self.status = OrderStatus::ReadyToShip;
+                self.shipping.shipment = None;
                 Ok(self.after_failed_booking())
             }
             // The same failure reported again.
@@ -394,8 +423,9 @@ impl Order {
         }
     }
 
-    fn after_failed_booking(&self) -> OrderChange {
-        if self.bookings >= MAX_BOOKINGS {
+    pub(crate) fn after_failed_booking(&mut self) -> OrderChange {
+        if self.bookings >= self.shipping.booking_limit {
+            self.shipping.hold = Some(Hold::BookingsFailed);
             OrderChange::AwaitOperator
         } else {
             OrderChange::BookAgain {

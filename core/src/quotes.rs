@@ -110,6 +110,43 @@ pub struct QuoteChoice {
     pub courier: String,
     /// Service code of the chosen offer.
     pub service: String,
+    /// Who receives the parcel; a delivery without one waits for an operator before
+    /// its shipment can be booked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<Recipient>,
+}
+
+/// Who receives a parcel: what the courier needs at the door.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipient {
+    /// The receiver's name.
+    pub name: String,
+    /// A phone number the courier can call.
+    pub phone: String,
+    /// The street address (the destination's postal code or area locates it).
+    pub address: String,
+}
+
+/// The longest recipient name or phone number, in characters.
+const MAX_CONTACT_CHARS: usize = 100;
+/// The longest street address, in characters.
+const MAX_ADDRESS_CHARS: usize = 500;
+
+impl Recipient {
+    /// Refuses an empty or over-long field, or one with control characters.
+    pub fn validate(&self) -> Result<(), QuoteError> {
+        for (field, value, max) in [
+            ("recipient.name", &self.name, MAX_CONTACT_CHARS),
+            ("recipient.phone", &self.phone, MAX_CONTACT_CHARS),
+            ("recipient.address", &self.address, MAX_ADDRESS_CHARS),
+        ] {
+            check_text(field, value, max)?;
+            if value.trim().is_empty() {
+                return Err(QuoteError::EmptyCode { field });
+            }
+        }
+        Ok(())
+    }
 }
 
 /// How a participant's parcel goes: the accepted quote choice.
@@ -127,6 +164,9 @@ pub struct Delivery {
     pub destination: Destination,
     /// The chosen offer.
     pub offer: CourierOffer,
+    /// Who receives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<Recipient>,
 }
 
 /// What the join that cites a quote asks for.
@@ -195,7 +235,7 @@ pub enum QuoteError {
     /// The request holds no units.
     #[error("a quote needs at least one unit")]
     ZeroQuantity,
-    /// A destination, courier or service code is empty.
+    /// A destination, courier or service code, or a recipient's field, is empty.
     #[error("`{field}` is empty")]
     EmptyCode {
         /// The field.
@@ -280,6 +320,9 @@ impl Quote {
         now: DateTime<Utc>,
     ) -> Result<Delivery, QuoteError> {
         let quote = self.id;
+        if let Some(recipient) = &choice.recipient {
+            recipient.validate()?;
+        }
         if now > self.expires_at {
             return Err(QuoteError::Expired {
                 quote,
@@ -313,6 +356,7 @@ impl Quote {
             quote,
             destination: self.request.destination.clone(),
             offer: offer.clone(),
+            recipient: choice.recipient.clone(),
         })
     }
 }
@@ -358,6 +402,7 @@ mod tests {
             quote: QuoteId::from_u128(1),
             courier: "jne".into(),
             service: service.into(),
+            recipient: None,
         }
     }
 

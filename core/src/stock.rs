@@ -168,6 +168,33 @@ impl StockChange {
     }
 }
 
+/// How an order's units move in its product's stock (docs/domain.md §11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "movement", rename_all = "snake_case")]
+pub enum OrderStock {
+    /// The parcel left the warehouse: taken from on hand and reserved together.
+    Ship {
+        /// The variant.
+        variant: Option<VariantId>,
+        /// Units.
+        units: u64,
+    },
+    /// The parcel came back: added on hand (no longer promised to anyone).
+    Return {
+        /// The variant.
+        variant: Option<VariantId>,
+        /// Units.
+        units: u64,
+    },
+    /// The order was cancelled before it shipped: its reservation is released.
+    Unreserve {
+        /// The variant.
+        variant: Option<VariantId>,
+        /// Units.
+        units: u64,
+    },
+}
+
 /// The stock of one product: a line per variant. Lines never touched read as empty.
 ///
 /// ```
@@ -299,6 +326,28 @@ impl Stock {
         line.take(Counter::OnHand, units)?;
         self.store(line);
         Ok(())
+    }
+
+    /// Moves an order's units as its shipment requires ([`OrderStock`]): a parcel
+    /// leaving takes them from on hand and reserved, a returned one puts them back on
+    /// hand, a cancelled order releases its reservation. Refused when a counter
+    /// holds fewer; nothing changes then.
+    pub fn move_order_units(&mut self, movement: OrderStock) -> Result<(), StockError> {
+        match movement {
+            OrderStock::Ship { variant, units } => self.ship(variant, units),
+            OrderStock::Return { variant, units } => {
+                let mut line = self.line(variant);
+                line.add(Counter::OnHand, units)?;
+                self.store(line);
+                Ok(())
+            }
+            OrderStock::Unreserve { variant, units } => {
+                let mut line = self.line(variant);
+                line.take(Counter::Reserved, units)?;
+                self.store(line);
+                Ok(())
+            }
+        }
     }
 
     /// Applies a purchase order's change: receives its units, then releases its

@@ -183,6 +183,14 @@ fn confirmation_reserves_orders_splits_and_checks_cashback_and_escrow() {
         .collect();
     assert_eq!(orders.len(), 2);
     assert_eq!(orders[0].id(), order_id(ParticipantId::from_u128(1)));
+    assert!(orders
+        .iter()
+        .all(|o| o.status() == patungan_core::orders::OrderStatus::ReadyToShip));
+    let bookings = steps
+        .iter()
+        .filter(|step| matches!(step, Step::BookShipment { .. }))
+        .count();
+    assert_eq!(bookings, 2);
     let splits = steps
         .iter()
         .filter(|step| matches!(step, Step::PostSuccessSplit { .. }))
@@ -207,12 +215,12 @@ fn confirmation_reserves_orders_splits_and_checks_cashback_and_escrow() {
 
 /// The index of the last effect (the notification) in a confirmation's effects.
 fn notify_index(steps: &[Step]) -> usize {
-    // One step per effect, except `create_order` (two steps: split and record).
+    // One step per effect, except `create_order` (three steps: split, record, book).
     let orders = steps
         .iter()
         .filter(|s| matches!(s, Step::RecordOrder { .. }))
         .count();
-    steps.len() - orders - 1
+    steps.len() - 2 * orders - 1
 }
 
 #[test]

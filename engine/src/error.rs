@@ -17,6 +17,9 @@ pub enum EngineError {
     /// No withdrawal has this id.
     #[error("no withdrawal {0}")]
     UnknownWithdrawal(WithdrawalId),
+    /// No order has this id.
+    #[error("no order {0}")]
+    UnknownOrder(patungan_core::OrderId),
     /// The session refused the input.
     #[error(transparent)]
     Session(#[from] SessionError),
@@ -61,6 +64,10 @@ pub enum EngineError {
     /// The purchase order book refused a transition.
     #[error(transparent)]
     PurchaseOrder(#[from] patungan_core::purchasing::PurchasingError),
+    /// The order book refused a transition (an operator action on an order that
+    /// does not allow it).
+    #[error(transparent)]
+    Order(#[from] patungan_core::orders::OrderError),
     /// A shipping quote could not be made or used.
     #[error(transparent)]
     Quote(#[from] patungan_core::quotes::QuoteError),
@@ -78,6 +85,7 @@ impl EngineError {
         match self {
             EngineError::UnknownSession(_) => "engine.unknown_session",
             EngineError::UnknownWithdrawal(_) => "engine.unknown_withdrawal",
+            EngineError::UnknownOrder(_) => "engine.unknown_order",
             EngineError::Session(e) => e.code(),
             EngineError::Ledger(e) => e.code(),
             EngineError::Wallet(e) => e.code(),
@@ -88,6 +96,7 @@ impl EngineError {
             EngineError::Refund(e) => e.code(),
             EngineError::Stock(e) => e.code(),
             EngineError::PurchaseOrder(e) => e.code(),
+            EngineError::Order(e) => e.code(),
             EngineError::Quote(e) => e.code(),
             EngineError::Provider(e) if e.is_retryable() => "provider.unavailable",
             EngineError::Provider(_) => "provider.refused",

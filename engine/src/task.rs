@@ -5,10 +5,10 @@ use patungan_core::wallet::PayoutItemKey;
 use patungan_core::{ParticipantId, PaymentId, SessionId};
 use serde::{Deserialize, Serialize};
 
-use crate::ports::{GatewayInvoiceRequest, PayoutBatch, RefundRequest};
+use crate::ports::{GatewayInvoiceRequest, PayoutBatch, RefundRequest, ShipmentRequest};
 
 /// One external call, kept in the outbox until its result is stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Task {
     /// Create a participant's invoice.
@@ -51,6 +51,13 @@ pub enum Task {
         /// The entry (its id deduplicates the delivery).
         entry: InboxEntry,
     },
+    /// Book an order's shipment at the shipping provider.
+    BookShipment {
+        /// The booking's number (from 1; the outbox id derives from it and the order).
+        booking: u32,
+        /// The request (its order id is the provider's reference).
+        request: ShipmentRequest,
+    },
 }
 
 impl Task {
@@ -63,6 +70,7 @@ impl Task {
             Task::SubmitPayouts { .. } => "submit_payouts",
             Task::QueryPayoutStatus { .. } => "query_payout_status",
             Task::DeliverNotification { .. } => "deliver_notification",
+            Task::BookShipment { .. } => "book_shipment",
         }
     }
 }

@@ -83,6 +83,7 @@ fn rate_request() -> RateRequest {
 fn shipment_request() -> ShipmentRequest {
     ShipmentRequest {
         order_id: ORDER.parse::<OrderId>().unwrap(),
+        booking: 1,
         origin: Contact {
             name: "Gudang Patungan".into(),
             phone: "0812345678".into(),

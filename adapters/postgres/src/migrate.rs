@@ -43,6 +43,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "quotes",
         sql: include_str!("../migrations/0005_quotes.sql"),
     },
+    Migration {
+        version: 6,
+        name: "shipments",
+        sql: include_str!("../migrations/0006_shipments.sql"),
+    },
 ];
 
 /// Serialises migrators of one database (any schema): `hashtext('patungan.migrate')`

@@ -29,6 +29,8 @@ const TRANSFER_COLUMNS: &str = "id, op, code, pending_id, requested_amount, debi
      credit_account, amount, currency, pending_status, resolved_by, posted_amount";
 
 /// The columns of an outbox row, in the order [`crate::codec`] reads them.
+/// Orders an operator must decide on (the `orders_awaiting_operator` index).
+const AWAITING_OPERATOR: &str = "hold IS NOT NULL AND status = 'ready_to_ship'";
 const OUTBOX_COLUMNS: &str = "id, task, state, error, attempts, next_attempt_at, created_at";
 
 macro_rules! statements {
@@ -289,6 +291,14 @@ statements! {
     orders_of_user_lock => select(&ORDERS, "user_id = $1::uuid", true);
     /// `$1` user: their orders.
     orders_of_user_read => select(&ORDERS, "user_id = $1::uuid", false);
+    /// `$1` provider id: the order of that standing shipment, locked.
+    order_of_shipment_lock => select(&ORDERS, "shipment_id = $1::text", true);
+    /// `$1` provider id: the order of that standing shipment.
+    order_of_shipment_read => select(&ORDERS, "shipment_id = $1::text", false);
+    /// Orders waiting for an operator, locked.
+    orders_awaiting_operator_lock => select(&ORDERS, AWAITING_OPERATOR, true);
+    /// Orders waiting for an operator.
+    orders_awaiting_operator_read => select(&ORDERS, AWAITING_OPERATOR, false);
     /// `$1` session: its purchase order, locked.
     purchase_order_lock => select(&PURCHASE_ORDERS, "session_id = $1::uuid", true);
     /// `$1` session: its purchase order.

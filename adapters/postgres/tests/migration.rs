@@ -66,6 +66,18 @@ async fn typed_tables(client: &Client) -> Vec<Value> {
     all
 }
 
+/// The rows as the first release's records carry them: its orders had no status
+/// of their own and were never booked, so they come back `created`, unheld.
+fn as_first_release(mut rows: Vec<Value>) -> Vec<Value> {
+    for row in &mut rows {
+        if let Some(order) = row.get_mut("orders").and_then(Value::as_object_mut) {
+            order.insert("status".into(), json!("created"));
+            order.insert("hold".into(), Value::Null);
+        }
+    }
+    rows
+}
+
 /// A failed session (two refunds) and a withdrawal in a submitted batch.
 async fn written(w: &World) -> WithdrawalId {
     w.open_session(BotPolicy::disabled()).await;
@@ -223,7 +235,7 @@ async fn downgrade(w: &World, client: &Client) {
     let tables: Vec<&str> = TABLES.iter().map(|(t, _)| *t).collect();
     client
         .batch_execute(&format!(
-            "DROP TABLE {}; DELETE FROM patungan_migrations WHERE version IN (2, 3); \
+            "DROP TABLE {}; DELETE FROM patungan_migrations WHERE version IN (2, 3, 6); \
              CREATE TABLE records (kind text NOT NULL, key text NOT NULL, \
                  body jsonb NOT NULL, PRIMARY KEY (kind, key))",
             tables.join(", ")
@@ -270,7 +282,7 @@ async fn records_of_the_first_schema_move_into_typed_tables_and_still_reconcile(
     downgrade(&w, &client).await;
     // A new process opens the database and migrates it.
     w.restart().await;
-    assert_eq!(typed_tables(&client).await, before);
+    assert_eq!(typed_tables(&client).await, as_first_release(before));
     let gone = "SELECT count(*) FROM information_schema.tables \
         WHERE table_schema = current_schema() AND table_name = 'records'";
     assert_eq!(db.count(gone).await, 0);

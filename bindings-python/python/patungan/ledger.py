@@ -38,6 +38,8 @@ TransferCode = Literal[
     "withdrawal_reversal",
     "suspense_received",
     "factory_goods",
+    "factory_paid",
+    "courier_paid",
 ]
 RefundDestination = Literal["original_method", "wallet"]
 RefundResult = Literal["confirmed", "failed"]
@@ -51,6 +53,7 @@ PlatformAccount = Literal[
     "platform_funding",
     "suspense",
     "factory_payable",
+    "supplier_payouts",
 ]
 
 

@@ -44,6 +44,9 @@ pub enum ChartAccount {
     /// What factories are owed for goods received at the warehouse, until they are
     /// paid. External payable, never overdrawn.
     FactoryPayable,
+    /// Money paid out to suppliers: factories for their goods, couriers for their
+    /// shipments. External, no limit.
+    SupplierPayouts,
 }
 
 impl ChartAccount {
@@ -61,6 +64,7 @@ impl ChartAccount {
             ChartAccount::Wallet(_) => 0xA009,
             ChartAccount::Suspense => 0xA00A,
             ChartAccount::FactoryPayable => 0xA00B,
+            ChartAccount::SupplierPayouts => 0xA00C,
         }
     }
 
@@ -93,7 +97,7 @@ impl ChartAccount {
 /// for spec in chart.platform_accounts() {
 ///     ledger.open(spec)?;
 /// }
-/// assert_eq!(ledger.accounts().len(), 9);
+/// assert_eq!(ledger.accounts().len(), 10);
 /// # Ok::<(), patungan_core::ledger::LedgerError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -143,6 +147,7 @@ impl Chart {
             ChartAccount::Wallet(user) => (Entity::User(user), K::Wallet, Guarded),
             ChartAccount::Suspense => (Entity::Platform, K::Suspense, Guarded),
             ChartAccount::FactoryPayable => (Entity::External, K::Payable, Guarded),
+            ChartAccount::SupplierPayouts => (Entity::External, K::Bank, Free),
         };
         let spec =
             AccountSpec::new(self.id(account), entity, kind, self.currency).with_limit(limit);
@@ -162,8 +167,8 @@ impl Chart {
         self.id(ChartAccount::Wallet(user))
     }
 
-    /// The nine platform-wide accounts (everything but escrows and wallets).
-    pub fn platform_accounts(&self) -> [AccountSpec; 9] {
+    /// The ten platform-wide accounts (everything but escrows and wallets).
+    pub fn platform_accounts(&self) -> [AccountSpec; 10] {
         [
             ChartAccount::GatewayClearing,
             ChartAccount::Warehouse,
@@ -173,6 +178,7 @@ impl Chart {
             ChartAccount::WithdrawalFeeRevenue,
             ChartAccount::BankPayouts,
             ChartAccount::PlatformFunding,
+            ChartAccount::SupplierPayouts,
             ChartAccount::Suspense,
         ]
         .map(|a| self.spec(a))

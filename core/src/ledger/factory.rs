@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::chart::{Chart, ChartAccount};
 use super::derive::{derive_uuid, purpose};
+use super::supplier::warehouse_share;
 use super::transfer::{Posting, Transfer, TransferCode};
 use crate::ids::{SessionId, TransferId};
 use crate::money::{Money, MoneyError};
@@ -66,17 +67,8 @@ impl Chart {
         goods: &FactoryGoods,
         warehouse_available: Money,
     ) -> Result<Posting, MoneyError> {
-        let currency = goods.amount.currency();
-        warehouse_available.ensure_currency(currency)?;
-        let zero = Money::zero(currency);
-        let from_warehouse = if warehouse_available.amount() >= goods.amount.amount() {
-            goods.amount
-        } else if warehouse_available.amount().is_sign_positive() {
-            warehouse_available
-        } else {
-            zero
-        };
-        let from_platform = goods.amount.checked_sub(from_warehouse)?;
+        let zero = Money::zero(goods.amount.currency());
+        let (from_warehouse, from_platform) = warehouse_share(goods.amount, warehouse_available)?;
         let payable = self.spec(ChartAccount::FactoryPayable);
         let [warehouse_id, platform_id] = goods.transfer_ids();
         let mut posting = Posting {

@@ -18,6 +18,7 @@ mod factory;
 pub(crate) mod hashing;
 mod recipes;
 mod reconcile;
+mod supplier;
 mod transfer;
 
 pub use account::{Account, AccountKind, AccountSpec, BalanceLimit, Balances, Entity};
@@ -28,6 +29,7 @@ pub use error::LedgerError;
 pub use factory::FactoryGoods;
 pub use recipes::*;
 pub use reconcile::*;
+pub use supplier::OrderRefund;
 pub use transfer::{
     Outcome, PendingStatus, Posting, Transfer, TransferCode, TransferOp, TransferRecord,
 };

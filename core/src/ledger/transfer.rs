@@ -42,6 +42,10 @@ pub enum TransferCode {
     SuspenseReceived,
     /// Goods received from a factory: their cost becomes owed to the factory.
     FactoryGoods,
+    /// A factory paid for the goods it delivered (factory payable settled).
+    FactoryPaid,
+    /// A courier paid for a delivered (or returned) shipment (courier payable settled).
+    CourierPaid,
 }
 
 /// What a transfer does.

@@ -23,10 +23,10 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::grosir::StockLevel;
-use crate::ids::{ParticipantId, PaymentId, ProductId, SessionId, UserId};
+use crate::ids::{OrderId, ParticipantId, PaymentId, ProductId, SessionId, UserId};
 use crate::ledger::{derive_uuid, Chart, Posting, RecipeError, SuccessSplit};
 use crate::money::{Money, MoneyError};
-use crate::orders::Order;
+use crate::orders::{Order, OrderError, OrderStatus};
 use crate::payments::Invoice;
 use crate::purchasing::{PurchaseOrderRecord, PurchasingError};
 use crate::refunds::RefundSource;
@@ -116,8 +116,17 @@ pub enum Step {
     },
     /// Store a new order (key: its participant).
     RecordOrder {
-        /// The order, `created`.
+        /// The order, `ready_to_ship` (its units are reserved by the same input).
         order: Order,
+    },
+    /// Book the shipment of a recorded order: the host reads the participant's
+    /// [`crate::quotes::Delivery`] and asks the order for its booking
+    /// ([`Order::plan_booking`]); without a recipient the order waits for an operator.
+    BookShipment {
+        /// The order.
+        order: OrderId,
+        /// Its participant (the delivery's key).
+        participant: ParticipantId,
     },
     /// Nothing to do: the effect is carried out by the success splits (checked).
     Covered(Covered),
@@ -226,6 +235,9 @@ pub enum StepError {
     /// The purchase order could not be recorded.
     #[error(transparent)]
     PurchaseOrder(#[from] PurchasingError),
+    /// An order could not be made ready to ship.
+    #[error(transparent)]
+    Order(#[from] OrderError),
 }
 
 impl StepError {
@@ -240,6 +252,7 @@ impl StepError {
             StepError::Money(e) => e.code(),
             StepError::NoPlan { .. } => "step.no_plan",
             StepError::PurchaseOrder(e) => e.code(),
+            StepError::Order(e) => e.code(),
         }
     }
 }
@@ -368,8 +381,15 @@ impl Planner<'_> {
         self.steps.push(Step::PostSuccessSplit {
             posting: self.chart.success_split(&split),
         });
-        self.steps.push(Step::RecordOrder {
-            order: Order::create(self.session.id(), request),
+        let mut order = Order::create(self.session.id(), request);
+        // The session reserves every order's units as it confirms (reserve_stock
+        // comes first among its effects), so each order is ready to ship at once.
+        order.advance(OrderStatus::ReadyToShip)?;
+        let id = order.id();
+        self.steps.push(Step::RecordOrder { order });
+        self.steps.push(Step::BookShipment {
+            order: id,
+            participant,
         });
         Ok(())
     }

@@ -8,7 +8,6 @@ use patungan_core::inbox::InboxEntry;
 use patungan_core::payments::Invoice;
 use patungan_core::session::{Effect, RefundReason, Session};
 use patungan_core::steps::{self, InvoiceDetails, Step};
-use patungan_core::SessionId;
 
 use super::refunds::NewRefund;
 use super::tick::update_stock;
@@ -44,7 +43,7 @@ impl Engine {
             EngineError::Inconsistent(format!("session {}: {} ({e})", session.id(), e.code()))
         })?;
         for step in steps {
-            self.perform_step(tx, session.id(), step, now).await?;
+            self.perform_step(tx, session, step, now).await?;
         }
         Ok(())
     }
@@ -52,10 +51,11 @@ impl Engine {
     async fn perform_step(
         &self,
         tx: &mut dyn StoreTx,
-        session: SessionId,
+        current: &Session,
         step: Step,
         now: DateTime<Utc>,
     ) -> Result<(), EngineError> {
+        let session = current.id();
         match step {
             Step::CreateInvoice {
                 outbox,
@@ -93,6 +93,10 @@ impl Engine {
             }
             Step::PostSuccessSplit { posting } => ledger_ws::execute(tx, &posting, &[]).await?,
             Step::RecordOrder { order } => tx.put(order).await?,
+            Step::BookShipment { order, .. } => {
+                let config = current.state().config();
+                self.book_recorded_order(tx, order, config, now).await?;
+            }
             // Carried out by the success splits; the core checked the amounts.
             Step::Covered(_) => {}
             Step::ReserveStock { product, lines } => {

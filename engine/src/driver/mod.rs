@@ -12,6 +12,7 @@ mod records;
 mod refunds;
 mod runner;
 mod sessions;
+mod shipments;
 mod tick;
 mod wallets;
 
@@ -70,8 +71,9 @@ pub struct EngineConfig {
     /// Joins that arrive while a session's transaction runs wait and go in the
     /// next one together; a lone join goes alone, so its latency is unchanged.
     pub join_batch: usize,
-    /// Where parcels to buyers leave from (the warehouse), for shipping quotes.
-    pub warehouse_origin: crate::ports::Location,
+    /// The warehouse parcels to buyers leave from: the sender of every shipment,
+    /// and the origin of shipping quotes.
+    pub warehouse: crate::ports::Contact,
     /// The couriers asked for quotes.
     pub couriers: Vec<String>,
 }
@@ -91,9 +93,14 @@ impl Default for EngineConfig {
             runner_batch: 256,
             session_cache: 1024,
             join_batch: 256,
-            warehouse_origin: crate::ports::Location {
-                postal_code: Some("12440".to_owned()),
-                ..crate::ports::Location::default()
+            warehouse: crate::ports::Contact {
+                name: "Patungan warehouse".to_owned(),
+                phone: "+6221000000".to_owned(),
+                address: "Jl. Gudang 1, Jakarta".to_owned(),
+                location: crate::ports::Location {
+                    postal_code: Some("12440".to_owned()),
+                    ..crate::ports::Location::default()
+                },
             },
             couriers: ["jne", "jnt", "sicepat", "anteraja"]
                 .map(str::to_owned)

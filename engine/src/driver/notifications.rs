@@ -153,16 +153,7 @@ impl Engine {
         n: &ShipmentNotification,
         now: DateTime<Utc>,
     ) -> Result<Handled, EngineError> {
-        let mut tx = self.store.begin().await?;
-        if !tx.inbox_insert(&notification.dedup_key(), now).await? {
-            return Ok(Handled::Duplicate);
-        }
-        // No shipment is booked through the provider yet, so no order is known by a
-        // provider order id: the event is recorded (deduplicated) and changes nothing.
-        tx.commit().await?;
-        Ok(Handled::Ignored(format!(
-            "no booked shipment has provider order id {}",
-            n.provider_order_id
-        )))
+        self.apply_shipment_report(&notification.dedup_key(), n, now)
+            .await
     }
 }

@@ -86,19 +86,9 @@ impl Engine {
 
     fn rate_request(&self, config: &SessionConfig, request: &QuoteRequest) -> RateRequest {
         let parcel = config.parcel.unwrap_or(ParcelSpec::DEFAULT);
-        let destination = match &request.destination {
-            Destination::PostalCode(code) => Location {
-                postal_code: Some(code.clone()),
-                ..Location::default()
-            },
-            Destination::AreaId(id) => Location {
-                area_id: Some(id.clone()),
-                ..Location::default()
-            },
-        };
         RateRequest {
-            origin: self.config.warehouse_origin.clone(),
-            destination,
+            origin: self.config.warehouse.location.clone(),
+            destination: location(&request.destination),
             couriers: self.config.couriers.clone(),
             items: vec![ParcelItem {
                 name: format!("product {}", config.product),
@@ -108,6 +98,20 @@ impl Engine {
                 dimensions_cm: parcel.dimensions_cm.map(|[l, w, h]| (l, w, h)),
             }],
         }
+    }
+}
+
+/// Where a destination is, as the shipping port reads it.
+pub(super) fn location(destination: &Destination) -> Location {
+    match destination {
+        Destination::PostalCode(code) => Location {
+            postal_code: Some(code.clone()),
+            ..Location::default()
+        },
+        Destination::AreaId(id) => Location {
+            area_id: Some(id.clone()),
+            ..Location::default()
+        },
     }
 }
 

@@ -112,6 +112,11 @@ impl super::Engine {
         Ok(entry)
     }
 
+    /// The delivery a participant's quoted join chose, if it cited a quote.
+    pub async fn delivery(&self, participant: ParticipantId) -> Result<Option<Delivery>, EngineError> {
+        Ok(self.store.read::<Delivery>(participant).await?)
+    }
+
     /// A user's orders, each with the delivery its join chose (if it cited a quote).
     pub async fn orders_of(&self, user: UserId) -> Result<Vec<UserOrder>, EngineError> {
         let orders: Vec<OrderRecord> = self.store.read_all(RowQuery::OrdersOfUser(user)).await?;

@@ -38,6 +38,8 @@ enum Performed {
     PayoutStatus(PayoutStatus),
     /// The notification port took an inbox entry.
     Delivered,
+    /// The shipping port booked a shipment.
+    Shipment(crate::ports::Shipment),
     /// Not performed: no longer wanted (an invoice for a participant who is no
     /// longer waiting to pay).
     Skipped,
@@ -143,6 +145,11 @@ impl Engine {
                 .await?
                 .is_some_and(|p| p.status == ParticipantStatus::Pending)),
             Task::QueryPayoutStatus { item } => self.payout_in_flight(*item).await,
+            Task::BookShipment { booking, request } => Ok(self
+                .store
+                .read::<patungan_core::orders::Order>(request.order_id)
+                .await?
+                .is_some_and(|order| order.wants_booking(*booking))),
             _ => Ok(true),
         }
     }
@@ -185,6 +192,12 @@ impl Engine {
                 .deliver(entry)
                 .await
                 .map(|()| Performed::Delivered),
+            Task::BookShipment { request, .. } => self
+                .ports
+                .shipping
+                .create_shipment(request)
+                .await
+                .map(Performed::Shipment),
         }
     }
 
@@ -223,6 +236,10 @@ impl Engine {
                     }
                 }
             }
+            (Task::BookShipment { booking, request }, Performed::Shipment(shipment)) => {
+                self.shipment_booked(tx, request, *booking, shipment)
+                    .await?;
+            }
             (Task::CreateInvoice { request, .. }, Performed::Skipped) => {
                 abandon_invoice(tx, request.payment_id).await?;
             }
@@ -256,6 +273,9 @@ impl Engine {
             }
             Task::CreateInvoice { request, .. } => {
                 abandon_invoice(tx, request.payment_id).await?;
+            }
+            Task::BookShipment { booking, request } => {
+                self.shipment_refused(tx, request, *booking, now).await?;
             }
             Task::ExpireInvoice { .. }
             | Task::SubmitPayouts { .. }

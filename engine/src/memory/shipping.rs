@@ -4,8 +4,9 @@ use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use async_trait::async_trait;
-use patungan_core::{Currency, Money, OrderId};
+use patungan_core::{Money, OrderId};
 
+use crate::notification::ShipmentNotification;
 use crate::ports::{
     CourierRate, PortError, RateRequest, Shipment, ShipmentRequest, ShipmentStatus,
     ShippingProvider, Tracking,
@@ -16,7 +17,7 @@ use crate::ports::{
 #[derive(Debug)]
 pub struct MemoryShipping {
     price_per_kg: Money,
-    shipments: Mutex<BTreeMap<OrderId, (ShipmentRequest, Shipment)>>,
+    shipments: Mutex<BTreeMap<(OrderId, u32), (ShipmentRequest, Shipment)>>,
 }
 
 impl Default for MemoryShipping {
@@ -38,12 +39,35 @@ impl MemoryShipping {
         }
     }
 
-    /// Moves a shipment to a new status, as the courier would.
+    /// Moves the latest shipment of an order to a new status, as the courier would.
     pub fn advance(&self, order_id: OrderId, status: ShipmentStatus) -> Option<Shipment> {
         let mut shipments = lock(&self.shipments);
-        let (_, shipment) = shipments.get_mut(&order_id)?;
+        let (_, (_, shipment)) = shipments
+            .range_mut((order_id, 0)..=(order_id, u32::MAX))
+            .next_back()?;
         shipment.status = status;
         Some(shipment.clone())
+    }
+
+    /// Moves the latest shipment of an order to `status` and returns the webhook the
+    /// provider sends about it.
+    pub fn report(
+        &self,
+        order_id: OrderId,
+        status: ShipmentStatus,
+    ) -> Option<ShipmentNotification> {
+        let shipment = self.advance(order_id, status)?;
+        Some(ShipmentNotification {
+            provider_order_id: shipment.provider_order_id,
+            status,
+            waybill_id: shipment.waybill_id,
+            price: shipment.price,
+        })
+    }
+
+    /// Every shipment booked so far, oldest booking of each order first.
+    pub fn shipments(&self) -> Vec<(ShipmentRequest, Shipment)> {
+        lock(&self.shipments).values().cloned().collect()
     }
 }
 
@@ -80,12 +104,17 @@ impl ShippingProvider for MemoryShipping {
 
     async fn create_shipment(&self, request: &ShipmentRequest) -> Result<Shipment, PortError> {
         let mut shipments = lock(&self.shipments);
-        let (stored, shipment) = shipments.entry(request.order_id).or_insert_with(|| {
+        let key = (request.order_id, request.booking);
+        let (stored, shipment) = shipments.entry(key).or_insert_with(|| {
             let shipment = Shipment {
-                provider_order_id: format!("ship_{}", request.order_id.as_uuid().simple()),
+                provider_order_id: format!(
+                    "ship_{}_{}",
+                    request.order_id.as_uuid().simple(),
+                    request.booking
+                ),
                 waybill_id: Some(format!("WB{}", request.order_id.as_uuid().simple())),
                 status: ShipmentStatus::Confirmed,
-                price: Some(Money::zero(Currency::IDR)),
+                price: None,
             };
             (request.clone(), shipment)
         });

@@ -76,8 +76,11 @@ pub struct Contact {
 /// Book a shipment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShipmentRequest {
-    /// Our order id: the provider's reference and the idempotency key.
+    /// Our order id: the provider's reference.
     pub order_id: OrderId,
+    /// The booking's number for this order (from 1): a booking repeated under the
+    /// same order id and number books nothing new.
+    pub booking: u32,
     /// Sender.
     pub origin: Contact,
     /// Receiver.
@@ -220,7 +223,8 @@ pub trait ShippingProvider: Send + Sync {
     /// Courier prices for a parcel.
     async fn rates(&self, request: &RateRequest) -> Result<Vec<CourierRate>, PortError>;
 
-    /// Books a shipment; repeating it for the same order id books nothing new.
+    /// Books a shipment; repeating it for the same order id and booking number books
+    /// nothing new (where the provider allows it).
     async fn create_shipment(&self, request: &ShipmentRequest) -> Result<Shipment, PortError>;
 
     /// The tracking of a shipment.

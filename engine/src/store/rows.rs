@@ -119,6 +119,10 @@ pub enum RowQuery {
     InboxOf(UserId),
     /// The orders of a user.
     OrdersOfUser(UserId),
+    /// The order whose standing shipment has this provider id (at most one).
+    OrderOfShipment(String),
+    /// Orders waiting for an operator before their shipment is booked.
+    OrdersAwaitingOperator,
 }
 
 impl Row {
@@ -154,6 +158,12 @@ impl RowQuery {
             (RowQuery::OrdersOfSession(session), Row::Order(o)) => o.session() == *session,
             (RowQuery::InboxOf(user), Row::Inbox(e)) => e.user == *user,
             (RowQuery::OrdersOfUser(user), Row::Order(o)) => o.user() == *user,
+            (RowQuery::OrderOfShipment(id), Row::Order(o)) => o
+                .shipping()
+                .shipment
+                .as_ref()
+                .is_some_and(|s| s.provider_order_id == *id),
+            (RowQuery::OrdersAwaitingOperator, Row::Order(o)) => o.awaits_operator(),
             _ => false,
         }
     }

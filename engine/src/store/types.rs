@@ -137,7 +137,7 @@ pub enum OutboxState {
 }
 
 /// An external effect to perform after commit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutboxEntry {
     /// Its id (and the idempotency key's base).
     pub id: EffectId,

@@ -34,6 +34,7 @@ pub mod payouts;
 pub mod purchasing;
 pub mod quotes;
 pub mod regressions;
+pub mod shipments;
 pub mod sim;
 mod world;
 
@@ -80,6 +81,9 @@ macro_rules! store_conformance_tests {
             purchasing::a_purchase_order_received_in_parts_owes_the_factory_its_goods_cost_once,
             inbox::each_user_is_told_once_in_their_own_inbox,
             quotes::a_join_pays_the_quoted_courier_price_and_misused_quotes_are_refused,
+            shipments::a_confirmed_order_is_booked_and_delivered_and_its_courier_paid,
+            shipments::refused_bookings_go_to_an_operator_and_a_returned_parcel_is_refunded,
+            shipments::a_cancelled_order_releases_its_units_and_refunds_goods_and_courier,
         );
     };
     (@each $factory:expr; $($module:ident :: $name:ident),* $(,)?) => {

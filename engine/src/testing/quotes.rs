@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use patungan_core::quotes::{Delivery, Destination, QuoteChoice, QuoteRequest};
+use patungan_core::quotes::{Delivery, Destination, QuoteChoice, QuoteRequest, Recipient};
 use patungan_core::{BotPolicy, Money, ParticipantId, QuoteId, UserId};
 
 use super::{at, join, Fixture, World, SESSION};
@@ -24,6 +24,16 @@ fn choice(quote: u128, service: &str) -> QuoteChoice {
         quote: QuoteId::from_u128(quote),
         courier: "jne".to_owned(),
         service: service.to_owned(),
+        recipient: Some(recipient()),
+    }
+}
+
+/// A recipient the courier can find.
+pub(super) fn recipient() -> Recipient {
+    Recipient {
+        name: "Sari".to_owned(),
+        phone: "+6281234567890".to_owned(),
+        address: "Jl. Melati 7, Jakarta".to_owned(),
     }
 }
 

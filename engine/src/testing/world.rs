@@ -27,6 +27,8 @@ pub struct World {
     pub gateway: Arc<MemoryGateway>,
     /// The payout provider.
     pub disburser: Arc<MemoryDisburser>,
+    /// The shipping provider.
+    pub shipping: Arc<MemoryShipping>,
 }
 
 impl World {
@@ -56,13 +58,15 @@ impl World {
         let store = fixture.open().await;
         let gateway = Arc::new(MemoryGateway::new(faults));
         let disburser = Arc::new(MemoryDisburser::new(faults));
-        let engine = World::engine_over(store.clone(), &gateway, &disburser);
+        let shipping = Arc::new(MemoryShipping::default());
+        let engine = World::engine_over(store.clone(), &gateway, &disburser, &shipping);
         World {
             fixture,
             store,
             engine,
             gateway,
             disburser,
+            shipping,
         }
     }
 
@@ -71,13 +75,14 @@ impl World {
         store: Arc<dyn Store>,
         gateway: &Arc<MemoryGateway>,
         disburser: &Arc<MemoryDisburser>,
+        shipping: &Arc<MemoryShipping>,
     ) -> Engine {
         Engine::new(
             store,
             Ports {
                 gateway: gateway.clone(),
                 disburser: disburser.clone(),
-                shipping: Arc::new(MemoryShipping::default()),
+                shipping: shipping.clone(),
                 notifier: Arc::new(crate::memory::MemoryNotifier::default()),
             },
             EngineConfig::default(),
@@ -86,14 +91,24 @@ impl World {
 
     /// Another process: a new store handle on the same data and an engine over it.
     pub async fn process(&self) -> Engine {
-        World::engine_over(self.fixture.open().await, &self.gateway, &self.disburser)
+        World::engine_over(
+            self.fixture.open().await,
+            &self.gateway,
+            &self.disburser,
+            &self.shipping,
+        )
     }
 
     /// A crash: the engine, its caches and its store handle are gone; a new process
     /// opens the same data.
     pub async fn restart(&mut self) {
         self.store = self.fixture.open().await;
-        self.engine = World::engine_over(self.store.clone(), &self.gateway, &self.disburser);
+        self.engine = World::engine_over(
+            self.store.clone(),
+            &self.gateway,
+            &self.disburser,
+            &self.shipping,
+        );
     }
 
     /// Pays every pending invoice at `at` and feeds the webhooks to the engine.

@@ -374,6 +374,21 @@ pub struct QuoteChoiceBody {
     pub courier: String,
     /// Service code of the chosen offer, e.g. `reg`.
     pub service: String,
+    /// Who receives the parcel. Without one, the order waits for an operator
+    /// before its shipment is booked.
+    pub recipient: Option<RecipientBody>,
+}
+
+/// Who receives a parcel.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecipientBody {
+    /// The receiver's name (at most 100 characters).
+    pub name: String,
+    /// A phone number the courier can call (at most 100 characters).
+    pub phone: String,
+    /// The street address (at most 500 characters).
+    pub address: String,
 }
 
 /// `POST /warehouse/sessions/{id}/receipts`: units that arrived, per variant.

@@ -17,6 +17,10 @@
 //! | GET | `/sessions/{id}` | any token | status, fill, price now, settlement |
 //! | POST | `/sessions/{id}/quotes` | owner of `user` | courier prices to a destination (15 min) |
 //! | GET | `/users/{user}/orders` | owner | the user's orders and their deliveries |
+//! | GET | `/users/{user}/orders/{order}` | owner | an order with its shipment and tracking |
+//! | GET | `/warehouse/orders/awaiting-operator` | warehouse | orders whose booking needs an operator |
+//! | POST | `/warehouse/orders/{order}/retry-shipment` | warehouse | book such an order once more |
+//! | POST | `/admin/orders/{order}/cancel` | admin | cancel an unshipped order, refunding it |
 //! | GET | `/users/{user}/notifications` | owner | the user's inbox |
 //! | POST | `/users/{user}/notifications/{notification}/read` | owner | mark an entry read |
 //! | GET | `/sessions/{id}/preview?extra=N` | any token | the tier preview with N more units |
@@ -98,6 +102,10 @@ pub enum Endpoint {
     RequestWithdrawal,
     Withdrawal,
     Orders,
+    OrderPage,
+    OrdersAwaitingOperator,
+    RetryShipment,
+    CancelOrder,
     Notifications,
     MarkRead,
     XenditInvoice,
@@ -274,6 +282,30 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     route(
         Get,
+        "/users/{user}/orders/{order}",
+        Endpoint::OrderPage,
+        Rule::Owner(Owner::PathUser),
+    ),
+    route(
+        Get,
+        "/warehouse/orders/awaiting-operator",
+        Endpoint::OrdersAwaitingOperator,
+        Rule::Warehouse,
+    ),
+    route(
+        Post,
+        "/warehouse/orders/{order}/retry-shipment",
+        Endpoint::RetryShipment,
+        Rule::Warehouse,
+    ),
+    route(
+        Post,
+        "/admin/orders/{order}/cancel",
+        Endpoint::CancelOrder,
+        Rule::Admin,
+    ),
+    route(
+        Get,
         "/users/{user}/notifications",
         Endpoint::Notifications,
         Rule::Owner(Owner::PathUser),
@@ -346,6 +378,10 @@ fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
         Endpoint::ReceiveStock => on(f, fulfilment::receive_stock),
         Endpoint::Quote => on(f, fulfilment::quote),
         Endpoint::Orders => on(f, fulfilment::orders),
+        Endpoint::OrderPage => on(f, fulfilment::order_page),
+        Endpoint::OrdersAwaitingOperator => on(f, fulfilment::orders_awaiting_operator),
+        Endpoint::RetryShipment => on(f, fulfilment::retry_shipment),
+        Endpoint::CancelOrder => on(f, fulfilment::cancel_order),
         Endpoint::Notifications => on(f, fulfilment::notifications),
         Endpoint::MarkRead => on(f, fulfilment::mark_read),
         Endpoint::Reconciliation => on(f, admin::reconciliation),

@@ -2,9 +2,10 @@
 //! row per variant line) and notifications (migration `0003_fulfilment_rows`).
 
 use patungan_core::grosir::{PurchaseOrder, PurchaseOrderLine, StockLevel};
-use patungan_core::orders::{Order, OrderStatus};
+use patungan_core::orders::{Order, OrderStatus, ProviderStatus};
 use patungan_core::purchasing::{PurchaseOrderRecord, PurchaseOrderStatus};
 use patungan_core::session::OrderRequest;
+use patungan_core::shipments::{BookedShipment, Hold, Shipping};
 use patungan_core::stock::{Stock, StockLine};
 use patungan_core::{
     CostBreakdown, Currency, Money, OrderId, ParticipantId, PaymentId, ProductId, SessionId,
@@ -16,7 +17,9 @@ use tokio_postgres::Row;
 use uuid::Uuid;
 
 use super::Table;
-use crate::codec::{currency, from_name, get, get_json, money, to_i64, to_u64, Jsonb, Param};
+use crate::codec::{
+    currency, from_name, get, get_json, money, name_of, to_i64, to_u64, Jsonb, Param,
+};
 use crate::error::corrupt;
 use patungan_engine::store::StoreError;
 
@@ -24,7 +27,8 @@ pub(crate) const ORDERS: Table = Table {
     name: "orders",
     columns: "id, session_id, participant_id, user_id, variant_id, quantity, paid_unit_price, \
         final_unit_price, cashback, currency, payment_id, cost_quantity, cost_product, \
-        cost_leg1_per_unit, cost_leg1, cost_leg2, cost_gateway_fee, cost_total, status, bookings",
+        cost_leg1_per_unit, cost_leg1, cost_leg2, cost_gateway_fee, cost_total, status, bookings, \
+        shipment_id, waybill_id, shipment_price, shipment_status, hold, booking_limit",
     key: "id",
 };
 
@@ -59,7 +63,7 @@ pub(crate) fn encode_order(o: &Order) -> Result<Vec<Param>, StoreError> {
     let r = o.request();
     let cur = r.paid_unit_price.currency();
     let c = &r.cost;
-    Ok(vec![
+    let mut params: Vec<Param> = vec![
         Box::new(*o.id().as_uuid()),
         Box::new(*o.session().as_uuid()),
         Box::new(*r.participant.as_uuid()),
@@ -80,7 +84,20 @@ pub(crate) fn encode_order(o: &Order) -> Result<Vec<Param>, StoreError> {
         Box::new(amount_in(c.total, cur, W)?),
         Box::new(o.status().as_str().to_owned()),
         Box::new(i64::from(o.bookings())),
-    ])
+    ];
+    let shipping = o.shipping();
+    let shipment = shipping.shipment.as_ref();
+    params.push(Box::new(shipment.map(|s| s.provider_order_id.clone())));
+    params.push(Box::new(shipment.and_then(|s| s.waybill_id.clone())));
+    let price = shipment.and_then(|s| s.price);
+    params.push(Box::new(price.map(|p| amount_in(p, cur, W)).transpose()?));
+    let status = shipment
+        .map(|s| name_of(&s.status, "shipment status"))
+        .transpose()?;
+    params.push(Box::new(status));
+    params.push(Box::new(shipping.hold.map(|h| h.as_str().to_owned())));
+    params.push(Box::new(i64::from(shipping.booking_limit)));
+    Ok(params)
 }
 
 pub(crate) fn decode_order(row: &Row) -> Result<Order, StoreError> {
@@ -110,16 +127,48 @@ pub(crate) fn decode_order(row: &Row) -> Result<Order, StoreError> {
     };
     let status: &str = get(row, 18, W)?;
     let bookings: i64 = get(row, 19, W)?;
-    let bookings = u32::try_from(bookings)
-        .map_err(|_| StoreError::Corrupt(format!("order bookings {bookings} out of range")))?;
-    Order::restore(
+    let order = Order::restore(
         OrderId::from_uuid(get(row, 0, W)?),
         SessionId::from_uuid(get(row, 1, W)?),
         request,
         from_name::<OrderStatus>(status, "order status")?,
-        bookings,
+        to_u32(bookings, "order bookings")?,
     )
-    .map_err(|e| corrupt(W, e))
+    .map_err(|e| corrupt(W, e))?;
+    Ok(order.with_shipping(decode_shipping(row, cur)?))
+}
+
+fn to_u32(value: i64, what: &str) -> Result<u32, StoreError> {
+    u32::try_from(value).map_err(|_| StoreError::Corrupt(format!("{what} {value} out of range")))
+}
+
+/// Columns 20–25 of an order row: its standing shipment, hold and booking limit.
+fn decode_shipping(row: &Row, cur: Currency) -> Result<Shipping, StoreError> {
+    const W: &str = "order shipment";
+    let provider_id: Option<String> = get(row, 20, W)?;
+    let shipment = match provider_id {
+        None => None,
+        Some(provider_order_id) => {
+            let price: Option<Decimal> = get(row, 22, W)?;
+            let status: Option<&str> = get(row, 23, W)?;
+            let status =
+                status.ok_or_else(|| StoreError::Corrupt(format!("{W} without a status")))?;
+            Some(BookedShipment {
+                provider_order_id,
+                waybill_id: get(row, 21, W)?,
+                price: price.map(|p| money(p, cur, W)).transpose()?,
+                status: from_name::<ProviderStatus>(status, "shipment status")?,
+            })
+        }
+    };
+    let hold: Option<&str> = get(row, 24, W)?;
+    Ok(Shipping {
+        shipment,
+        hold: hold
+            .map(|h| from_name::<Hold>(h, "order hold"))
+            .transpose()?,
+        booking_limit: to_u32(get(row, 25, W)?, "order booking limit")?,
+    })
 }
 
 /// Variants and units as two parallel array columns.

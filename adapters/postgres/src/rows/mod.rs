@@ -155,6 +155,17 @@ pub(crate) fn by_query(
             pick(&s.orders_of_user_lock, &s.orders_of_user_read),
             uuid(user.as_uuid()),
         ),
+        RowQuery::OrderOfShipment(id) => (
+            pick(&s.order_of_shipment_lock, &s.order_of_shipment_read),
+            vec![Box::new(id.clone())],
+        ),
+        RowQuery::OrdersAwaitingOperator => (
+            pick(
+                &s.orders_awaiting_operator_lock,
+                &s.orders_awaiting_operator_read,
+            ),
+            Vec::new(),
+        ),
         RowQuery::InboxOf(user) => (
             pick(&s.user_inbox_of_user_lock, &s.user_inbox_of_user_read),
             uuid(user.as_uuid()),
@@ -274,9 +285,10 @@ pub(crate) fn decode_query(query: &RowQuery, row: &Row) -> Result<StoreRow, Stor
         RowQuery::WithdrawalsWithStatus(_) | RowQuery::Withdrawals => {
             decode_withdrawal(row).map(StoreRow::Withdrawal)
         }
-        RowQuery::OrdersOfSession(_) | RowQuery::OrdersOfUser(_) => {
-            fulfilment::decode_order(row).map(StoreRow::Order)
-        }
+        RowQuery::OrdersOfSession(_)
+        | RowQuery::OrdersOfUser(_)
+        | RowQuery::OrderOfShipment(_)
+        | RowQuery::OrdersAwaitingOperator => fulfilment::decode_order(row).map(StoreRow::Order),
         RowQuery::InboxOf(_) => inbox::decode_inbox(row).map(StoreRow::Inbox),
         other => Err(StoreError::Corrupt(format!(
             "the PostgreSQL store has no index for {other:?}"

@@ -1,6 +1,6 @@
 //! Shipping quotes and participants' deliveries (migration `0005_quotes`).
 
-use patungan_core::quotes::{CourierOffer, Delivery, Destination, Quote, QuoteRequest};
+use patungan_core::quotes::{CourierOffer, Delivery, Destination, Quote, QuoteRequest, Recipient};
 use patungan_core::{Currency, Money, ParticipantId, QuoteId, SessionId, UserId, VariantId};
 use rust_decimal::Decimal;
 use tokio_postgres::Row;
@@ -20,7 +20,8 @@ pub(crate) const QUOTES: Table = Table {
 pub(crate) const DELIVERIES: Table = Table {
     name: "deliveries",
     columns: "participant_id, session_id, user_id, quote_id, destination_kind, destination, \
-        courier, service, price, currency, duration",
+        courier, service, price, currency, duration, recipient_name, recipient_phone, \
+        recipient_address",
     key: "participant_id",
 };
 
@@ -142,6 +143,9 @@ pub(crate) fn encode_delivery(d: &Delivery) -> Result<Vec<Param>, StoreError> {
         Box::new(d.offer.price.amount()),
         Box::new(d.offer.price.currency().code().to_owned()),
         Box::new(d.offer.duration.clone()),
+        Box::new(d.recipient.as_ref().map(|r| r.name.clone())),
+        Box::new(d.recipient.as_ref().map(|r| r.phone.clone())),
+        Box::new(d.recipient.as_ref().map(|r| r.address.clone())),
     ])
 }
 
@@ -160,5 +164,23 @@ pub(crate) fn decode_delivery(row: &Row) -> Result<Delivery, StoreError> {
             price: money(get(row, 8, W)?, cur, W)?,
             duration: get(row, 10, W)?,
         },
+        recipient: decode_recipient(row)?,
+    })
+}
+
+/// Columns 11–13 of a delivery row: all set, or none.
+fn decode_recipient(row: &Row) -> Result<Option<Recipient>, StoreError> {
+    const W: &str = "delivery recipient";
+    let name: Option<String> = get(row, 11, W)?;
+    let phone: Option<String> = get(row, 12, W)?;
+    let address: Option<String> = get(row, 13, W)?;
+    Ok(match (name, phone, address) {
+        (Some(name), Some(phone), Some(address)) => Some(Recipient {
+            name,
+            phone,
+            address,
+        }),
+        (None, None, None) => None,
+        _ => return Err(StoreError::Corrupt(format!("{W} is partly set"))),
     })
 }

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use patungan_core::ledger::derive_uuid;
-use patungan_core::quotes::QuoteChoice;
+use patungan_core::quotes::{QuoteChoice, Recipient};
 use patungan_core::session::{JoinRequest, Outcome};
 use patungan_core::{Money, ParticipantId, PaymentId, SessionId};
 
@@ -103,6 +103,11 @@ pub async fn join(
                 quote: choice.id,
                 courier: choice.courier.clone(),
                 service: choice.service.clone(),
+                recipient: choice.recipient.as_ref().map(|r| Recipient {
+                    name: r.name.clone(),
+                    phone: r.phone.clone(),
+                    address: r.address.clone(),
+                }),
             };
             app.engine
                 .join_quoted(session, &request, &choice, now)

@@ -108,6 +108,7 @@ pub fn path(spec: &RouteSpec) -> String {
         .replace("{participant}", &PARTICIPANT.to_string())
         .replace("{user}", &OWNER.to_string())
         .replace("{reference}", "refund-unknown")
+        .replace("{order}", &PaymentId::from_u128(0x0D).to_string())
         .replace("{notification}", &PaymentId::from_u128(0x1B0C).to_string())
         .replace("{payment}", &PaymentId::from_u128(0xBAD).to_string());
     if spec.endpoint == Endpoint::Preview {
