@@ -8,6 +8,7 @@
 //!
 //! Run with `cargo run --release --example quickstart`.
 
+mod fulfilment;
 mod pricing;
 mod session;
 mod wallets;

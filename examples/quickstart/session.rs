@@ -18,6 +18,8 @@ use patungan_engine::store::Store;
 use patungan_engine::{Engine, EngineConfig, Ports};
 use patungan_postgres::{PostgresOptions, PostgresStore};
 
+use crate::fulfilment;
+
 /// The engine with a handle on the simulated disburser, to play the bank.
 pub struct World {
     pub engine: Engine,
@@ -84,12 +86,13 @@ pub async fn run() -> Result<World, Box<dyn Error>> {
     println!("\n== 2. A whole session through the engine ==");
     let gateway = Arc::new(MemoryGateway::default());
     let disburser = Arc::new(MemoryDisburser::default());
+    let shipping = Arc::new(MemoryShipping::default());
     let engine = Engine::new(
         store().await?,
         Ports {
             gateway: gateway.clone(),
             disburser: disburser.clone(),
-            shipping: Arc::new(MemoryShipping::default()),
+            shipping: shipping.clone(),
             notifier: Arc::new(patungan_engine::memory::MemoryNotifier::default()),
         },
         EngineConfig::default(),
@@ -155,9 +158,10 @@ pub async fn run() -> Result<World, Box<dyn Error>> {
             variant: Some(variant(size)),
             quantity: *quantity,
             expected_unit_price: Money::idr(200_000),
-            courier_price: Money::idr(15_000),
+            courier_price: Money::idr(0), // the quote's price is charged
         };
-        match engine.join(id, &request, at).await {
+        let choice = fulfilment::quote_for(&engine, id, &request, name, at).await?;
+        match engine.join_quoted(id, &request, &choice, at).await {
             Ok(receipt) => {
                 buyers.push((name.to_string(), user));
                 println!(
@@ -282,10 +286,14 @@ pub async fn run() -> Result<World, Box<dyn Error>> {
 
     let received = utc(23, 2, 0)?;
     receive_in_two_parts(&engine, id, received).await?;
+    fulfilment::ship(&engine, &shipping, &buyers, utc(23, 3, 0)?).await?;
     for (name, user) in &buyers {
         let balance = engine.wallet_balance(*user).await?;
         if !balance.available.is_zero() {
-            println!("          {name:<5} wallet: {} cashback", balance.available);
+            println!(
+                "          {name:<5} wallet: {} (cashback, and the goods of a returned parcel)",
+                balance.available
+            );
         }
     }
     let renewal = patungan_engine::renewal_id(id);

@@ -113,7 +113,10 @@ impl super::Engine {
     }
 
     /// The delivery a participant's quoted join chose, if it cited a quote.
-    pub async fn delivery(&self, participant: ParticipantId) -> Result<Option<Delivery>, EngineError> {
+    pub async fn delivery(
+        &self,
+        participant: ParticipantId,
+    ) -> Result<Option<Delivery>, EngineError> {
         Ok(self.store.read::<Delivery>(participant).await?)
     }
 
