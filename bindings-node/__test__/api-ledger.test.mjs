@@ -24,7 +24,7 @@ function opened() {
 test('platform accounts end with suspense', () => {
   const chart = new p.Chart('IDR')
   const accounts = chart.platformAccounts()
-  assert.equal(accounts.length, 9)
+  assert.equal(accounts.length, 10)
   const suspense = accounts.at(-1)
   assert.deepStrictEqual([suspense.kind, suspense.entity, suspense.limit], ['suspense', 'platform', 'debits_must_not_exceed_credits'])
   assert.equal(suspense.id, chart.id('suspense'))
@@ -32,6 +32,9 @@ test('platform accounts end with suspense', () => {
   const factory = chart.spec('factory_payable')
   assert.deepStrictEqual([factory.kind, factory.entity], ['payable', 'external'])
   assert.ok(accounts.some((a) => a.id === factory.id))
+  const supplier = chart.spec('supplier_payouts')
+  assert.equal(supplier.entity, 'external')
+  assert.ok(accounts.some((a) => a.id === supplier.id))
 })
 
 test('suspense transfer ids are the core derivation', () => {

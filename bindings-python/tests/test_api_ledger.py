@@ -29,13 +29,15 @@ def opened() -> tuple[Chart, Ledger]:
 
 def test_platform_accounts_end_with_suspense() -> None:
     accounts = Chart("IDR").platform_accounts()
-    assert len(accounts) == 9
+    assert len(accounts) == 10
     suspense = accounts[-1]
     assert suspense.kind == "suspense" and suspense.entity == "platform"
     assert suspense.limit == "debits_must_not_exceed_credits"
     assert suspense.id == Chart("IDR").id("suspense") == Chart("IDR").spec("suspense").id
     factory = Chart("IDR").spec("factory_payable")
     assert factory in accounts and factory.kind == "payable" and factory.entity == "external"
+    supplier = Chart("IDR").spec("supplier_payouts")
+    assert supplier in accounts and supplier.entity == "external"
 
 
 def test_suspense_transfer_ids_are_the_core_derivation() -> None:
