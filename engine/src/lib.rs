@@ -33,4 +33,7 @@ pub use driver::{
     PurchaseOrderRecord, PurchaseOrderStatus, RefundRecord, RefundStatus, RunReport, SessionView,
     StockRecord, TickReport, UserOrder,
 };
+pub use driver::{
+    SessionFilter, SessionPage, SessionSummary, DEFAULT_SESSION_PAGE, MAX_SESSION_PAGE,
+};
 pub use error::EngineError;

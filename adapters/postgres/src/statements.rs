@@ -31,6 +31,8 @@ const TRANSFER_COLUMNS: &str = "id, op, code, pending_id, requested_amount, debi
 /// The columns of an outbox row, in the order [`crate::codec`] reads them.
 /// Orders an operator must decide on (the `orders_awaiting_operator` index).
 const AWAITING_OPERATOR: &str = "hold IS NOT NULL AND status = 'ready_to_ship'";
+/// Purchase orders units may still arrive under (the `purchase_orders_open` index).
+const OPEN_PURCHASE_ORDERS: &str = "status IN ('issued', 'received')";
 const OUTBOX_COLUMNS: &str = "id, task, state, error, attempts, next_attempt_at, created_at";
 
 macro_rules! statements {
@@ -307,6 +309,14 @@ statements! {
     purchase_order_put => upsert(&PURCHASE_ORDERS);
     /// Inserts a purchase order this transaction saw missing.
     purchase_order_insert => insert(&PURCHASE_ORDERS);
+    /// Every purchase order, locked.
+    purchase_orders_lock => select(&PURCHASE_ORDERS, "true", true);
+    /// Every purchase order.
+    purchase_orders_read => select(&PURCHASE_ORDERS, "true", false);
+    /// Open purchase orders, locked.
+    open_purchase_orders_lock => select(&PURCHASE_ORDERS, OPEN_PURCHASE_ORDERS, true);
+    /// Open purchase orders.
+    open_purchase_orders_read => select(&PURCHASE_ORDERS, OPEN_PURCHASE_ORDERS, false);
     /// `$1` id: the notification, locked.
     notification_lock => select(&NOTIFICATIONS, "id = $1::uuid", true);
     /// `$1` id: the notification.

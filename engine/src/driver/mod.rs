@@ -3,6 +3,7 @@
 
 mod effects;
 mod group_commit;
+mod listing;
 mod notifications;
 mod payments;
 mod payouts;
@@ -33,6 +34,9 @@ use crate::retry::RetryPolicy;
 use crate::store::Store;
 
 pub use effects::{order_id, renewal_id, PurchaseOrderRecord, PurchaseOrderStatus, StockRecord};
+pub use listing::{
+    SessionFilter, SessionPage, SessionSummary, DEFAULT_SESSION_PAGE, MAX_SESSION_PAGE,
+};
 pub use notifications::Handled;
 pub use records::{InvoiceRecord, OrderRecord, RefundRecord, RefundStatus, UserOrder};
 pub use runner::RunReport;

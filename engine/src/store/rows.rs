@@ -123,6 +123,10 @@ pub enum RowQuery {
     OrderOfShipment(String),
     /// Orders waiting for an operator before their shipment is booked.
     OrdersAwaitingOperator,
+    /// Every purchase order.
+    PurchaseOrders,
+    /// Purchase orders more units may still arrive under (issued or partly received).
+    OpenPurchaseOrders,
 }
 
 impl Row {
@@ -164,6 +168,8 @@ impl RowQuery {
                 .as_ref()
                 .is_some_and(|s| s.provider_order_id == *id),
             (RowQuery::OrdersAwaitingOperator, Row::Order(o)) => o.awaits_operator(),
+            (RowQuery::PurchaseOrders, Row::PurchaseOrder(_)) => true,
+            (RowQuery::OpenPurchaseOrders, Row::PurchaseOrder(p)) => p.is_open(),
             _ => false,
         }
     }

@@ -29,6 +29,7 @@ mod factory;
 pub mod flow;
 pub mod hostile_input;
 pub mod inbox;
+pub mod listing;
 pub mod money_safety;
 pub mod payouts;
 pub mod purchasing;
@@ -80,6 +81,7 @@ macro_rules! store_conformance_tests {
             payouts::a_batch_still_being_submitted_is_not_queried,
             purchasing::a_purchase_order_received_in_parts_owes_the_factory_its_goods_cost_once,
             inbox::each_user_is_told_once_in_their_own_inbox,
+            listing::sessions_list_in_pages_and_purchase_orders_by_whether_open,
             quotes::a_join_pays_the_quoted_courier_price_and_misused_quotes_are_refused,
             shipments::a_confirmed_order_is_booked_and_delivered_and_its_courier_paid,
             shipments::refused_bookings_go_to_an_operator_and_a_returned_parcel_is_refunded,

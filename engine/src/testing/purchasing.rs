@@ -12,14 +12,14 @@ use patungan_core::{
     BotPolicy, GrosirConfig, Money, Moq, ProductId, SessionId, VariantBundle, VariantId,
 };
 
-const PRODUCT: ProductId = ProductId::from_u128(77);
+pub(super) const PRODUCT: ProductId = ProductId::from_u128(77);
 const SIZE: VariantId = VariantId::from_u128(5);
 const ID: SessionId = SessionId::from_u128(1);
 const UNIT_COST: u64 = 40_000;
 
 /// One session of 6 units of a product with 2 on hand, settled and awaiting its
 /// purchase order.
-async fn awaiting_stock(w: &World) -> PurchaseOrderRecord {
+pub(super) async fn awaiting_stock(w: &World) -> PurchaseOrderRecord {
     let mut c = config(BotPolicy::disabled());
     c.product = PRODUCT;
     c.moq = Moq::new(4).unwrap();

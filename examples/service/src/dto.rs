@@ -3,14 +3,16 @@
 
 use chrono::{DateTime, Utc};
 use patungan_core::cost::CostBreakdown;
+use patungan_core::grosir::Availability;
 use patungan_core::session::{
     JoinReceipt, Outcome, Participant, SessionConfig, SessionStatus, Settlement,
 };
 use patungan_core::wallet::{PayoutAttempt, Withdrawal, WithdrawalStatus};
 use patungan_core::{
-    Money, ParticipantId, PaymentId, Preview, ProductId, SessionId, UserId, VariantId, WithdrawalId,
+    BotPolicy, Money, ParticipantId, PaymentId, Preview, ProductId, SessionId, TierLadder, UserId,
+    VariantId, WithdrawalId,
 };
-use patungan_engine::{Handled, InvoiceRecord, SessionView};
+use patungan_engine::{EngineError, Handled, InvoiceRecord, SessionView};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -166,7 +168,9 @@ pub struct ParticipantView {
     pub invoice: Option<InvoiceView>,
 }
 
-/// `GET /sessions/{id}`.
+/// `GET /sessions/{id}`: where a session stands, and what an app needs to compute
+/// previews and join prices offline with the core (the preview takes `moq`,
+/// `fill_quantity` and `ladder`; a join's price also the rest of `config`).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SessionStatusView {
     /// The session.
@@ -199,9 +203,27 @@ pub struct SessionStatusView {
     pub paid_real_quantity: u64,
     /// Bot units.
     pub bot_quantity: u64,
+    /// Units counted toward fill: paid real units and bot units (what the preview
+    /// starts from).
+    pub fill_quantity: u64,
     /// The tier picture now.
     #[schema(value_type = Object)]
     pub preview: Preview,
+    /// The tier ladder: the group price and its rungs.
+    #[schema(schema_with = crate::openapi::core::tier_ladder)]
+    pub ladder: TierLadder,
+    /// The bot top-up policy.
+    #[schema(schema_with = crate::openapi::core::bot_policy)]
+    pub bot: BotPolicy,
+    /// How many more units of each variant may be ordered now, in bundle order;
+    /// empty when the product has no grosir bundle (no limit).
+    #[schema(schema_with = crate::openapi::core::availability_list)]
+    pub availability: Vec<Availability>,
+    /// The whole configuration (the core's form): ladder, MOQ, bot policy, per-join
+    /// limit, gateway fee rate, bulk shipping cost, grosir bundle, success threshold,
+    /// payment window.
+    #[schema(schema_with = crate::openapi::core::session_config)]
+    pub config: SessionConfig,
     /// How it settled, once it did.
     #[schema(schema_with = crate::openapi::core::settlement)]
     pub settlement: Option<Settlement>,
@@ -211,11 +233,13 @@ pub struct SessionStatusView {
 }
 
 impl SessionStatusView {
-    /// The view of a committed session.
-    pub fn new(view: &SessionView, preview: Preview) -> Self {
-        let state = view.session.state();
+    /// The view of a committed session: its preview with no extra units and the
+    /// availability of each variant computed now.
+    pub fn new(view: &SessionView) -> Result<Self, EngineError> {
+        let session = &view.session;
+        let state = session.state();
         let config = state.config();
-        SessionStatusView {
+        Ok(SessionStatusView {
             id: state.id(),
             status: state.status(),
             version: view.version,
@@ -229,13 +253,33 @@ impl SessionStatusView {
             pending_participants: state.pending_count(),
             paid_real_quantity: state.paid_real_quantity(),
             bot_quantity: state.bot_quantity(),
-            preview,
+            fill_quantity: state.fill_quantity(),
+            preview: session.preview(0)?,
+            ladder: config.ladder.clone(),
+            bot: config.bot,
+            availability: availability(view)?,
+            config: config.clone(),
             settlement: state.settlement().cloned(),
             renewed_by: state
                 .renewal()
                 .map(|_| patungan_engine::renewal_id(state.id())),
+        })
+    }
+}
+
+/// The availability of every variant of the session's bundle, in bundle order.
+fn availability(view: &SessionView) -> Result<Vec<Availability>, EngineError> {
+    let session = &view.session;
+    let Some(bundle) = session.state().config().bundle() else {
+        return Ok(Vec::new());
+    };
+    let mut all = Vec::with_capacity(bundle.len());
+    for variant in bundle.variants() {
+        if let Some(found) = session.availability(variant.variant)? {
+            all.push(found);
         }
     }
+    Ok(all)
 }
 
 /// A withdrawal as clients see it.

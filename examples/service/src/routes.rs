@@ -14,11 +14,15 @@
 //! | POST | `/admin/refunds/{reference}/retry` | admin | retry such a refund through the gateway |
 //! | POST | `/admin/refunds/{reference}/credit-wallet` | admin | credit it to the payer's wallet instead |
 //! | POST | `/warehouse/sessions/{id}/receipts` | warehouse | units of the purchase order that arrived |
-//! | GET | `/sessions/{id}` | any token | status, fill, price now, settlement |
+//! | GET | `/sessions` | any token | sessions by id, filtered by status and product, in pages |
+//! | GET | `/sessions/{id}` | any token | status, fill, price now, settlement; ladder, bot policy, config and availability for offline previews |
 //! | POST | `/sessions/{id}/quotes` | owner of `user` | courier prices to a destination (15 min) |
 //! | GET | `/users/{user}/orders` | owner | the user's orders and their deliveries |
 //! | GET | `/users/{user}/orders/{order}` | owner | an order with its shipment and tracking |
 //! | GET | `/warehouse/orders/awaiting-operator` | warehouse | orders whose booking needs an operator |
+//! | GET | `/warehouse/stock/{product}` | warehouse | stock per variant: on hand, reserved, pledged, free |
+//! | GET | `/warehouse/purchase-orders` | warehouse | purchase orders, all or by status (`open` …) |
+//! | GET | `/warehouse/purchase-orders/{session}` | warehouse | a purchase order: received and outstanding |
 //! | POST | `/warehouse/orders/{order}/retry-shipment` | warehouse | book such an order once more |
 //! | POST | `/admin/orders/{order}/cancel` | admin | cancel an unshipped order, refunding it |
 //! | GET | `/users/{user}/notifications` | owner | the user's inbox |
@@ -44,7 +48,9 @@ use axum::Router;
 use crate::auth::rules::{authorize, Guard};
 use crate::auth::{Owner, Rule};
 use crate::error::ApiError;
-use crate::handlers::{admin, fulfilment, health, sessions, simulator, wallets, webhooks};
+use crate::handlers::{
+    admin, fulfilment, health, listing, sessions, simulator, wallets, warehouse, webhooks,
+};
 use crate::state::AppState;
 
 /// The largest request body accepted on every route: 1 MiB (docs/domain.md §12; a Xendit
@@ -93,6 +99,7 @@ pub enum Endpoint {
     RetryRefund,
     CreditRefundToWallet,
     SessionStatus,
+    SessionList,
     Preview,
     Quote,
     Join,
@@ -104,6 +111,9 @@ pub enum Endpoint {
     Orders,
     OrderPage,
     OrdersAwaitingOperator,
+    Stock,
+    PurchaseOrders,
+    PurchaseOrder,
     RetryShipment,
     CancelOrder,
     Notifications,
@@ -220,6 +230,7 @@ pub const ROUTES: &[RouteSpec] = &[
         Endpoint::CreditRefundToWallet,
         Rule::Admin,
     ),
+    route(Get, "/sessions", Endpoint::SessionList, Rule::Authenticated),
     route(
         Get,
         "/sessions/{id}",
@@ -290,6 +301,24 @@ pub const ROUTES: &[RouteSpec] = &[
         Get,
         "/warehouse/orders/awaiting-operator",
         Endpoint::OrdersAwaitingOperator,
+        Rule::Warehouse,
+    ),
+    route(
+        Get,
+        "/warehouse/stock/{product}",
+        Endpoint::Stock,
+        Rule::Warehouse,
+    ),
+    route(
+        Get,
+        "/warehouse/purchase-orders",
+        Endpoint::PurchaseOrders,
+        Rule::Warehouse,
+    ),
+    route(
+        Get,
+        "/warehouse/purchase-orders/{session}",
+        Endpoint::PurchaseOrder,
         Rule::Warehouse,
     ),
     route(
@@ -390,6 +419,10 @@ fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
         Endpoint::RetryRefund => on(f, admin::retry_refund),
         Endpoint::CreditRefundToWallet => on(f, admin::credit_refund_to_wallet),
         Endpoint::SessionStatus => on(f, sessions::status),
+        Endpoint::SessionList => on(f, listing::list),
+        Endpoint::Stock => on(f, warehouse::stock),
+        Endpoint::PurchaseOrders => on(f, warehouse::purchase_orders),
+        Endpoint::PurchaseOrder => on(f, warehouse::purchase_order),
         Endpoint::Preview => on(f, sessions::preview),
         Endpoint::Join => on(f, sessions::join),
         Endpoint::Participant => on(f, sessions::participant),

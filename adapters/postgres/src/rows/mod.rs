@@ -170,6 +170,14 @@ pub(crate) fn by_query(
             pick(&s.user_inbox_of_user_lock, &s.user_inbox_of_user_read),
             uuid(user.as_uuid()),
         ),
+        RowQuery::PurchaseOrders => (
+            pick(&s.purchase_orders_lock, &s.purchase_orders_read),
+            Vec::new(),
+        ),
+        RowQuery::OpenPurchaseOrders => (
+            pick(&s.open_purchase_orders_lock, &s.open_purchase_orders_read),
+            Vec::new(),
+        ),
         other => {
             return Err(StoreError::Corrupt(format!(
                 "the PostgreSQL store has no index for {other:?}"
@@ -290,6 +298,9 @@ pub(crate) fn decode_query(query: &RowQuery, row: &Row) -> Result<StoreRow, Stor
         | RowQuery::OrderOfShipment(_)
         | RowQuery::OrdersAwaitingOperator => fulfilment::decode_order(row).map(StoreRow::Order),
         RowQuery::InboxOf(_) => inbox::decode_inbox(row).map(StoreRow::Inbox),
+        RowQuery::PurchaseOrders | RowQuery::OpenPurchaseOrders => {
+            fulfilment::decode_purchase_order(row).map(StoreRow::PurchaseOrder)
+        }
         other => Err(StoreError::Corrupt(format!(
             "the PostgreSQL store has no index for {other:?}"
         ))),

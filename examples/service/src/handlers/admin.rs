@@ -17,11 +17,7 @@ use crate::state::AppState;
 
 async fn status_view(app: &AppState, id: SessionId) -> Result<SessionStatusView, ApiError> {
     let view = app.engine.session(id).await?;
-    let preview = view
-        .session
-        .preview(0)
-        .map_err(patungan_engine::EngineError::from)?;
-    Ok(SessionStatusView::new(&view, preview))
+    Ok(SessionStatusView::new(&view)?)
 }
 
 /// `POST /admin/sessions`: creates a session (201); the same id and config again

@@ -24,19 +24,17 @@ pub fn derived_payment(participant: ParticipantId) -> PaymentId {
     ))
 }
 
-/// `GET /sessions/{id}`: where a session stands.
-#[utoipa::path(get, path = "/sessions/{id}", tag = "sessions", params(("id" = String, Path, description = "The session id")), responses((status = 200, description = "Where the session stands", body = SessionStatusView)))]
+/// `GET /sessions/{id}`: where a session stands, and what an app needs to preview
+/// and price joins offline (ladder, MOQ, fill, bot policy, configuration, and each
+/// variant's availability now).
+#[utoipa::path(get, path = "/sessions/{id}", tag = "sessions", params(("id" = String, Path, description = "The session id")), responses((status = 200, description = "Where the session stands, with the ladder, bot policy, configuration and per-variant availability an app needs to preview offline", body = SessionStatusView)))]
 pub async fn status(
     State(app): State<AppState>,
     PathParams(id): PathParams<String>,
 ) -> Result<Json<SessionStatusView>, ApiError> {
     let id: SessionId = parse_id("session", &id)?;
     let view = app.engine.session(id).await?;
-    let preview = view
-        .session
-        .preview(0)
-        .map_err(patungan_engine::EngineError::from)?;
-    Ok(Json(SessionStatusView::new(&view, preview)))
+    Ok(Json(SessionStatusView::new(&view)?))
 }
 
 /// `GET /sessions/{id}/preview?extra=N`: the tier picture with `N` more units.

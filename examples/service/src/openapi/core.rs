@@ -5,11 +5,13 @@
 use std::borrow::Cow;
 
 use patungan_core::cost::CostBreakdown;
+use patungan_core::grosir::{Availability, StockLevel};
 use patungan_core::session::{Outcome, Participant, SessionConfig, SessionStatus, Settlement};
+use patungan_core::{BotPolicy, TierLadder};
 use schemars::generate::{SchemaGenerator, SchemaSettings};
 use schemars::JsonSchema;
 use serde_json::{Map, Value};
-use utoipa::openapi::{Ref, RefOr, Schema};
+use utoipa::openapi::{Array, Ref, RefOr, Schema};
 
 fn reference<T: JsonSchema>() -> RefOr<Schema> {
     RefOr::Ref(Ref::from_schema_name(T::schema_name()))
@@ -45,6 +47,26 @@ pub fn settlement() -> RefOr<Schema> {
     reference::<Settlement>()
 }
 
+/// The reference to `TierLadder`.
+pub fn tier_ladder() -> RefOr<Schema> {
+    reference::<TierLadder>()
+}
+
+/// The reference to `BotPolicy`.
+pub fn bot_policy() -> RefOr<Schema> {
+    reference::<BotPolicy>()
+}
+
+/// An array of `Availability`.
+pub fn availability_list() -> RefOr<Schema> {
+    Array::new(reference::<Availability>()).into()
+}
+
+/// An array of `StockLevel` (units per variant).
+pub fn stock_levels() -> RefOr<Schema> {
+    Array::new(reference::<StockLevel>()).into()
+}
+
 /// Adds `T` (and what it refers to) to `generator`; a schema that is not a reference
 /// is kept in `roots` under `T`'s name.
 fn add<T: JsonSchema>(
@@ -72,6 +94,10 @@ pub fn definitions() -> Map<String, Value> {
     add::<Participant>(&mut generator, &mut roots);
     add::<SessionStatus>(&mut generator, &mut roots);
     add::<Settlement>(&mut generator, &mut roots);
+    add::<TierLadder>(&mut generator, &mut roots);
+    add::<BotPolicy>(&mut generator, &mut roots);
+    add::<Availability>(&mut generator, &mut roots);
+    add::<StockLevel>(&mut generator, &mut roots);
     let mut definitions = generator.take_definitions(true);
     for (name, schema) in roots {
         definitions.entry(name.into_owned()).or_insert(schema);

@@ -107,12 +107,17 @@ pub fn path(spec: &RouteSpec) -> String {
         .replace("{id}", &id)
         .replace("{participant}", &PARTICIPANT.to_string())
         .replace("{user}", &OWNER.to_string())
+        .replace("{session}", &SESSION.to_string())
+        .replace("{product}", &PaymentId::from_u128(0x9D).to_string())
         .replace("{reference}", "refund-unknown")
         .replace("{order}", &PaymentId::from_u128(0x0D).to_string())
         .replace("{notification}", &PaymentId::from_u128(0x1B0C).to_string())
         .replace("{payment}", &PaymentId::from_u128(0xBAD).to_string());
-    if spec.endpoint == Endpoint::Preview {
-        path.push_str("?extra=1");
+    match spec.endpoint {
+        Endpoint::Preview => path.push_str("?extra=1"),
+        Endpoint::SessionList => path.push_str("?status=open&limit=2"),
+        Endpoint::PurchaseOrders => path.push_str("?status=open"),
+        _ => {}
     }
     path
 }
