@@ -6,7 +6,7 @@
 //! provider performs it once.
 
 use chrono::{DateTime, Utc};
-use patungan_core::session::ParticipantStatus;
+use patungan_core::session::{ParticipantStatus, SessionConfig};
 use tracing::{debug, warn};
 
 use patungan_core::inbox::InboxEntry;
@@ -57,6 +57,14 @@ impl Engine {
                 Ok(Performed::Skipped)
             };
             let mut invoice_failed = None;
+            // A failed booking may be recorded below; what it needs of the session is
+            // read now, outside the transaction.
+            let booking_config = match (&entry.task, &result) {
+                (Task::BookShipment { request, .. }, Err(_)) => {
+                    self.booking_config(request.order_id).await?
+                }
+                _ => None,
+            };
             let mut tx = self.store.begin().await?;
             let Some(current) = tx.outbox_entry(entry.id).await? else {
                 continue;
@@ -100,7 +108,14 @@ impl Engine {
                             {
                                 invoice_failed = Some((*session, request.payment_id));
                             }
-                            self.store_failure(&mut *tx, &current, &error, now).await?;
+                            self.store_failure(
+                                &mut *tx,
+                                &current,
+                                &error,
+                                booking_config.as_ref(),
+                                now,
+                            )
+                            .await?;
                             let failed = OutboxEntry {
                                 state: OutboxState::Failed {
                                     error: error.to_string(),
@@ -253,6 +268,7 @@ impl Engine {
         tx: &mut dyn StoreTx,
         entry: &OutboxEntry,
         error: &PortError,
+        booking_config: Option<&SessionConfig>,
         now: DateTime<Utc>,
     ) -> Result<(), EngineError> {
         match &entry.task {
@@ -275,7 +291,10 @@ impl Engine {
                 abandon_invoice(tx, request.payment_id).await?;
             }
             Task::BookShipment { booking, request } => {
-                self.shipment_refused(tx, request, *booking, now).await?;
+                if let Some(config) = booking_config {
+                    self.shipment_refused(tx, request, *booking, config, now)
+                        .await?;
+                }
             }
             Task::ExpireInvoice { .. }
             | Task::SubmitPayouts { .. }

@@ -86,21 +86,22 @@ impl Engine {
     }
 
     /// The provider refused `booking` of an order for good: booked again, or left to
-    /// an operator once the bookings are used up.
+    /// an operator once the bookings are used up. `config` is the order's session's
+    /// ([`Engine::booking_config`], read before `tx` began: a read outside `tx`
+    /// while it is open may wait for it).
     pub(crate) async fn shipment_refused(
         &self,
         tx: &mut dyn StoreTx,
         request: &ShipmentRequest,
         booking: u32,
+        config: &SessionConfig,
         now: DateTime<Utc>,
     ) -> Result<(), EngineError> {
         let Some(mut order) = tx.get::<Order>(request.order_id).await? else {
             return Ok(());
         };
         let fulfilment = order.booking_refused(booking);
-        let config = self.order_config(&order).await?;
-        self.fulfil(tx, &mut order, fulfilment, &config, now)
-            .await?;
+        self.fulfil(tx, &mut order, fulfilment, config, now).await?;
         Ok(tx.put(order).await?)
     }
 
@@ -273,6 +274,18 @@ impl Engine {
             Ok(())
         })
         .await
+    }
+
+    /// The configuration of `order`'s session, if the order exists: what recording
+    /// a failed booking needs, read before its transaction.
+    pub(crate) async fn booking_config(
+        &self,
+        order: OrderId,
+    ) -> Result<Option<SessionConfig>, EngineError> {
+        match self.store.read::<Order>(order).await? {
+            Some(order) => Ok(Some(self.order_config(&order).await?)),
+            None => Ok(None),
+        }
     }
 
     /// The configuration of an order's session (its product and parcel).

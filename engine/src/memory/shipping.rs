@@ -6,6 +6,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use async_trait::async_trait;
 use patungan_core::{Money, OrderId};
 
+use crate::memory::faults::{fault_error, Fault, FaultConfig, FaultPlan};
 use crate::notification::ShipmentNotification;
 use crate::ports::{
     CourierRate, PortError, RateRequest, Shipment, ShipmentRequest, ShipmentStatus,
@@ -14,10 +15,15 @@ use crate::ports::{
 
 /// The in-memory [`ShippingProvider`]: every courier asked for quotes a flat
 /// price per started kilogram; shipments are booked idempotently by order id.
+/// Bookings may fail as a seeded [`FaultConfig`] says (before booking, or after it
+/// with the response lost), and may be refused for good while
+/// [`MemoryShipping::refuse_bookings_with`] says so.
 #[derive(Debug)]
 pub struct MemoryShipping {
     price_per_kg: Money,
     shipments: Mutex<BTreeMap<(OrderId, u32), (ShipmentRequest, Shipment)>>,
+    faults: Mutex<FaultPlan>,
+    refusal: Mutex<Option<String>>,
 }
 
 impl Default for MemoryShipping {
@@ -33,10 +39,28 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl MemoryShipping {
     /// A provider quoting `price_per_kg` per started kilogram.
     pub fn new(price_per_kg: Money) -> Self {
+        MemoryShipping::with_faults(price_per_kg, FaultConfig::default())
+    }
+
+    /// A provider quoting `price_per_kg` whose bookings fail as `faults` says.
+    pub fn with_faults(price_per_kg: Money, faults: FaultConfig) -> Self {
         MemoryShipping {
             price_per_kg,
             shipments: Mutex::new(BTreeMap::new()),
+            faults: Mutex::new(FaultPlan::new(faults)),
+            refusal: Mutex::new(None),
         }
+    }
+
+    /// From now on new bookings fail as `faults` says (the draw sequence restarts).
+    pub fn set_faults(&self, faults: FaultConfig) {
+        *lock(&self.faults) = FaultPlan::new(faults);
+    }
+
+    /// While `code` is set, every booking not made before is refused for good with
+    /// that error code (a repeated booking still returns its shipment).
+    pub fn refuse_bookings_with(&self, code: Option<&str>) {
+        *lock(&self.refusal) = code.map(str::to_owned);
     }
 
     /// Moves the latest shipment of an order to a new status, as the courier would.
@@ -103,8 +127,25 @@ impl ShippingProvider for MemoryShipping {
     }
 
     async fn create_shipment(&self, request: &ShipmentRequest) -> Result<Shipment, PortError> {
+        let fault = lock(&self.faults).draw();
+        if fault == Fault::Error {
+            return Err(fault_error(fault, "create_shipment"));
+        }
         let mut shipments = lock(&self.shipments);
         let key = (request.order_id, request.booking);
+        if !shipments.contains_key(&key) {
+            if let Some(code) = lock(&self.refusal).clone() {
+                return Err(PortError::permanent(
+                    "memory",
+                    "create_shipment",
+                    code,
+                    format!(
+                        "booking {} of order {} refused",
+                        request.booking, request.order_id
+                    ),
+                ));
+            }
+        }
         let (stored, shipment) = shipments.entry(key).or_insert_with(|| {
             let shipment = Shipment {
                 provider_order_id: format!(
@@ -123,6 +164,9 @@ impl ShippingProvider for MemoryShipping {
                 "create_shipment",
                 format!("order {} was booked with other content", request.order_id),
             ));
+        }
+        if fault == Fault::LostResponse {
+            return Err(fault_error(fault, "create_shipment"));
         }
         Ok(shipment.clone())
     }
@@ -147,5 +191,63 @@ impl ShippingProvider for MemoryShipping {
                     format!("no shipment {tracking_id}"),
                 )
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ports::{Contact, Location};
+
+    fn contact() -> Contact {
+        Contact {
+            name: "Sari".to_owned(),
+            phone: "0812".to_owned(),
+            address: "Jl. Melati 1".to_owned(),
+            location: Location::default(),
+        }
+    }
+
+    fn request(booking: u32) -> ShipmentRequest {
+        ShipmentRequest {
+            order_id: OrderId::from_u128(7),
+            booking,
+            origin: contact(),
+            destination: contact(),
+            courier_code: "jne".to_owned(),
+            service_code: "reg".to_owned(),
+            items: Vec::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_lost_response_books_and_a_refusal_books_nothing() {
+        let lossy = FaultConfig {
+            lost_response_ppm: 1_000_000,
+            ..FaultConfig::default()
+        };
+        let shipping = MemoryShipping::with_faults(Money::idr(9_000), lossy);
+        let lost = shipping.create_shipment(&request(1)).await.unwrap_err();
+        assert!(lost.is_retryable());
+        assert_eq!(
+            shipping.shipments().len(),
+            1,
+            "booked despite the lost answer"
+        );
+        shipping.set_faults(FaultConfig::default());
+        let again = shipping.create_shipment(&request(1)).await.unwrap();
+        assert_eq!(
+            shipping.shipments()[0].1,
+            again,
+            "the retry finds the booking"
+        );
+        shipping.refuse_bookings_with(Some("NO_COURIER"));
+        let refused = shipping.create_shipment(&request(2)).await.unwrap_err();
+        assert!(!refused.is_retryable());
+        assert_eq!(refused.code, "NO_COURIER");
+        assert_eq!(shipping.shipments().len(), 1);
+        assert!(shipping.create_shipment(&request(1)).await.is_ok());
+        shipping.refuse_bookings_with(None);
+        assert!(shipping.create_shipment(&request(2)).await.is_ok());
     }
 }

@@ -86,6 +86,7 @@ macro_rules! store_conformance_tests {
             shipments::a_confirmed_order_is_booked_and_delivered_and_its_courier_paid,
             shipments::refused_bookings_go_to_an_operator_and_a_returned_parcel_is_refunded,
             shipments::a_cancelled_order_releases_its_units_and_refunds_goods_and_courier,
+            shipments::a_booking_the_provider_refuses_for_good_is_booked_again,
         );
     };
     (@each $factory:expr; $($module:ident :: $name:ident),* $(,)?) => {

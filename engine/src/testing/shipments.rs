@@ -237,3 +237,33 @@ pub async fn a_cancelled_order_releases_its_units_and_refunds_goods_and_courier(
     assert!(w.shipping.shipments().is_empty());
     assert!(w.engine.reconcile(at(23, 59)).await.unwrap().is_clean());
 }
+
+/// A booking the provider refuses for good (not a courier's rejection: the port call
+/// itself) counts as a failed booking: the order is booked again at once, under the
+/// next booking number. Regression: recording the refusal read the session's
+/// configuration outside the runner's transaction, which on the in-memory store
+/// waited for that transaction forever.
+pub async fn a_booking_the_provider_refuses_for_good_is_booked_again(fixture: Arc<dyn Fixture>) {
+    let w = World::new(fixture).await;
+    confirmed(&w).await;
+    w.shipping.refuse_bookings_with(Some("INVALID_AREA"));
+    let run = w.engine.run_effects(at(13, 1));
+    let report = tokio::time::timeout(std::time::Duration::from_secs(20), run)
+        .await
+        .expect("the runner finishes")
+        .unwrap();
+    assert_eq!(report.failed, 1, "{report:?}");
+    let order = stored(&w).await;
+    assert_eq!(order.status(), OrderStatus::ReadyToShip);
+    assert_eq!(order.bookings(), 1);
+    assert!(!order.awaits_operator());
+    assert!(w.shipping.shipments().is_empty());
+    w.shipping.refuse_bookings_with(None);
+    w.engine.run_effects(at(13, 2)).await.unwrap();
+    let order = stored(&w).await;
+    assert_eq!(order.status(), OrderStatus::ShipmentBooked);
+    assert_eq!(order.bookings(), 2);
+    let booked = w.shipping.shipments();
+    assert_eq!(booked.len(), 1);
+    assert_eq!(booked[0].0.booking, 2);
+}

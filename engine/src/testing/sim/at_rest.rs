@@ -44,7 +44,11 @@ impl Sim {
             return Err("effects are still waiting in the outbox".to_owned());
         }
         check_settlements(&books)?;
-        let (cashback, wallet_refunds) = self.check_participants(&books).await?;
+        let (cashback, mut wallet_refunds) = self.check_participants(&books).await?;
+        let orders = self.orders(&books).await?;
+        for (user, credited) in self.check_orders(&books, &orders)? {
+            add(wallet_refunds.entry(user).or_insert_with(zero), credited)?;
+        }
         self.check_cashback_transfers(&books, &cashback)?;
         self.check_wallets(&books, &cashback, &wallet_refunds)?;
         self.check_provider_totals(&books)?;

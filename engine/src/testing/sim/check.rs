@@ -8,11 +8,12 @@ use crate::notification::PayoutEvent;
 use crate::ports::RefundState;
 use crate::{PurchaseOrderRecord, StockRecord};
 use patungan_core::ledger::{Chart, ChartAccount, PendingStatus};
-use patungan_core::session::{ParticipantStatus, Session, SessionStatus};
+use patungan_core::session::{Session, SessionStatus};
 use patungan_core::wallet::{PayoutItemKey, WithdrawalStatus, Withdrawals};
 use patungan_core::{Currency, Ledger, Money, PaymentId, SessionId, UserId, VariantId};
 
 use super::driver::{Check, Sim};
+use super::fulfilment::{order_units, UnitsByLine};
 
 /// A ledger decimal as rupiah.
 macro_rules! idr {
@@ -180,6 +181,11 @@ impl Sim {
     /// pledged is what the open purchase orders pledged.
     pub async fn check_stock(&self, books: &Books, at_rest: bool) -> Check {
         let mut factory_owed: BTreeMap<Currency, Money> = BTreeMap::new();
+        let units = if at_rest {
+            order_units(books, &self.orders(books).await?)?
+        } else {
+            UnitsByLine::new()
+        };
         for product in &self.setup.products {
             let Some(grosir) = &product.grosir else {
                 continue;
@@ -190,7 +196,6 @@ impl Sim {
                 .unwrap_or_else(|| StockRecord::new(product.id));
             let mut received: BTreeMap<VariantId, u64> = BTreeMap::new();
             let mut pledges: BTreeMap<VariantId, u64> = BTreeMap::new();
-            let mut sold: BTreeMap<Option<VariantId>, u64> = BTreeMap::new();
             if at_rest {
                 for (id, session) in &books.sessions {
                     if session.state().config().product != product.id {
@@ -209,13 +214,6 @@ impl Sim {
                         if order.is_open() {
                             for line in order.pledged() {
                                 *pledges.entry(line.variant).or_insert(0) += line.units;
-                            }
-                        }
-                    }
-                    if session.status() == SessionStatus::Confirmed {
-                        for p in session.state().participants() {
-                            if p.status == ParticipantStatus::Paid {
-                                *sold.entry(p.variant).or_insert(0) += p.quantity;
                             }
                         }
                     }
@@ -239,17 +237,20 @@ impl Sim {
                         .copied()
                         .unwrap_or(0);
                     let arrived = received.get(&key).copied().unwrap_or(0);
-                    if on_hand != added + arrived {
+                    let orders = units
+                        .get(&(product.id, Some(key)))
+                        .copied()
+                        .unwrap_or_default();
+                    if on_hand + orders.gone != added + arrived {
                         return Err(format!(
-                            "product {} variant {key}: {on_hand} on hand, but {added} were added and {arrived} received",
-                            product.id
+                            "product {} variant {key}: {on_hand} on hand and {} shipped, but {added} were added and {arrived} received",
+                            product.id, orders.gone
                         ));
                     }
-                    let sold = sold.get(&Some(key)).copied().unwrap_or(0);
-                    if reserved != sold {
+                    if reserved != orders.unshipped {
                         return Err(format!(
-                            "product {} variant {key}: {reserved} reserved, confirmed orders hold {sold}",
-                            product.id
+                            "product {} variant {key}: {reserved} reserved, unshipped orders hold {}",
+                            product.id, orders.unshipped
                         ));
                     }
                     let open = pledges.get(&key).copied().unwrap_or(0);

@@ -71,8 +71,11 @@ impl Sim {
             fixture,
             setup.replicas,
             setup.config.clone(),
-            setup.gateway_faults,
-            setup.disburser_faults,
+            [
+                setup.gateway_faults,
+                setup.disburser_faults,
+                setup.shipping_faults,
+            ],
         )
         .await;
         Sim {
@@ -212,7 +215,7 @@ impl Sim {
     /// Runs the seed: the random steps, then quiescence, then the final checks.
     pub async fn run(&mut self) -> Check<(usize, Stats)> {
         self.note(format!(
-            "setup: {} weather, {} replica(s) (clock skews {:?}), {:?} refunds, snapshot every {}, runner batch {}, {} users, {} products, gateway faults {}/{} ppm, disburser faults {}/{} ppm",
+            "setup: {} weather, {} replica(s) (clock skews {:?}), {:?} refunds, snapshot every {}, runner batch {}, {} users, {} products, gateway faults {}/{} ppm, disburser faults {}/{} ppm, shipping faults {}/{} ppm",
             self.setup.weather,
             self.setup.replicas,
             self.setup.skews.iter().map(|d| d.num_seconds()).collect::<Vec<_>>(),
@@ -225,6 +228,8 @@ impl Sim {
             self.setup.gateway_faults.lost_response_ppm,
             self.setup.disburser_faults.error_ppm,
             self.setup.disburser_faults.lost_response_ppm,
+            self.setup.shipping_faults.error_ppm,
+            self.setup.shipping_faults.lost_response_ppm,
         ));
         self.create_session().await?;
         let steps = self.options.steps;
@@ -252,26 +257,29 @@ impl Sim {
             && self.stats.steps * 10 <= self.options.steps as u64 * 7;
         let two = self.world.replicas.len() > 1;
         let weights = [
-            if more_sessions { 3 } else { 0 }, // create a session
-            24,                                // join
-            12,                                // payers pay
-            12,                                // webhooks arrive
-            10,                                // run effects
-            8,                                 // tick
-            4,                                 // leave
-            3,                                 // invoices expire at the gateway
-            5,                                 // refunds decided
-            4,                                 // payouts decided
-            3,                                 // deposit
-            4,                                 // withdrawal request
-            2,                                 // stock added
-            3,                                 // stock received
-            1,                                 // cancel
-            self.setup.crash_weight,           // crash or blip
-            if two { 3 } else { 0 },           // replicas race
-            self.setup.provider_faults,        // a mismatching paid callback
-            self.setup.provider_faults / 2,    // the disburser's mood changes
-            1,                                 // a stray shipment webhook
+            if more_sessions { 3 } else { 0 },  // create a session
+            24,                                 // join
+            12,                                 // payers pay
+            12,                                 // webhooks arrive
+            10,                                 // run effects
+            8,                                  // tick
+            4,                                  // leave
+            3,                                  // invoices expire at the gateway
+            5,                                  // refunds decided
+            4,                                  // payouts decided
+            3,                                  // deposit
+            4,                                  // withdrawal request
+            2,                                  // stock added
+            3,                                  // stock received
+            1,                                  // cancel
+            self.setup.crash_weight,            // crash or blip
+            if two { 3 } else { 0 },            // replicas race
+            self.setup.provider_faults,         // a mismatching paid callback
+            self.setup.provider_faults / 2,     // the disburser's mood changes
+            1,                                  // a stray shipment webhook
+            8,                                  // a courier moves a shipment
+            2,                                  // an operator decides a waiting order
+            1 + self.setup.provider_faults / 2, // the shipping provider's mood changes
         ];
         let small = if self.rng.chance(30) {
             0
@@ -305,8 +313,14 @@ impl Sim {
                 self.disburser_mood();
                 Ok(())
             }
-            _ => {
+            19 => {
                 self.shipment_webhook();
+                Ok(())
+            }
+            20 => self.courier().await,
+            21 => self.operator().await,
+            _ => {
+                self.shipping_mood();
                 Ok(())
             }
         }

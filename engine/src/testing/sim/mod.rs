@@ -21,7 +21,9 @@
 
 mod at_rest;
 mod check;
+mod courier;
 mod driver;
+mod fulfilment;
 mod gateway;
 mod model;
 mod money;

@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use patungan_core::session::JoinRequest;
 use patungan_core::wallet::WithdrawalRequest;
-use patungan_core::{Money, PaymentId, ProductId, SessionId, UserId, VariantId, WithdrawalId};
+use patungan_core::{
+    Money, OrderId, PaymentId, ProductId, SessionId, UserId, VariantId, WithdrawalId,
+};
 use uuid::Uuid;
 
 /// Counters shown in the run summary.
@@ -91,6 +93,12 @@ pub struct Model {
     pub withdrawals: BTreeMap<WithdrawalId, WithdrawalRequest>,
     /// Units added to stock on hand by `add_stock`, per product and variant.
     pub stock_added: BTreeMap<(ProductId, VariantId), u64>,
+    /// The couriers' shipments, by the provider's shipment id.
+    pub stories: BTreeMap<String, super::courier::Story>,
+    /// Orders the operator decided at rest to leave waiting.
+    pub left_waiting: BTreeSet<OrderId>,
+    /// Operator retries per order.
+    pub operator_retries: BTreeMap<OrderId, u32>,
 }
 
 impl Model {

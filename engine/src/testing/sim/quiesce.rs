@@ -21,6 +21,7 @@ impl Sim {
             }
         }
         self.disburser_recovers();
+        self.shipping_recovers();
         self.note("quiescence".to_owned());
         for round in 0..ROUNDS {
             for (id, status) in self.sessions().await? {
@@ -38,9 +39,11 @@ impl Sim {
             self.expire_due().await?;
             self.resolve_refunds(true).await?;
             self.resolve_payouts(true).await?;
+            self.operator_at_rest().await?;
+            self.couriers_finish().await?;
             self.deliver_all().await?;
             self.drain_effects().await?;
-            if self.idle().await? {
+            if self.couriers_idle() && self.idle().await? {
                 match self.pending_deadline().await? {
                     Some(at) => {
                         self.now = self.now.max(at) + self.max_skew() + Duration::seconds(1);

@@ -35,6 +35,8 @@ pub struct Setup {
     pub gateway_faults: FaultConfig,
     /// Disburser faults.
     pub disburser_faults: FaultConfig,
+    /// Shipping provider faults (bookings failing, answers lost).
+    pub shipping_faults: FaultConfig,
     /// Chance (percent) that a crash/blip step arms or fires.
     pub crash_weight: u64,
     /// Weight of misbehaving-provider steps (mismatching callbacks, batch moods).
@@ -78,6 +80,7 @@ pub fn setup(rng: &mut Rng) -> Setup {
     };
     let gateway_faults = faults(rng, error_max, lost_max);
     let disburser_faults = faults(rng, error_max, lost_max);
+    let shipping_faults = faults(rng, error_max, lost_max);
     let config = EngineConfig {
         refund_destination: if rng.chance(25) {
             RefundDestination::Wallet
@@ -123,6 +126,7 @@ pub fn setup(rng: &mut Rng) -> Setup {
         config,
         gateway_faults,
         disburser_faults,
+        shipping_faults,
         crash_weight,
         provider_faults,
         users,

@@ -1,8 +1,9 @@
 //! Steps on sessions: create, join (valid and invalid), leave, cancel, stock.
 
 use patungan_core::grosir::StockLevel;
+use patungan_core::quotes::{Destination, QuoteChoice, QuoteRequest, Recipient};
 use patungan_core::session::{JoinRequest, Outcome, Session, SessionStatus};
-use patungan_core::{Money, ParticipantId, PaymentId, SessionId, VariantId};
+use patungan_core::{Money, ParticipantId, PaymentId, QuoteId, SessionId, VariantId};
 
 use super::driver::{bounded, Call, Check, Sim};
 use crate::PurchaseOrderRecord;
@@ -158,15 +159,26 @@ impl Sim {
         };
         let before = self.view(id).await?;
         let version = self.version(id).await?;
-        let request = self.join_request(&before);
+        let mut request = self.join_request(&before);
         let r = self.replica();
         let now = self.clock(r);
+        let choice = self.quote_choice(id, &before, &mut request, r).await?;
         let predicted = oracle::join(&before, &request, now);
         let fired = self.fired(r);
-        let result = bounded(self.world.engine(r).join(id, &request, now)).await?;
+        let engine = self.world.engine(r);
+        let result = match &choice {
+            Some(choice) => bounded(engine.join_quoted(id, &request, choice, now)).await?,
+            None => bounded(engine.join(id, &request, now)).await?,
+        };
         let what = format!(
-            "join {} to {id}: {} × {:?}",
-            request.participant, request.quantity, request.variant
+            "join {} to {id}: {} × {:?}, quote {}",
+            request.participant,
+            request.quantity,
+            request.variant,
+            choice.as_ref().map_or("none", |c| match c.recipient {
+                Some(_) => "with a recipient",
+                None => "without a recipient",
+            })
         );
         match self.classify(r, fired, result).await? {
             Call::Done(receipt) => {
@@ -204,6 +216,61 @@ impl Sim {
             }
         }
         Ok(())
+    }
+
+    /// Most new joins to a grosir session (whose units the warehouse holds on hand
+    /// and can ship) first ask replica `r` for a shipping quote and cite it, mostly
+    /// with a recipient; the request then carries the quoted courier price. Joins to
+    /// other sessions, repeated joins and some others cite none: their orders wait
+    /// for an operator (no recipient).
+    async fn quote_choice(
+        &mut self,
+        id: SessionId,
+        session: &Session,
+        request: &mut JoinRequest,
+        r: usize,
+    ) -> Check<Option<QuoteChoice>> {
+        let fresh = session.state().participant(request.participant).is_none();
+        let grosir = session.state().config().bundle().is_some();
+        if !fresh || !grosir || request.quantity == 0 || self.rng.chance(8) {
+            return Ok(None);
+        }
+        let n = self.model.fresh();
+        let ask = QuoteRequest {
+            id: QuoteId::from_u128(n),
+            user: request.user,
+            destination: Destination::PostalCode(format!("{}", 10_000 + n % 90_000)),
+            variant: request.variant,
+            quantity: request.quantity,
+        };
+        let fired = self.fired(r);
+        let now = self.clock(r);
+        let result = bounded(self.world.engine(r).quote(id, ask, now)).await?;
+        let quote = match self.classify(r, fired, result).await? {
+            Call::Done(quote) => quote,
+            Call::Refused(e) => return Err(format!("quote for {id} refused: {} ({e})", e.code())),
+            Call::Faulted => return Ok(None),
+        };
+        let Some(offer) = self.rng.pick(&quote.offers).cloned() else {
+            return Err(format!("quote {} for {id} has no offers", quote.id));
+        };
+        request.courier_price = offer.price;
+        let recipient = (!self.rng.chance(5)).then(|| Recipient {
+            name: format!("Penerima {n}"),
+            phone: format!("08{n:010}"),
+            address: format!("Jl. Simulasi {n}"),
+        });
+        self.stats.saw(if recipient.is_some() {
+            "join cites a quote with a recipient"
+        } else {
+            "join cites a quote without a recipient"
+        });
+        Ok(Some(QuoteChoice {
+            quote: quote.id,
+            courier: offer.courier,
+            service: offer.service,
+            recipient,
+        }))
     }
 
     /// Two shoppers join one session at the same instant through the two replicas.

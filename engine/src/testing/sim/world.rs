@@ -31,6 +31,8 @@ pub struct World {
     pub gateway: Arc<SimGateway>,
     /// The payout provider.
     pub disburser: Arc<MemoryDisburser>,
+    /// The shipping provider (the simulation plays its couriers).
+    pub shipping: Arc<MemoryShipping>,
     /// The engine configuration every replica runs with.
     pub config: EngineConfig,
     /// The engine processes.
@@ -45,18 +47,27 @@ impl World {
         fixture: Arc<dyn Fixture>,
         replicas: usize,
         config: EngineConfig,
-        gateway_faults: FaultConfig,
-        disburser_faults: FaultConfig,
+        faults: [FaultConfig; 3],
     ) -> Self {
+        let [gateway_faults, disburser_faults, shipping_faults] = faults;
         let store = fixture.open().await;
         let gateway = Arc::new(SimGateway::new(gateway_faults));
         let disburser = Arc::new(MemoryDisburser::new(disburser_faults));
-        let observer = Engine::new(store.clone(), ports(&gateway, &disburser), config.clone());
+        let shipping = Arc::new(MemoryShipping::with_faults(
+            patungan_core::Money::idr(9_000),
+            shipping_faults,
+        ));
+        let observer = Engine::new(
+            store.clone(),
+            ports(&gateway, &disburser, &shipping),
+            config.clone(),
+        );
         let mut world = World {
             fixture,
             store,
             gateway,
             disburser,
+            shipping,
             config,
             replicas: Vec::new(),
             observer,
@@ -74,7 +85,7 @@ impl World {
         Replica {
             engine: Engine::new(
                 Arc::new(store),
-                ports(&self.gateway, &self.disburser),
+                ports(&self.gateway, &self.disburser, &self.shipping),
                 self.config.clone(),
             ),
             faults,
@@ -95,11 +106,15 @@ impl World {
     }
 }
 
-fn ports(gateway: &Arc<SimGateway>, disburser: &Arc<MemoryDisburser>) -> Ports {
+fn ports(
+    gateway: &Arc<SimGateway>,
+    disburser: &Arc<MemoryDisburser>,
+    shipping: &Arc<MemoryShipping>,
+) -> Ports {
     Ports {
         gateway: gateway.clone(),
         disburser: disburser.clone(),
-        shipping: Arc::new(MemoryShipping::default()),
+        shipping: shipping.clone(),
         notifier: Arc::new(crate::memory::MemoryNotifier::default()),
     }
 }
