@@ -18,13 +18,16 @@
 #
 # Measures, one after the other on the same server:
 #   - pgbench -i -s 1, then pgbench -b tpcb-like -s 1 -c 32 -j 2 -T $seconds (TPS),
-#     before and after the service measurements;
+#     before, between and after the replica counts (each ratio is to the mean of the
+#     two pgbench runs around its replica count);
 #   - for 1, 2 and 4 replicas of patungan-service (release build, separate processes
-#     on 127.0.0.1:18081.., one schema shared by the replicas, a fresh schema per
-#     replica count): the load generator (benches/load, release build) with 64
-#     clients spread round-robin over the replicas, each join by a fresh shopper:
+#     on 127.0.0.1:18081.., one schema shared by the replicas; fresh replicas and a
+#     fresh schema for every replica count and scenario): the load generator
+#     (benches/load, release build) with 64 clients spread round-robin over the
+#     replicas, each join by a fresh shopper:
 #       hot    every join on one session (target: >= 2 x pgbench TPS, p99 <= 100 ms)
 #       spread joins round-robin over 1 000 sessions
+#     and, after each, the outbox entries still pending (invoices not created yet);
 # and prints each figure, the ratios to the mean pgbench TPS, the machine and server
 # settings and the load average. Replicas are stopped on exit.
 set -euo pipefail
@@ -111,36 +114,43 @@ start_replicas() {
   done
 }
 
-tps1=$(pgbench_tps)
-
+# pgbench runs before the first replica count, between the counts and after the last;
+# each replica count is compared with the mean of the two pgbench runs around it, so a
+# load drift on the machine moves both sides of a ratio alike.
+tps=("$(pgbench_tps)")
 results=()
 for n in $replica_counts; do
-  schema=patungan_load_r$n
-  sql -c "DROP SCHEMA IF EXISTS $schema CASCADE"
-  start_replicas "$n" "$schema"
+  echo "== $n replica(s); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
   for scenario in hot spread; do
+    # A fresh schema and fresh replicas per run: no outbox backlog carries over.
+    schema=patungan_load_r${n}_$scenario
+    sql -c "DROP SCHEMA IF EXISTS $schema CASCADE"
+    start_replicas "$n" "$schema"
     echo "== $scenario: $clients clients over $n replica(s), ${seconds} s"
     out=$("$bin/patungan-load" --url "$urls" --clients "$clients" --seconds "$seconds" \
       --scenario "$scenario" --sessions "$sessions" --wait-ready 120) || echo "(the load generator reported failures)"
     echo "$out"
-    results+=("$n $scenario $(field "$out" rate) $(field "$out" p50_ms) $(field "$out" p99_ms) $(field "$out" refused) $(field "$out" failed)")
+    # Invoices still to create when the run ended (the effect runners' backlog).
+    backlog=$("$psql" -X -qAt "$DATABASE_URL" -c "SELECT count(*) FROM $schema.outbox WHERE state = 'pending'")
+    echo "outbox entries still pending at the end: $backlog"
+    stop_replicas
+    results+=("$n $scenario $(field "$out" rate) $(field "$out" p50_ms) $(field "$out" p99_ms) $(field "$out" refused) $(field "$out" failed) ${#tps[@]} $backlog")
   done
-  stop_replicas
+  tps+=("$(pgbench_tps)")
 done
-
-tps2=$(pgbench_tps)
 sql -c "DROP DATABASE IF EXISTS $bench_db"
 
-echo "== summary (replica logs in $logs)"
+echo "== summary (PATUNGAN_JOIN_WAIT_MS=${PATUNGAN_JOIN_WAIT_MS:-5000}; replica logs in $logs)"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%s\n' "${results[@]}" | awk -v a="$tps1" -v b="$tps2" '
+echo "pgbench tpcb-like TPS (before, between and after the replica counts): ${tps[*]}"
+printf '%s\n' "${results[@]}" | awk -v tps="${tps[*]}" '
   BEGIN {
-    tps = (a + b) / 2
-    printf "pgbench tpcb-like TPS (before, after): %.1f %.1f (mean %.1f)\n", a, b, tps
-    printf "%-8s %-7s %10s %9s %9s %8s %8s %7s\n", "replicas", "scenario", "joins/s", "p50 ms", "p99 ms", "refused", "failed", "ratio"
+    split(tps, t, " ")
+    printf "%-8s %-8s %10s %9s %9s %8s %8s %8s %7s %8s\n", "replicas", "scenario", "joins/s", "p50 ms", "p99 ms", "refused", "failed", "backlog", "pgbench", "ratio"
   }
   {
-    ratio = (tps > 0) ? $3 / tps : 0
+    around = (t[$8] + t[$8 + 1]) / 2
+    ratio = (around > 0) ? $3 / around : 0
     target = ($2 == "hot") ? sprintf("  (target >= 2.0 and p99 <= 100 ms: %s)", (ratio >= 2 && $5 <= 100) ? "met" : "not met") : ""
-    printf "%-8s %-7s %10.1f %9.2f %9.2f %8d %8d %7.2f%s\n", $1, $2, $3, $4, $5, $6, $7, ratio, target
+    printf "%-8s %-8s %10.1f %9.2f %9.2f %8d %8d %8d %7.1f %8.2f%s\n", $1, $2, $3, $4, $5, $6, $7, $9, around, ratio, target
   }'
