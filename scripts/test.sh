@@ -40,6 +40,22 @@ cargo run --locked -q -p patungan-postgres --example pg_bench -- joins --clients
 cargo run --locked -q -p patungan-postgres --example pg_bench -- ledger --clients 2 --seconds 1 --batch 10 --accounts 100 --touch 4
 cargo run --locked -q -p patungan-postgres --example pg_bench -- withdrawals --existing 100 --requests 10
 
+step "load generator smoke run (one debug service replica on the test PostgreSQL, 1 s)"
+cargo build --locked -q -p patungan-service -p patungan-load
+debug_bin="${CARGO_TARGET_DIR:-$PWD/target}/debug"
+load_secret=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+PATUNGAN_LISTEN=127.0.0.1:18090 PATUNGAN_DB_SCHEMA=patungan_load_smoke PATUNGAN_RATE_LIMIT_IP=100000 RUST_LOG=warn \
+  PATUNGAN_JWT_HS256_SECRET=$load_secret PATUNGAN_JWT_ISSUER=smoke PATUNGAN_JWT_AUDIENCE=patungan \
+  "$debug_bin/patungan-service" >"${TMPDIR:-/tmp}/patungan-load-smoke.log" 2>&1 &
+service_pid=$!
+trap 'kill $service_pid 2>/dev/null || true' EXIT
+load_out=$("$debug_bin/patungan-load" --url http://127.0.0.1:18090 --clients 4 --seconds 1 \
+  --scenario hot --wait-ready 120 --secret "$load_secret" --issuer smoke --audience patungan)
+kill $service_pid && wait $service_pid 2>/dev/null || true
+trap - EXIT
+echo "$load_out"
+grep -q '^load .* rate=' <<<"$load_out"
+
 step "bindings (Python, Node, Kotlin, Swift)"
 ./scripts/test-bindings.sh
 
