@@ -44,6 +44,7 @@ error_codes!(
     crate::stock::StockError,
     crate::purchasing::PurchasingError,
     crate::orders::OrderError,
+    crate::factory_payouts::FactoryPayoutError,
     crate::steps::StepError,
 );
 

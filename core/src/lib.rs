@@ -41,6 +41,7 @@ pub mod bot;
 pub mod bp;
 pub mod cost;
 pub mod error_code;
+pub mod factory_payouts;
 pub mod grosir;
 pub mod ids;
 pub mod inbox;

@@ -68,6 +68,9 @@ pub enum EngineError {
     /// does not allow it).
     #[error(transparent)]
     Order(#[from] patungan_core::orders::OrderError),
+    /// The factory payout book refused an operator's action.
+    #[error(transparent)]
+    FactoryPayout(#[from] patungan_core::factory_payouts::FactoryPayoutError),
     /// A shipping quote could not be made or used.
     #[error(transparent)]
     Quote(#[from] patungan_core::quotes::QuoteError),
@@ -97,6 +100,7 @@ impl EngineError {
             EngineError::Stock(e) => e.code(),
             EngineError::PurchaseOrder(e) => e.code(),
             EngineError::Order(e) => e.code(),
+            EngineError::FactoryPayout(e) => e.code(),
             EngineError::Quote(e) => e.code(),
             EngineError::Provider(e) if e.is_retryable() => "provider.unavailable",
             EngineError::Provider(_) => "provider.refused",

@@ -41,6 +41,17 @@ pub enum Task {
         /// The batch (its reference is the idempotency key).
         batch: PayoutBatch,
     },
+    /// Pay a factory the goods cost of a receipt (a batch of one payout).
+    PayFactory {
+        /// The batch (its reference and its item's external id are the payout
+        /// attempt's key).
+        batch: PayoutBatch,
+    },
+    /// Ask the disburser where a factory payout attempt silent for too long stands.
+    QueryFactoryPayout {
+        /// The attempt's external id (`fpo-…`).
+        external_id: String,
+    },
     /// Ask the disburser where a payout silent for too long stands.
     QueryPayoutStatus {
         /// The payout attempt (its key is the provider's external id).
@@ -68,7 +79,9 @@ impl Task {
             Task::ExpireInvoice { .. } => "expire_invoice",
             Task::Refund { .. } => "refund",
             Task::SubmitPayouts { .. } => "submit_payouts",
+            Task::PayFactory { .. } => "pay_factory",
             Task::QueryPayoutStatus { .. } => "query_payout_status",
+            Task::QueryFactoryPayout { .. } => "query_factory_payout",
             Task::DeliverNotification { .. } => "deliver_notification",
             Task::BookShipment { .. } => "book_shipment",
         }

@@ -48,6 +48,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "shipments",
         sql: include_str!("../migrations/0006_shipments.sql"),
     },
+    Migration {
+        version: 7,
+        name: "factory_payouts",
+        sql: include_str!("../migrations/0007_factory_payouts.sql"),
+    },
 ];
 
 /// Serialises migrators of one database (any schema): `hashtext('patungan.migrate')`

@@ -9,8 +9,8 @@ use tokio_postgres::{Client, Statement};
 use crate::error::store_error;
 use crate::pipeline::{in_order, Step};
 use crate::rows::{
-    insert, select, upsert, ANOMALIES, DELIVERIES, INBOX, INVOICES, NOTIFICATIONS, ORDERS,
-    PAYOUT_SCHEDULES, PURCHASE_ORDERS, QUOTES, REFUNDS, WITHDRAWALS,
+    insert, select, upsert, ANOMALIES, DELIVERIES, FACTORY_PAYOUTS, INBOX, INVOICES, NOTIFICATIONS,
+    ORDERS, PAYOUT_SCHEDULES, PURCHASE_ORDERS, QUOTES, REFUNDS, WITHDRAWALS,
 };
 
 /// A product's stock head joined with its lines (one row with NULL line columns for
@@ -353,6 +353,18 @@ statements! {
     delivery_put => upsert(&DELIVERIES);
     /// Inserts a delivery this transaction saw missing.
     delivery_insert => insert(&DELIVERIES);
+    /// `$1` id: the factory payout, locked.
+    factory_payout_lock => select(&FACTORY_PAYOUTS, "id = $1::text", true);
+    /// `$1` id: the factory payout.
+    factory_payout_read => select(&FACTORY_PAYOUTS, "id = $1::text", false);
+    /// Every factory payout, locked.
+    factory_payouts_lock => select(&FACTORY_PAYOUTS, "true", true);
+    /// Every factory payout.
+    factory_payouts_read => select(&FACTORY_PAYOUTS, "true", false);
+    /// Inserts or replaces a factory payout.
+    factory_payout_put => upsert(&FACTORY_PAYOUTS);
+    /// Inserts a factory payout this transaction saw missing.
+    factory_payout_insert => insert(&FACTORY_PAYOUTS);
     /// `$1` product: its stock head (locked) joined with its lines.
     stock_lock => format!("{STOCK_SELECT} FOR UPDATE OF s");
     /// `$1` product: its stock head joined with its lines.

@@ -84,17 +84,26 @@ impl Chart {
         )
     }
 
-    /// The id of the transfer paying the factory under the purchase order of `session`.
-    pub fn factory_paid_id(&self, session: SessionId) -> TransferId {
-        transfer_id(*session.as_uuid(), FACTORY_PAID)
+    /// The id of the transfer paying the factory for the receipt under the purchase
+    /// order of `session` that found `received_before` units received.
+    pub fn factory_paid_id(&self, session: SessionId, received_before: u64) -> TransferId {
+        transfer_id(
+            derive_uuid(*session.as_uuid(), received_before),
+            FACTORY_PAID,
+        )
     }
 
-    /// The factory is paid `amount` from the factory payable (its disbursement
-    /// succeeded). Nothing to post for a zero amount.
-    pub fn factory_paid(&self, purchase_order: SessionId, amount: Money) -> Posting {
+    /// The factory is paid `amount` for one receipt from the factory payable (its
+    /// payout succeeded). Nothing to post for a zero amount.
+    pub fn factory_paid(
+        &self,
+        purchase_order: SessionId,
+        received_before: u64,
+        amount: Money,
+    ) -> Posting {
         self.payout(
             ChartAccount::FactoryPayable,
-            self.factory_paid_id(purchase_order),
+            self.factory_paid_id(purchase_order, received_before),
             amount,
             TransferCode::FactoryPaid,
         )

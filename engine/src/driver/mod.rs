@@ -2,6 +2,7 @@
 //! and performs external effects through the ports.
 
 mod effects;
+mod factory;
 mod group_commit;
 mod listing;
 mod notifications;
@@ -80,6 +81,9 @@ pub struct EngineConfig {
     pub warehouse: crate::ports::Contact,
     /// The couriers asked for quotes.
     pub couriers: Vec<String>,
+    /// The factory's bank account: received goods are paid to it through the
+    /// disburser.
+    pub factory_account: patungan_core::wallet::BankAccount,
 }
 
 impl Default for EngineConfig {
@@ -109,6 +113,11 @@ impl Default for EngineConfig {
             couriers: ["jne", "jnt", "sicepat", "anteraja"]
                 .map(str::to_owned)
                 .to_vec(),
+            factory_account: patungan_core::wallet::BankAccount {
+                bank_code: "BCA".into(),
+                account_number: "0000000000".into(),
+                holder_name: "Demo factory".into(),
+            },
         }
     }
 }

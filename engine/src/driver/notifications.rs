@@ -1,6 +1,7 @@
 //! Provider notifications: deduplicated in the inbox, applied in one transaction.
 
 use chrono::{DateTime, Utc};
+use patungan_core::factory_payouts::FactoryPayoutKey;
 use patungan_core::ledger::Outcome;
 use patungan_core::wallet::{
     PayoutEffect, PayoutItemKey, PayoutOutcome, PayoutResult, Withdrawals,
@@ -92,6 +93,11 @@ impl Engine {
         n: &PayoutNotification,
         now: DateTime<Utc>,
     ) -> Result<Handled, EngineError> {
+        if let Ok(key) = n.external_id.parse::<FactoryPayoutKey>() {
+            return self
+                .factory_payout_notification(notification, key, n, now)
+                .await;
+        }
         let key: PayoutItemKey =
             n.external_id
                 .parse()

@@ -35,7 +35,7 @@ impl Engine {
         let Some(order) = order.filter(PurchaseOrderRecord::is_open) else {
             return Err(PurchasingError::NoOpenOrder { session }.into());
         };
-        let closed = self.apply_receipt(&mut work, order, levels).await?;
+        let closed = self.apply_receipt(&mut work, order, levels, now).await?;
         if closed {
             self.confirm_stocked(work, now).await?;
         } else {
@@ -56,24 +56,27 @@ impl Engine {
         let order = work.tx.get::<PurchaseOrderRecord>(session).await?;
         if let Some(order) = order.filter(PurchaseOrderRecord::is_open) {
             let outstanding = order.outstanding();
-            self.apply_receipt(&mut work, order, &outstanding).await?;
+            self.apply_receipt(&mut work, order, &outstanding, now)
+                .await?;
         }
         self.confirm_stocked(work, now).await
     }
 
-    /// Records one receipt in the working transaction: the order, the stock and the
-    /// factory's goods cost. Returns whether the order closed.
+    /// Records one receipt in the working transaction: the order, the stock, the
+    /// factory's goods cost and its payout. Returns whether the order closed.
     async fn apply_receipt(
         &self,
         work: &mut SessionWork,
         mut order: PurchaseOrderRecord,
         levels: &[StockLevel],
+        now: DateTime<Utc>,
     ) -> Result<bool, EngineError> {
         let receipt = order.receive(levels)?;
         let product = work.cached.session.state().config().product;
         update_stock(&mut *work.tx, product, |stock| stock.apply(&receipt.stock)).await?;
         self.book_factory_goods(&mut *work.tx, &receipt.goods)
             .await?;
+        self.pay_factory(&mut *work.tx, &receipt.goods, now).await?;
         work.tx.put(order).await?;
         Ok(receipt.closed)
     }

@@ -160,6 +160,10 @@ impl Engine {
                 .await?
                 .is_some_and(|p| p.status == ParticipantStatus::Pending)),
             Task::QueryPayoutStatus { item } => self.payout_in_flight(*item).await,
+            Task::PayFactory { batch } => self.factory_payout_wanted(&batch.reference).await,
+            Task::QueryFactoryPayout { external_id } => {
+                self.factory_payout_wanted(external_id).await
+            }
             Task::BookShipment { booking, request } => Ok(self
                 .store
                 .read::<patungan_core::orders::Order>(request.order_id)
@@ -189,7 +193,7 @@ impl Engine {
                 .refund(request)
                 .await
                 .map(Performed::Refund),
-            Task::SubmitPayouts { batch } => self
+            Task::SubmitPayouts { batch } | Task::PayFactory { batch } => self
                 .ports
                 .disburser
                 .submit_batch(batch)
@@ -199,6 +203,12 @@ impl Engine {
                 .ports
                 .disburser
                 .payout_status(&item.to_string())
+                .await
+                .map(Performed::PayoutStatus),
+            Task::QueryFactoryPayout { external_id } => self
+                .ports
+                .disburser
+                .payout_status(external_id)
                 .await
                 .map(Performed::PayoutStatus),
             Task::DeliverNotification { entry } => self
@@ -244,6 +254,10 @@ impl Engine {
             (Task::QueryPayoutStatus { item }, Performed::PayoutStatus(status)) => {
                 self.apply_payout_status(tx, *item, &status).await?;
             }
+            (Task::QueryFactoryPayout { external_id }, Performed::PayoutStatus(status)) => {
+                self.apply_factory_payout_status(tx, external_id, &status)
+                    .await?;
+            }
             (Task::DeliverNotification { entry }, Performed::Delivered) => {
                 if let Some(mut stored) = tx.get::<InboxEntry>(entry.id).await? {
                     if stored.mark_delivered(now) {
@@ -287,6 +301,9 @@ impl Engine {
             Task::SubmitPayouts { batch } if !error.is_retryable() => {
                 self.reject_payout_batch(tx, batch, &error.code).await?;
             }
+            Task::PayFactory { batch } if !error.is_retryable() => {
+                self.factory_payout_refused(tx, batch, &error.code).await?;
+            }
             Task::CreateInvoice { request, .. } => {
                 abandon_invoice(tx, request.payment_id).await?;
             }
@@ -298,7 +315,9 @@ impl Engine {
             }
             Task::ExpireInvoice { .. }
             | Task::SubmitPayouts { .. }
+            | Task::PayFactory { .. }
             | Task::QueryPayoutStatus { .. }
+            | Task::QueryFactoryPayout { .. }
             | Task::DeliverNotification { .. } => {
                 debug!(at = %now, "no record to update");
             }
@@ -307,13 +326,16 @@ impl Engine {
     }
 }
 
-/// Tasks whose money has already moved in the ledger (a refund posted as pending out
-/// of escrow, withdrawals held in their wallets): giving up on a retryable failure
-/// would strand it, and a new attempt under a new key could pay twice, so they are
-/// retried under the same idempotency key at the longest delay until the provider
-/// answers.
+/// Tasks that move money whose fate the ledger waits for (a refund posted as pending
+/// out of escrow, withdrawals held in their wallets, a factory payout owed from the
+/// factory payable): giving up on a retryable failure would strand it, and a new
+/// attempt under a new key could pay twice, so they are retried under the same
+/// idempotency key at the longest delay until the provider answers.
 fn must_complete(task: &Task) -> bool {
-    matches!(task, Task::Refund { .. } | Task::SubmitPayouts { .. })
+    matches!(
+        task,
+        Task::Refund { .. } | Task::SubmitPayouts { .. } | Task::PayFactory { .. }
+    )
 }
 
 /// The invoice of `payment` will not be created (or its creation recorded): a paid

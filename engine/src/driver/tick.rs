@@ -67,7 +67,8 @@ impl Engine {
             }
         }
         report.payout_batches = self.plan_payouts(now).await?;
-        report.payout_queries = self.query_silent_payouts(now).await?;
+        report.payout_queries =
+            self.query_silent_payouts(now).await? + self.query_silent_factory_payouts(now).await?;
         Ok(report)
     }
 

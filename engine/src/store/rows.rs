@@ -6,6 +6,7 @@
 //! `tx.put(invoice)`), so a row of the wrong kind can only come from a broken store.
 
 use chrono::{DateTime, Utc};
+use patungan_core::factory_payouts::FactoryPayout;
 use patungan_core::inbox::InboxEntry;
 use patungan_core::orders::Order;
 use patungan_core::payments::{Anomaly, Invoice};
@@ -67,6 +68,8 @@ pub enum Row {
     Quote(Quote),
     /// A participant's chosen delivery, by participant.
     Delivery(Delivery),
+    /// The payout of one receipt's goods to the factory, by payout id.
+    FactoryPayout(FactoryPayout),
 }
 
 /// The key of one row: its table and its primary key.
@@ -97,6 +100,8 @@ pub enum RowKey {
     Quote(QuoteId),
     /// A participant's delivery.
     Delivery(ParticipantId),
+    /// A factory payout (`fpo-<session>-<received before>`).
+    FactoryPayout(String),
 }
 
 /// A read over an index: the rows it finds, in key order.
@@ -127,6 +132,8 @@ pub enum RowQuery {
     PurchaseOrders,
     /// Purchase orders more units may still arrive under (issued or partly received).
     OpenPurchaseOrders,
+    /// Every factory payout.
+    FactoryPayouts,
 }
 
 impl Row {
@@ -145,6 +152,7 @@ impl Row {
             Row::Inbox(r) => RowKey::Inbox(r.id),
             Row::Quote(r) => RowKey::Quote(r.id),
             Row::Delivery(r) => RowKey::Delivery(r.participant),
+            Row::FactoryPayout(r) => RowKey::FactoryPayout(r.id()),
         }
     }
 }
@@ -170,6 +178,7 @@ impl RowQuery {
             (RowQuery::OrdersAwaitingOperator, Row::Order(o)) => o.awaits_operator(),
             (RowQuery::PurchaseOrders, Row::PurchaseOrder(_)) => true,
             (RowQuery::OpenPurchaseOrders, Row::PurchaseOrder(p)) => p.is_open(),
+            (RowQuery::FactoryPayouts, Row::FactoryPayout(_)) => true,
             _ => false,
         }
     }
@@ -219,3 +228,4 @@ record!(NotificationRecord, Uuid, Notification);
 record!(InboxEntry, Uuid, Inbox);
 record!(Quote, QuoteId, Quote);
 record!(Delivery, ParticipantId, Delivery);
+record!(FactoryPayout, String, FactoryPayout);

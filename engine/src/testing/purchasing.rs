@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use super::{at, config, join, Fixture, World};
-use crate::{PurchaseOrderRecord, StockRecord};
+use crate::notification::{PayoutEvent, ProviderNotification};
+use crate::{Handled, PurchaseOrderRecord, StockRecord};
+use patungan_core::factory_payouts::FactoryPayoutStatus;
 use patungan_core::grosir::StockLevel;
 use patungan_core::ledger::ChartAccount;
 use patungan_core::session::{SessionGrosir, SessionStatus};
@@ -118,5 +120,142 @@ pub async fn a_purchase_order_received_in_parts_owes_the_factory_its_goods_cost_
         .unwrap_err();
     assert_eq!(closed.code(), "purchase_order.none_open");
     assert_eq!(factory_owed(&w).await, goods_cost);
+    assert!(w.engine.reconcile(at(23, 59)).await.unwrap().is_clean());
+}
+
+/// The disburser's webhook for the payout `external_id`, resolved as `outcome`,
+/// applied; returns it.
+async fn resolve_payout(
+    w: &World,
+    external_id: &str,
+    outcome: PayoutEvent,
+    code: Option<&str>,
+) -> ProviderNotification {
+    let note = w.disburser.resolve(external_id, outcome, code).unwrap();
+    let note = ProviderNotification::Payout(note);
+    let handled = w
+        .engine
+        .handle_notification(&note, at(15, 0))
+        .await
+        .unwrap();
+    assert_eq!(handled, Handled::Applied);
+    note
+}
+
+/// The disburser's payouts to the factory, by external id.
+fn factory_payouts_sent(w: &World) -> Vec<String> {
+    let mut ids: Vec<String> = w
+        .disburser
+        .payouts()
+        .into_iter()
+        .filter(|p| p.item.external_id.starts_with("fpo-"))
+        .map(|p| p.item.external_id)
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// Each receipt's goods cost goes to the factory's bank account as a payout of its
+/// own: a failed one keeps the money owed until an operator retries it under a new
+/// attempt; a late result for an old attempt and a repeated webhook change nothing;
+/// a payout that never reports is asked about after the silence limit; once every
+/// payout is paid, nothing is owed to the factory and the books reconcile.
+pub async fn received_goods_are_paid_to_the_factory_once_and_a_failed_payout_is_retried(
+    fixture: Arc<dyn Fixture>,
+) {
+    let w = World::new(fixture).await;
+    let order = awaiting_stock(&w).await;
+    let units = order.outstanding()[0].units;
+    w.engine
+        .receive_stock(ID, &[StockLevel::new(SIZE, 1)], at(13, 0))
+        .await
+        .unwrap();
+    w.engine.run_effects(at(13, 0)).await.unwrap();
+    let sent = factory_payouts_sent(&w);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let first = &w.disburser.payouts()[0];
+    assert_eq!(first.item.amount, Money::idr(UNIT_COST));
+    assert_eq!(first.item.bank_account, w.engine.config().factory_account);
+
+    resolve_payout(
+        &w,
+        &sent[0],
+        PayoutEvent::Failed,
+        Some("INVALID_DESTINATION"),
+    )
+    .await;
+    let payouts = w.engine.factory_payouts().await.unwrap();
+    assert_eq!(payouts[0].status, FactoryPayoutStatus::Failed);
+    assert_eq!(
+        payouts[0].failure_code.as_deref(),
+        Some("INVALID_DESTINATION")
+    );
+    assert_eq!(factory_owed(&w).await, Money::idr(UNIT_COST));
+
+    let retried = w
+        .engine
+        .retry_factory_payout(&payouts[0].id(), at(14, 0))
+        .await
+        .unwrap();
+    assert_eq!(
+        (retried.status, retried.attempt),
+        (FactoryPayoutStatus::Submitted, 2)
+    );
+    w.engine.run_effects(at(14, 0)).await.unwrap();
+    let sent = factory_payouts_sent(&w);
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    let paid = resolve_payout(&w, &sent[1], PayoutEvent::Completed, None).await;
+    assert_eq!(factory_owed(&w).await, Money::idr(0));
+    let repeated = w
+        .engine
+        .handle_notification(&paid, at(15, 1))
+        .await
+        .unwrap();
+    assert_eq!(repeated, Handled::Duplicate);
+    let mut late = paid.clone();
+    if let ProviderNotification::Payout(n) = &mut late {
+        n.provider_event_id = "late-attempt-1".to_owned();
+        n.external_id.clone_from(&sent[0]);
+    }
+    let late = w
+        .engine
+        .handle_notification(&late, at(15, 2))
+        .await
+        .unwrap();
+    assert!(matches!(late, Handled::Ignored(_)), "{late:?}");
+    let again = w
+        .engine
+        .retry_factory_payout(&payouts[0].id(), at(14, 5))
+        .await
+        .unwrap_err();
+    assert_eq!(again.code(), "factory_payout.not_failed");
+
+    // The last receipt's payout goes silent: after the silence limit the disburser
+    // is asked, once per period, and its answer settles the payout.
+    w.disburser.go_silent(true);
+    w.engine
+        .receive_stock(ID, &[StockLevel::new(SIZE, units - 1)], at(14, 10))
+        .await
+        .unwrap();
+    w.engine.run_effects(at(14, 10)).await.unwrap();
+    let sent = factory_payouts_sent(&w);
+    assert_eq!(sent.len(), 3, "{sent:?}");
+    let rest = sent.iter().find(|id| !id.contains("-0-")).unwrap().clone();
+    assert_eq!(factory_owed(&w).await, Money::idr(UNIT_COST * (units - 1)));
+    assert!(w
+        .disburser
+        .resolve(&rest, PayoutEvent::Completed, None)
+        .is_none());
+    let silence = w.engine.config().payout_silence;
+    let early = at(14, 10) + silence - chrono::TimeDelta::minutes(1);
+    assert_eq!(w.engine.tick(early).await.unwrap().payout_queries, 0);
+    let asked = at(14, 11) + silence;
+    assert_eq!(w.engine.tick(asked).await.unwrap().payout_queries, 1);
+    assert_eq!(w.engine.tick(asked).await.unwrap().payout_queries, 0);
+    w.engine.run_effects(asked).await.unwrap();
+    assert_eq!(factory_owed(&w).await, Money::idr(0));
+    let paid = w.engine.factory_payouts().await.unwrap();
+    assert_eq!(paid.len(), 2);
+    assert!(paid.iter().all(|p| p.status == FactoryPayoutStatus::Paid));
     assert!(w.engine.reconcile(at(23, 59)).await.unwrap().is_clean());
 }

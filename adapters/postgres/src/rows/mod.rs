@@ -1,5 +1,6 @@
 //! Typed rows ↔ tables: one table per row kind, one column per field (migrations
-//! `0002_typed_rows`, `0003_fulfilment_rows`, `0004_inbox` and `0005_quotes`). This module maps row keys, queries
+//! `0002_typed_rows`, `0003_fulfilment_rows`, `0004_inbox`, `0005_quotes`, `0006_shipments`
+//! and `0007_factory_payouts`). This module maps row keys, queries
 //! and writes to statements; each kind's columns and codec live in a submodule by
 //! concern; the statements are prepared with the others ([`crate::statements`]).
 
@@ -11,12 +12,14 @@ use uuid::Uuid;
 use crate::codec::{name_of, Param};
 use crate::statements::Statements;
 
+mod factory;
 mod fulfilment;
 mod inbox;
 mod payments;
 mod quotes;
 mod wallet;
 
+pub(crate) use factory::FACTORY_PAYOUTS;
 pub(crate) use fulfilment::{NOTIFICATIONS, ORDERS, PURCHASE_ORDERS};
 pub(crate) use inbox::INBOX;
 use payments::{
@@ -113,6 +116,10 @@ pub(crate) fn by_key(
         RowKey::Inbox(id) => (pick(&s.user_inbox_lock, &s.user_inbox_read), uuid(id)),
         RowKey::Quote(id) => (pick(&s.quote_lock, &s.quote_read), uuid(id.as_uuid())),
         RowKey::Delivery(p) => (pick(&s.delivery_lock, &s.delivery_read), uuid(p.as_uuid())),
+        RowKey::FactoryPayout(id) => (
+            pick(&s.factory_payout_lock, &s.factory_payout_read),
+            vec![Box::new(id.clone())],
+        ),
         other => return Err(unsupported(other)),
     })
 }
@@ -178,6 +185,10 @@ pub(crate) fn by_query(
             pick(&s.open_purchase_orders_lock, &s.open_purchase_orders_read),
             Vec::new(),
         ),
+        RowQuery::FactoryPayouts => (
+            pick(&s.factory_payouts_lock, &s.factory_payouts_read),
+            Vec::new(),
+        ),
         other => {
             return Err(StoreError::Corrupt(format!(
                 "the PostgreSQL store has no index for {other:?}"
@@ -240,6 +251,10 @@ pub(crate) fn put(
             pick(&s.delivery_insert, &s.delivery_put),
             quotes::encode_delivery(r)?,
         ),
+        StoreRow::FactoryPayout(r) => (
+            pick(&s.factory_payout_insert, &s.factory_payout_put),
+            factory::encode_factory_payout(r)?,
+        ),
         StoreRow::Stock(stock) => {
             let product = *stock.product().as_uuid();
             return Ok(vec![
@@ -278,6 +293,9 @@ pub(crate) fn decode_key(key: &RowKey, rows: &[Row]) -> Result<Option<StoreRow>,
         RowKey::Inbox(_) => inbox::decode_inbox(row).map(StoreRow::Inbox),
         RowKey::Quote(_) => quotes::decode_quote(row).map(StoreRow::Quote),
         RowKey::Delivery(_) => quotes::decode_delivery(row).map(StoreRow::Delivery),
+        RowKey::FactoryPayout(_) => {
+            factory::decode_factory_payout(row).map(StoreRow::FactoryPayout)
+        }
         other => Err(unsupported(other)),
     };
     decoded.map(Some)
@@ -300,6 +318,9 @@ pub(crate) fn decode_query(query: &RowQuery, row: &Row) -> Result<StoreRow, Stor
         RowQuery::InboxOf(_) => inbox::decode_inbox(row).map(StoreRow::Inbox),
         RowQuery::PurchaseOrders | RowQuery::OpenPurchaseOrders => {
             fulfilment::decode_purchase_order(row).map(StoreRow::PurchaseOrder)
+        }
+        RowQuery::FactoryPayouts => {
+            factory::decode_factory_payout(row).map(StoreRow::FactoryPayout)
         }
         other => Err(StoreError::Corrupt(format!(
             "the PostgreSQL store has no index for {other:?}"

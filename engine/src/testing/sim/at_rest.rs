@@ -440,7 +440,8 @@ impl Sim {
         }
         let mut payouts = zero();
         for payout in self.world.disburser.payouts() {
-            if payout.outcome == Some(PayoutEvent::Completed) {
+            let to_a_bank = !super::check::is_factory_payout(&payout.item.external_id);
+            if to_a_bank && payout.outcome == Some(PayoutEvent::Completed) {
                 add(&mut payouts, payout.item.amount)?;
             }
         }

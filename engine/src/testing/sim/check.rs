@@ -7,6 +7,7 @@ use crate::memory::{InvoiceStatus, SimInvoice};
 use crate::notification::PayoutEvent;
 use crate::ports::RefundState;
 use crate::{PurchaseOrderRecord, StockRecord};
+use patungan_core::factory_payouts::FactoryPayoutKey;
 use patungan_core::ledger::{Chart, ChartAccount, PendingStatus};
 use patungan_core::session::{Session, SessionStatus};
 use patungan_core::wallet::{PayoutItemKey, WithdrawalStatus, Withdrawals};
@@ -264,7 +265,8 @@ impl Sim {
             }
         }
         if at_rest {
-            check_factory_payable(&books.ledger, &factory_owed)?;
+            let paid = self.factory_paid()?;
+            check_factory_payable(&books.ledger, &factory_owed, &paid)?;
         }
         Ok(())
     }
@@ -372,10 +374,42 @@ impl Sim {
         Ok(())
     }
 
-    /// No withdrawal is paid out twice (by two attempts).
+    /// What the disburser paid factories, per currency.
+    fn factory_paid(&self) -> Check<BTreeMap<Currency, Money>> {
+        let mut paid: BTreeMap<Currency, Money> = BTreeMap::new();
+        for payout in self.world.disburser.payouts() {
+            if is_factory_payout(&payout.item.external_id)
+                && payout.outcome == Some(PayoutEvent::Completed)
+            {
+                let amount = payout.item.amount;
+                let sum = paid
+                    .entry(amount.currency())
+                    .or_insert(Money::zero(amount.currency()));
+                *sum = sum
+                    .checked_add(amount)
+                    .map_err(|e| format!("factory paid: {e}"))?;
+            }
+        }
+        Ok(paid)
+    }
+
+    /// No withdrawal is paid out twice (by two attempts), nor any receipt's goods to
+    /// the factory.
     fn check_payouts(&self) -> Check {
         let mut paid: BTreeMap<String, u32> = BTreeMap::new();
         for payout in self.world.disburser.payouts() {
+            let completed = matches!(
+                payout.outcome,
+                Some(PayoutEvent::Completed | PayoutEvent::Reversed)
+            );
+            if let Ok(key) = payout.item.external_id.parse::<FactoryPayoutKey>() {
+                let n = paid.entry(key.payout_id()).or_insert(0);
+                *n += u32::from(completed);
+                if *n > 1 {
+                    return Err(format!("factory payout {} paid twice", key.payout_id()));
+                }
+                continue;
+            }
             let key: PayoutItemKey = payout
                 .item
                 .external_id
@@ -438,9 +472,36 @@ fn owe_factory(owed: &mut BTreeMap<Currency, Money>, unit_cost: Money, units: u6
     Ok(())
 }
 
+/// Whether a disburser payout pays a factory (not a withdrawal).
+pub fn is_factory_payout(external_id: &str) -> bool {
+    external_id.parse::<FactoryPayoutKey>().is_ok()
+}
+
 /// The factory payable holds exactly the goods cost of every unit received under a
-/// purchase order, in each currency: every receipt was booked once.
-fn check_factory_payable(ledger: &Ledger, owed: &BTreeMap<Currency, Money>) -> Check {
+/// purchase order less what the disburser paid factories, in each currency: every
+/// receipt was booked once and every payout settled once.
+fn check_factory_payable(
+    ledger: &Ledger,
+    received: &BTreeMap<Currency, Money>,
+    paid: &BTreeMap<Currency, Money>,
+) -> Check {
+    let mut owed = BTreeMap::new();
+    for (currency, goods) in received {
+        let out = paid
+            .get(currency)
+            .copied()
+            .unwrap_or(Money::zero(*currency));
+        let left = goods
+            .checked_sub(out)
+            .map_err(|e| format!("factory owed: {e}"))?;
+        owed.insert(*currency, left);
+    }
+    for (currency, out) in paid {
+        if !received.contains_key(currency) && !out.is_zero() {
+            return Err(format!("factories paid {out} for goods never received"));
+        }
+    }
+    let owed = &owed;
     for account in ledger.accounts() {
         let currency = account.spec().currency;
         if account.id() != Chart::new(currency).id(ChartAccount::FactoryPayable) {
@@ -455,7 +516,7 @@ fn check_factory_payable(ledger: &Ledger, owed: &BTreeMap<Currency, Money>) -> C
             .unwrap_or(Money::zero(currency));
         if booked != expected {
             return Err(format!(
-                "factory payable {booked}, but the goods received under purchase orders cost {expected}"
+                "factory payable {booked}, but the goods received under purchase orders cost {expected} (received {received:?}, paid {paid:?})"
             ));
         }
     }

@@ -168,6 +168,18 @@ impl Sim {
                 add(self.silence_deadline(attempt.batch.instant));
             }
         }
+        // So are factory payouts.
+        let factory = self
+            .world
+            .observer
+            .factory_payouts()
+            .await
+            .map_err(|e| format!("factory payouts: {e}"))?;
+        for payout in factory {
+            if payout.status == patungan_core::factory_payouts::FactoryPayoutStatus::Submitted {
+                add(self.silence_deadline(payout.sent_at));
+            }
+        }
         Ok(next)
     }
 }
