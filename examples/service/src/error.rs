@@ -114,6 +114,7 @@ fn status_of(code: &str) -> StatusCode {
         | "session.pending_join_limit"
         | "refund.not_awaiting_operator"
         | "order.not_awaiting_operator"
+        | "factory_payout.not_failed"
         | "order.illegal_move"
         | "quote.exists"
         | "purchase_order.none_open"

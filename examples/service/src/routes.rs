@@ -13,6 +13,8 @@
 //! | GET | `/admin/refunds/awaiting-operator` | admin | refunds whose attempts are spent |
 //! | POST | `/admin/refunds/{reference}/retry` | admin | retry such a refund through the gateway |
 //! | POST | `/admin/refunds/{reference}/credit-wallet` | admin | credit it to the payer's wallet instead |
+//! | GET | `/admin/factory-payouts` | admin | payouts of received goods to the factory |
+//! | POST | `/admin/factory-payouts/{id}/retry` | admin | send a failed factory payout again |
 //! | POST | `/warehouse/sessions/{id}/receipts` | warehouse | units of the purchase order that arrived |
 //! | GET | `/sessions` | any token | sessions by id, filtered by status and product, in pages |
 //! | GET | `/sessions/{id}` | any token | status, fill, price now, settlement; ladder, bot policy, config and availability for offline previews |
@@ -97,6 +99,8 @@ pub enum Endpoint {
     Anomalies,
     RefundsAwaitingOperator,
     RetryRefund,
+    FactoryPayouts,
+    RetryFactoryPayout,
     CreditRefundToWallet,
     SessionStatus,
     SessionList,
@@ -228,6 +232,18 @@ pub const ROUTES: &[RouteSpec] = &[
         Post,
         "/admin/refunds/{reference}/credit-wallet",
         Endpoint::CreditRefundToWallet,
+        Rule::Admin,
+    ),
+    route(
+        Get,
+        "/admin/factory-payouts",
+        Endpoint::FactoryPayouts,
+        Rule::Admin,
+    ),
+    route(
+        Post,
+        "/admin/factory-payouts/{id}/retry",
+        Endpoint::RetryFactoryPayout,
         Rule::Admin,
     ),
     route(Get, "/sessions", Endpoint::SessionList, Rule::Authenticated),
@@ -417,6 +433,8 @@ fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
         Endpoint::Anomalies => on(f, admin::anomalies),
         Endpoint::RefundsAwaitingOperator => on(f, admin::refunds_awaiting_operator),
         Endpoint::RetryRefund => on(f, admin::retry_refund),
+        Endpoint::FactoryPayouts => on(f, admin::factory_payouts),
+        Endpoint::RetryFactoryPayout => on(f, admin::retry_factory_payout),
         Endpoint::CreditRefundToWallet => on(f, admin::credit_refund_to_wallet),
         Endpoint::SessionStatus => on(f, sessions::status),
         Endpoint::SessionList => on(f, listing::list),

@@ -12,6 +12,8 @@
 
 mod common;
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, TimeZone, Utc};
 use common::{Harness, CALLBACK_TOKEN};
 use patungan_core::session::{SessionConfig, SessionGrosir};
@@ -285,6 +287,52 @@ async fn purchase_orders_and_stock(h: &Harness, warehouse: &str) {
     );
 }
 
+/// The goods of SA's two receipts are paid to the factory: one payout per receipt
+/// at Xendit, settled by its batch callback; the admin sees them paid, and a paid
+/// payout is not sent again.
+async fn factory_paid(h: &Harness) {
+    h.wait_for("a factory payout per receipt at Xendit", || async {
+        h.xendit.state().batches.len() == 2
+    })
+    .await;
+    let (code, payouts) = h.get("/admin/factory-payouts").await;
+    assert_eq!(code, StatusCode::OK, "{payouts}");
+    let payouts = payouts.as_array().unwrap().clone();
+    assert_eq!(payouts.len(), 2, "{payouts:?}");
+    for p in &payouts {
+        assert_eq!(p["status"], "submitted", "{p}");
+        assert_eq!(p["amount"], idr(200_000), "{p}");
+        assert_eq!(p["purchase_order"], json!(SA));
+    }
+    let batches: Vec<_> = h.xendit.state().batches.values().cloned().collect();
+    for batch in &batches {
+        assert!(batch.items[0].external_id.starts_with("fpo-"), "{batch:?}");
+        let body = h.xendit.batch_result(batch, &BTreeMap::new());
+        let (code, answer) = h
+            .callback(
+                "/webhooks/xendit/batch-disbursement",
+                &body,
+                Some(CALLBACK_TOKEN),
+            )
+            .await;
+        assert_eq!(code, StatusCode::OK, "{answer}");
+    }
+    let (_, paid) = h.get("/admin/factory-payouts").await;
+    let statuses: Vec<&Value> = paid
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["status"])
+        .collect();
+    assert_eq!(statuses, [&json!("paid"), &json!("paid")], "{paid}");
+    let id = format!("fpo-{SA}-{}", paid[0]["received_before"].as_u64().unwrap());
+    let (code, body) = h
+        .post(&format!("/admin/factory-payouts/{id}/retry"), &json!({}))
+        .await;
+    assert_eq!(code, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["code"], "factory_payout.not_failed");
+}
+
 /// What the warehouse reads refuse: another role, an unknown order, a bad filter.
 async fn warehouse_refusals(h: &Harness, shopper: &str, warehouse: &str) {
     let (code, _) = h.get_as(shopper, "/warehouse/purchase-orders").await;
@@ -326,6 +374,7 @@ async fn apps_and_the_warehouse_read_sessions_stock_and_purchase_orders() {
     assert_eq!(ids(&waiting), [SA.to_string()]);
 
     purchase_orders_and_stock(&h, &warehouse).await;
+    factory_paid(&h).await;
     warehouse_refusals(&h, &shopper, &warehouse).await;
     h.stop().await;
 }

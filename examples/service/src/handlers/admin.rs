@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use patungan_core::audit::OperationsReport;
+use patungan_core::factory_payouts::FactoryPayout;
 use patungan_core::payments::Anomaly;
 use patungan_core::refunds::{OperatorAction, RefundAttempt};
 use patungan_core::SessionId;
@@ -146,4 +147,29 @@ async fn operator(
         .await?;
     app.kicker.kick();
     Ok(Json(next))
+}
+
+/// `GET /admin/factory-payouts`: every payout of received goods to the factory
+/// (submitted, paid or failed with the provider's code).
+#[utoipa::path(get, path = "/admin/factory-payouts", tag = "admin", responses((status = 200, description = "Factory payouts, by id", body = Vec<Object>)))]
+pub async fn factory_payouts(
+    State(app): State<AppState>,
+) -> Result<Json<Vec<FactoryPayout>>, ApiError> {
+    Ok(Json(app.engine.factory_payouts().await?))
+}
+
+/// `POST /admin/factory-payouts/{id}/retry`: sends a failed factory payout again as
+/// its next attempt (409 `factory_payout.not_failed` unless it failed).
+#[utoipa::path(post, path = "/admin/factory-payouts/{id}/retry", tag = "admin", params(("id" = String, Path, description = "The payout id (fpo-…)")), responses((status = 200, description = "The payout, submitted again", body = Object)))]
+pub async fn retry_factory_payout(
+    State(app): State<AppState>,
+    PathParams(id): PathParams<String>,
+) -> Result<Json<FactoryPayout>, ApiError> {
+    let payout = app
+        .engine
+        .retry_factory_payout(&id, app.clock.now())
+        .await?;
+    tracing::info!(payout = %id, attempt = payout.attempt, "factory payout retried by an operator");
+    app.kicker.kick();
+    Ok(Json(payout))
 }

@@ -62,6 +62,8 @@ pub struct ErrorSchema {
         crate::handlers::admin::refunds_awaiting_operator,
         crate::handlers::admin::retry_refund,
         crate::handlers::admin::credit_refund_to_wallet,
+        crate::handlers::admin::factory_payouts,
+        crate::handlers::admin::retry_factory_payout,
         crate::handlers::sessions::status,
         crate::handlers::listing::list,
         crate::handlers::warehouse::stock,
