@@ -5,7 +5,9 @@ use patungan_core::wallet::PayoutItemKey;
 use patungan_core::{ParticipantId, PaymentId, SessionId};
 use serde::{Deserialize, Serialize};
 
-use crate::ports::{GatewayInvoiceRequest, PayoutBatch, RefundRequest, ShipmentRequest};
+use crate::ports::{
+    FactoryMessage, GatewayInvoiceRequest, PayoutBatch, RefundRequest, ShipmentRequest,
+};
 
 /// One external call, kept in the outbox until its result is stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,6 +64,11 @@ pub enum Task {
         /// The entry (its id deduplicates the delivery).
         entry: InboxEntry,
     },
+    /// Tell the factory about a purchase order (issued or cancelled).
+    SendToFactory {
+        /// The message (its id deduplicates it at the factory).
+        message: FactoryMessage,
+    },
     /// Book an order's shipment at the shipping provider.
     BookShipment {
         /// The booking's number (from 1; the outbox id derives from it and the order).
@@ -83,6 +90,7 @@ impl Task {
             Task::QueryPayoutStatus { .. } => "query_payout_status",
             Task::QueryFactoryPayout { .. } => "query_factory_payout",
             Task::DeliverNotification { .. } => "deliver_notification",
+            Task::SendToFactory { .. } => "send_to_factory",
             Task::BookShipment { .. } => "book_shipment",
         }
     }

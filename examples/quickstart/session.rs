@@ -94,6 +94,7 @@ pub async fn run() -> Result<World, Box<dyn Error>> {
             disburser: disburser.clone(),
             shipping: shipping.clone(),
             notifier: Arc::new(patungan_engine::memory::MemoryNotifier::default()),
+            factory: Arc::new(patungan_engine::memory::MemoryFactory::default()),
         },
         EngineConfig::default(),
     );

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use common::TestDb;
 use patungan_core::BotPolicy;
-use patungan_engine::memory::{MemoryDisburser, MemoryGateway, MemoryShipping};
+use patungan_engine::memory::{MemoryDisburser, MemoryFactory, MemoryGateway, MemoryShipping};
 use patungan_engine::testing::{at, config, join, World, SESSION};
 use patungan_engine::Engine;
 
@@ -29,6 +29,7 @@ async fn process(db: &TestDb, pool: usize) -> Engine {
         &Arc::new(MemoryGateway::default()),
         &Arc::new(MemoryDisburser::default()),
         &Arc::new(MemoryShipping::default()),
+        &Arc::new(MemoryFactory::default()),
     )
 }
 

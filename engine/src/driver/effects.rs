@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use patungan_core::inbox::InboxEntry;
+use patungan_core::ledger::derive_uuid;
 use patungan_core::payments::Invoice;
 use patungan_core::session::{Effect, RefundReason, Session};
 use patungan_core::steps::{self, InvoiceDetails, Step};
@@ -14,7 +15,9 @@ use super::tick::update_stock;
 use super::Engine;
 use crate::error::EngineError;
 use crate::ledger_ws;
-use crate::ports::{GatewayInvoiceRequest, GatewayRefundReason, InvoiceItem, Payer};
+use crate::ports::{
+    FactoryMessage, GatewayInvoiceRequest, GatewayRefundReason, InvoiceItem, Payer,
+};
 use crate::store::{EffectId, NotificationRecord, OutboxEntry, StoreTx};
 use crate::task::Task;
 
@@ -27,6 +30,9 @@ pub use patungan_core::steps::renewal_id;
 /// One product's stock: on hand, reserved and pledged units per variant (the core's
 /// stock book).
 pub use patungan_core::stock::Stock as StockRecord;
+
+/// The purpose tag of the outbox ids of messages to the factory.
+const TO_FACTORY: u64 = 0xE006 << 48;
 
 impl Engine {
     /// Plans the steps of `effects` (queued by the input that brought `session` to
@@ -46,6 +52,23 @@ impl Engine {
             self.perform_step(tx, session, step, now).await?;
         }
         Ok(())
+    }
+
+    /// Queues `message` to the factory (its outbox id derives from the purchase order
+    /// and the event, so it is queued once).
+    async fn tell_factory(
+        &self,
+        tx: &mut dyn StoreTx,
+        message: FactoryMessage,
+        now: DateTime<Utc>,
+    ) -> Result<(), EngineError> {
+        let purpose = match message {
+            FactoryMessage::PurchaseOrderIssued { .. } => TO_FACTORY | 1,
+            FactoryMessage::PurchaseOrderCancelled { .. } => TO_FACTORY | 2,
+        };
+        let id = EffectId(derive_uuid(*message.session().as_uuid(), purpose));
+        let task = Task::SendToFactory { message };
+        Ok(tx.enqueue(&[OutboxEntry::new(id, task, now)]).await?)
     }
 
     async fn perform_step(
@@ -102,7 +125,16 @@ impl Engine {
             Step::ReserveStock { product, lines } => {
                 update_stock(tx, product, |stock| stock.reserve(&lines)).await?;
             }
-            Step::RecordPurchaseOrder { record } => tx.put(record).await?,
+            Step::RecordPurchaseOrder { record } => {
+                let message = FactoryMessage::PurchaseOrderIssued {
+                    session,
+                    product: current.state().config().product,
+                    purchase_order: record.purchase_order().clone(),
+                    issued_at: now,
+                };
+                tx.put(record).await?;
+                self.tell_factory(tx, message, now).await?;
+            }
             Step::PledgeStock { product, levels } => {
                 update_stock(tx, product, |stock| stock.pledge(&levels)).await?;
             }
@@ -118,6 +150,11 @@ impl Engine {
                 let change = record.cancel()?;
                 tx.put(record).await?;
                 update_stock(tx, product, |stock| stock.apply(&change)).await?;
+                let message = FactoryMessage::PurchaseOrderCancelled {
+                    session,
+                    cancelled_at: now,
+                };
+                self.tell_factory(tx, message, now).await?;
             }
             Step::Notify {
                 key,

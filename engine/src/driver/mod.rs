@@ -30,7 +30,7 @@ use patungan_core::wallet::{
 use patungan_core::{Currency, SessionId};
 use tokio::sync::Mutex;
 
-use crate::ports::{Disburser, Notifier, PaymentGateway, ShippingProvider};
+use crate::ports::{Disburser, FactoryChannel, Notifier, PaymentGateway, ShippingProvider};
 use crate::retry::RetryPolicy;
 use crate::store::Store;
 
@@ -133,6 +133,8 @@ pub struct Ports {
     pub shipping: Arc<dyn ShippingProvider>,
     /// Delivery of users' inbox entries.
     pub notifier: Arc<dyn Notifier>,
+    /// Delivery of purchase orders to the factory.
+    pub factory: Arc<dyn FactoryChannel>,
 }
 
 impl std::fmt::Debug for Ports {
@@ -207,6 +209,7 @@ impl Engine {
                 disburser: Arc::new(crate::memory::MemoryDisburser::default()),
                 shipping: Arc::new(crate::memory::MemoryShipping::default()),
                 notifier: Arc::new(crate::memory::MemoryNotifier::default()),
+                factory: Arc::new(crate::memory::MemoryFactory::default()),
             },
             config,
         )

@@ -217,6 +217,12 @@ impl Engine {
                 .deliver(entry)
                 .await
                 .map(|()| Performed::Delivered),
+            Task::SendToFactory { message } => self
+                .ports
+                .factory
+                .send(message)
+                .await
+                .map(|()| Performed::Delivered),
             Task::BookShipment { request, .. } => self
                 .ports
                 .shipping
@@ -318,6 +324,7 @@ impl Engine {
             | Task::PayFactory { .. }
             | Task::QueryPayoutStatus { .. }
             | Task::QueryFactoryPayout { .. }
+            | Task::SendToFactory { .. }
             | Task::DeliverNotification { .. } => {
                 debug!(at = %now, "no record to update");
             }

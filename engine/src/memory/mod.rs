@@ -2,6 +2,7 @@
 //! embedded default, which the simulation and the conformance suite drive too.
 
 pub mod disburser;
+pub mod factory;
 pub mod faults;
 pub mod gateway;
 pub mod notifier;
@@ -9,6 +10,7 @@ pub mod shipping;
 mod store;
 
 pub use disburser::{MemoryDisburser, SimPayout};
+pub use factory::MemoryFactory;
 pub use faults::{Fault, FaultConfig, FaultPlan};
 pub use gateway::{InvoiceStatus, MemoryGateway, SimInvoice, SimRefund};
 pub use notifier::MemoryNotifier;

@@ -4,6 +4,7 @@
 
 pub mod disburser;
 pub mod error;
+pub mod factory;
 pub mod gateway;
 pub mod notifier;
 pub mod shipping;
@@ -12,6 +13,7 @@ pub use disburser::{
     BankAccount, Disburser, PayoutBatch, PayoutBatchAccepted, PayoutItem, PayoutStatus,
 };
 pub use error::{FailureClass, PortError};
+pub use factory::{FactoryChannel, FactoryMessage};
 pub use gateway::{
     GatewayInvoiceRequest, GatewayRefundReason, Invoice, InvoiceItem, Payer, PaymentGateway,
     RefundAccepted, RefundRequest, RefundState,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::{at, config, join, Fixture, World};
 use crate::notification::{PayoutEvent, ProviderNotification};
+use crate::ports::FactoryMessage;
 use crate::{Handled, PurchaseOrderRecord, StockRecord};
 use patungan_core::factory_payouts::FactoryPayoutStatus;
 use patungan_core::grosir::StockLevel;
@@ -166,6 +167,17 @@ pub async fn received_goods_are_paid_to_the_factory_once_and_a_failed_payout_is_
     let w = World::new(fixture).await;
     let order = awaiting_stock(&w).await;
     let units = order.outstanding()[0].units;
+    w.engine.run_effects(at(12, 0)).await.unwrap();
+    let told = w.factory.messages();
+    let [FactoryMessage::PurchaseOrderIssued {
+        session,
+        purchase_order,
+        ..
+    }] = told.as_slice()
+    else {
+        panic!("the factory was told {told:?}");
+    };
+    assert_eq!((*session, purchase_order), (ID, order.purchase_order()));
     w.engine
         .receive_stock(ID, &[StockLevel::new(SIZE, 1)], at(13, 0))
         .await

@@ -141,6 +141,12 @@ pub async fn cancelling_a_session_awaiting_stock_frees_the_units_it_counted_on(
     assert_eq!(stock(&w).await.line(Some(SIZE)).pledged, 4);
     w.engine.cancel(first, at(13, 0)).await.unwrap();
     assert_eq!(stock(&w).await.line(Some(SIZE)).pledged, 0);
+    // The factory was told of the order and of its withdrawal, once each.
+    w.engine.run_effects(at(13, 0)).await.unwrap();
+    w.engine.run_effects(at(13, 1)).await.unwrap();
+    let told: Vec<&str> = w.factory.messages().iter().map(|m| m.event()).collect();
+    assert_eq!(told, ["purchase_order.issued", "purchase_order.cancelled"]);
+    assert_eq!(w.factory.calls(), 2);
 }
 
 /// A gateway and disburser whose refund and payout calls can be switched to fail
@@ -235,6 +241,7 @@ pub(super) mod outage {
                 disburser: Arc::new(Payouts(flaky.clone())),
                 shipping: Arc::new(MemoryShipping::default()),
                 notifier: Arc::new(crate::memory::MemoryNotifier::default()),
+                factory: Arc::new(crate::memory::MemoryFactory::default()),
             },
             EngineConfig::default(),
         )

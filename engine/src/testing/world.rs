@@ -10,7 +10,7 @@ use patungan_core::{
 };
 
 use super::Fixture;
-use crate::memory::{FaultConfig, MemoryDisburser, MemoryGateway, MemoryShipping};
+use crate::memory::{FaultConfig, MemoryDisburser, MemoryFactory, MemoryGateway, MemoryShipping};
 use crate::notification::ProviderNotification;
 use crate::store::Store;
 use crate::{Engine, EngineConfig, Ports};
@@ -29,6 +29,8 @@ pub struct World {
     pub disburser: Arc<MemoryDisburser>,
     /// The shipping provider.
     pub shipping: Arc<MemoryShipping>,
+    /// The factory's channel.
+    pub factory: Arc<MemoryFactory>,
 }
 
 impl World {
@@ -59,7 +61,8 @@ impl World {
         let gateway = Arc::new(MemoryGateway::new(faults));
         let disburser = Arc::new(MemoryDisburser::new(faults));
         let shipping = Arc::new(MemoryShipping::default());
-        let engine = World::engine_over(store.clone(), &gateway, &disburser, &shipping);
+        let factory = Arc::new(MemoryFactory::default());
+        let engine = World::engine_over(store.clone(), &gateway, &disburser, &shipping, &factory);
         World {
             fixture,
             store,
@@ -67,6 +70,7 @@ impl World {
             gateway,
             disburser,
             shipping,
+            factory,
         }
     }
 
@@ -76,6 +80,7 @@ impl World {
         gateway: &Arc<MemoryGateway>,
         disburser: &Arc<MemoryDisburser>,
         shipping: &Arc<MemoryShipping>,
+        factory: &Arc<MemoryFactory>,
     ) -> Engine {
         Engine::new(
             store,
@@ -84,6 +89,7 @@ impl World {
                 disburser: disburser.clone(),
                 shipping: shipping.clone(),
                 notifier: Arc::new(crate::memory::MemoryNotifier::default()),
+                factory: factory.clone(),
             },
             EngineConfig::default(),
         )
@@ -96,6 +102,7 @@ impl World {
             &self.gateway,
             &self.disburser,
             &self.shipping,
+            &self.factory,
         )
     }
 
@@ -108,6 +115,7 @@ impl World {
             &self.gateway,
             &self.disburser,
             &self.shipping,
+            &self.factory,
         );
     }
 

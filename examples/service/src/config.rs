@@ -40,6 +40,15 @@ pub struct BiteshipSettings {
     pub base_url: Option<String>,
 }
 
+/// An endpoint that receives signed outgoing webhooks (Standard Webhooks).
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    /// Where deliveries are posted.
+    pub url: String,
+    /// The signing secret (`whsec_<base64>`, or any text used as the key).
+    pub secret: Secret,
+}
+
 /// Where the keys that verify bearer tokens come from.
 #[derive(Debug, Clone)]
 pub enum JwtKeys {
@@ -108,6 +117,14 @@ pub struct Config {
     /// `BITESHIP_WEBHOOK_SECRET`: the HMAC-SHA256 secret of Biteship webhooks' signature.
     /// Without it every Biteship webhook is refused with 401.
     pub biteship_webhook_secret: Option<Secret>,
+    /// `PATUNGAN_NOTIFY_WEBHOOK_URL` + `PATUNGAN_NOTIFY_WEBHOOK_SECRET`: users'
+    /// notifications are delivered to this endpoint as signed webhooks (recorded in
+    /// memory otherwise).
+    pub notify_webhook: Option<WebhookSettings>,
+    /// `PATUNGAN_FACTORY_WEBHOOK_URL` + `PATUNGAN_FACTORY_WEBHOOK_SECRET`: purchase
+    /// orders go to the factory's endpoint as signed webhooks (recorded in memory
+    /// otherwise).
+    pub factory_webhook: Option<WebhookSettings>,
     /// How bearer tokens are verified; `None` when no `PATUNGAN_JWT_*` variable is set,
     /// which only a run with simulated providers accepts (it then signs its own
     /// development tokens, [`crate::auth::dev`]).
@@ -137,6 +154,42 @@ pub struct ConfigError {
     pub reason: String,
 }
 
+/// The variables of the notification endpoint.
+const NOTIFY_WEBHOOK: (&str, &str) = (
+    "PATUNGAN_NOTIFY_WEBHOOK_URL",
+    "PATUNGAN_NOTIFY_WEBHOOK_SECRET",
+);
+/// The variables of the factory's endpoint.
+const FACTORY_WEBHOOK: (&str, &str) = (
+    "PATUNGAN_FACTORY_WEBHOOK_URL",
+    "PATUNGAN_FACTORY_WEBHOOK_SECRET",
+);
+
+/// An endpoint's URL and secret variables: both or neither (a webhook is never sent
+/// unsigned).
+fn webhook_settings(
+    get: &impl Fn(&str) -> Option<String>,
+    (url_var, secret_var): (&'static str, &'static str),
+) -> Result<Option<WebhookSettings>, ConfigError> {
+    match (get(url_var), get(secret_var)) {
+        (None, None) => Ok(None),
+        (Some(url), Some(secret)) if !secret.trim().is_empty() => Ok(Some(WebhookSettings {
+            url: url.trim().to_owned(),
+            secret: Secret::new(secret),
+        })),
+        (Some(_), _) => Err(ConfigError {
+            variable: secret_var,
+            reason: format!(
+                "{url_var} is set: outgoing webhooks are signed, so a secret is required"
+            ),
+        }),
+        (None, Some(_)) => Err(ConfigError {
+            variable: url_var,
+            reason: format!("{secret_var} is set without the URL to send to"),
+        }),
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -147,6 +200,8 @@ impl Default for Config {
             xendit_callback_token: None,
             biteship: None,
             biteship_webhook_secret: None,
+            notify_webhook: None,
+            factory_webhook: None,
             auth: None,
             rate_limits: RateLimitSettings::default(),
             cors_origins: Vec::new(),
@@ -198,6 +253,8 @@ impl Config {
             base_url: get("BITESHIP_BASE_URL"),
         });
         config.biteship_webhook_secret = get("BITESHIP_WEBHOOK_SECRET").map(Secret::new);
+        config.notify_webhook = webhook_settings(&get, NOTIFY_WEBHOOK)?;
+        config.factory_webhook = webhook_settings(&get, FACTORY_WEBHOOK)?;
         config.auth = jwt_settings(&get)?;
         for (variable, slot) in [
             (
@@ -364,6 +421,20 @@ mod tests {
                 .find(|(k, _)| *k == name)
                 .map(|(_, v)| (*v).to_owned())
         })
+    }
+
+    #[test]
+    fn an_outgoing_webhook_needs_its_secret() {
+        let with = read;
+        let url = ("PATUNGAN_FACTORY_WEBHOOK_URL", "https://factory.example/po");
+        let secret = ("PATUNGAN_FACTORY_WEBHOOK_SECRET", "whsec_c2VjcmV0");
+        let config = with(&[url, secret]).unwrap();
+        assert_eq!(config.factory_webhook.unwrap().url, url.1);
+        assert!(config.notify_webhook.is_none());
+        let error = with(&[url]).unwrap_err();
+        assert_eq!(error.variable, "PATUNGAN_FACTORY_WEBHOOK_SECRET");
+        let error = with(&[("PATUNGAN_NOTIFY_WEBHOOK_SECRET", "x")]).unwrap_err();
+        assert_eq!(error.variable, "PATUNGAN_NOTIFY_WEBHOOK_URL");
     }
 
     #[test]

@@ -151,6 +151,15 @@ impl AppState {
             }
             None => Arc::new(MemoryShipping::default()),
         };
+        let notifier: Arc<dyn patungan_engine::ports::Notifier> = match &config.notify_webhook {
+            Some(settings) => Arc::new(webhook_sender(settings, "PATUNGAN_NOTIFY_WEBHOOK_URL")?),
+            None => Arc::new(patungan_engine::memory::MemoryNotifier::default()),
+        };
+        let factory: Arc<dyn patungan_engine::ports::FactoryChannel> = match &config.factory_webhook
+        {
+            Some(settings) => Arc::new(webhook_sender(settings, "PATUNGAN_FACTORY_WEBHOOK_URL")?),
+            None => Arc::new(patungan_engine::memory::MemoryFactory::default()),
+        };
         let (verifier, dev_tokens) = token_verifier(config, simulated.is_some())?;
         let parts = Parts {
             store: store_kind,
@@ -171,7 +180,8 @@ impl AppState {
                 gateway,
                 disburser,
                 shipping,
-                notifier: Arc::new(patungan_engine::memory::MemoryNotifier::default()),
+                notifier,
+                factory,
             },
             EngineConfig::default(),
         );
@@ -248,4 +258,21 @@ async fn open_store(config: &Config) -> Result<(Arc<dyn Store>, &'static str), S
             Ok((Arc::new(store), "postgres"))
         }
     }
+}
+
+/// A signed webhook sender for `settings` (its URL checked here).
+fn webhook_sender(
+    settings: &crate::config::WebhookSettings,
+    variable: &'static str,
+) -> Result<patungan_webhook::WebhookSender, StartError> {
+    let config = patungan_webhook::WebhookConfig::new(
+        settings.url.clone(),
+        patungan_webhook::Secret::new(settings.secret.expose()),
+    );
+    patungan_webhook::WebhookSender::new(&config).map_err(|e| {
+        StartError::Config(crate::config::ConfigError {
+            variable,
+            reason: e.to_string(),
+        })
+    })
 }

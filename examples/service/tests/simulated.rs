@@ -24,6 +24,47 @@ use serde_json::{json, Value};
 
 const SESSION: SessionId = SessionId::from_u128(0x51);
 const HOOK_SECRET: &str = "biteship-hook-secret";
+const NOTIFY_SECRET: &str = "whsec_bm90aWZ5LXNlY3JldC0wMTIzNDU2Nzg5";
+
+/// The distinct inbox entries the notification endpoint received, each delivery's
+/// signature checked as a receiver does.
+async fn notified(endpoint: &wiremock::MockServer) -> usize {
+    let now = Utc::now().timestamp();
+    let mut ids = std::collections::BTreeSet::new();
+    for request in endpoint.received_requests().await.unwrap() {
+        let header = |name: &str| {
+            request
+                .headers
+                .get(name)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_owned()
+        };
+        let id = header("webhook-id");
+        patungan_webhook::verify(
+            NOTIFY_SECRET,
+            &id,
+            &header("webhook-timestamp"),
+            &header("webhook-signature"),
+            &request.body,
+            now,
+            patungan_webhook::DEFAULT_TOLERANCE_SECONDS,
+        )
+        .unwrap();
+        let body: Value = serde_json::from_slice(&request.body).unwrap();
+        assert_eq!(body["type"], "inbox.entry");
+        assert_eq!(
+            id,
+            format!(
+                "inbox_{}",
+                body["data"]["id"].as_str().unwrap().replace('-', "")
+            )
+        );
+        ids.insert(id);
+    }
+    ids.len()
+}
 
 fn at(h: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, h, 0, 0).unwrap()
@@ -86,7 +127,16 @@ impl Client {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_default_service_runs_a_session_with_the_simulator() {
     let clock = Arc::new(ManualClock::new(at(1)));
+    // The users' notification endpoint: takes signed webhooks.
+    let notify = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(wiremock::ResponseTemplate::new(204))
+        .mount(&notify)
+        .await;
+    let notify_url = format!("{}/notify", notify.uri());
     let mut config = Config::from_lookup(|name| match name {
+        "PATUNGAN_NOTIFY_WEBHOOK_URL" => Some(notify_url.clone()),
+        "PATUNGAN_NOTIFY_WEBHOOK_SECRET" => Some(NOTIFY_SECRET.to_owned()),
         "BITESHIP_WEBHOOK_SECRET" => Some(HOOK_SECRET.to_owned()),
         "PATUNGAN_JWT_HS256_SECRET" => Some(JWT_SECRET.to_owned()),
         "PATUNGAN_JWT_ISSUER" => Some("tests".to_owned()),
@@ -263,6 +313,11 @@ async fn the_default_service_runs_a_session_with_the_simulator() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let entries = inbox.as_array().expect("three delivered notifications");
+    assert_eq!(
+        notified(&notify).await,
+        entries.len(),
+        "each entry went to the endpoint, signed"
+    );
     let entry = entries[0]["id"].as_str().unwrap();
     let (code, read) = c
         .call_as(

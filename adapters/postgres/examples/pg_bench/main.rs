@@ -193,6 +193,7 @@ async fn joins(url: &str, args: &Args) {
         disburser: Arc::new(MemoryDisburser::default()),
         shipping: Arc::new(MemoryShipping::default()),
         notifier: Arc::new(patungan_engine::memory::MemoryNotifier::default()),
+        factory: Arc::new(patungan_engine::memory::MemoryFactory::default()),
     };
     let mut engines = vec![Arc::new(Engine::new(
         Arc::new(first),

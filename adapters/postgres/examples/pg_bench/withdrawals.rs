@@ -42,6 +42,7 @@ pub(crate) async fn withdrawals(url: &str, args: &Args) {
         disburser: Arc::new(MemoryDisburser::default()),
         shipping: Arc::new(MemoryShipping::default()),
         notifier: Arc::new(patungan_engine::memory::MemoryNotifier::default()),
+        factory: Arc::new(patungan_engine::memory::MemoryFactory::default()),
     };
     let engine = Engine::new(Arc::new(store), ports, EngineConfig::default());
     // Tuesday 24 Nov 2026, 08:00 WIB.

@@ -116,5 +116,6 @@ fn ports(
         disburser: disburser.clone(),
         shipping: shipping.clone(),
         notifier: Arc::new(crate::memory::MemoryNotifier::default()),
+        factory: Arc::new(crate::memory::MemoryFactory::default()),
     }
 }
