@@ -18,6 +18,9 @@ use crate::stock::StockChange;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum PurchaseOrderStatus {
+    /// Its plan leaves more excess than a variant tolerates and the policy holds such
+    /// orders: not sent to the factory until an operator approves it.
+    AwaitingApproval,
     /// Sent to the factory; nothing arrived yet.
     Issued,
     /// Part of it arrived; more is expected.
@@ -37,6 +40,7 @@ impl PurchaseOrderStatus {
     /// The snake_case name used in JSON.
     pub const fn as_str(&self) -> &'static str {
         match self {
+            PurchaseOrderStatus::AwaitingApproval => "awaiting_approval",
             PurchaseOrderStatus::Issued => "issued",
             PurchaseOrderStatus::Received { .. } => "received",
             PurchaseOrderStatus::Closed => "closed",
@@ -57,6 +61,20 @@ impl PurchaseOrderStatus {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PurchasingError {
+    /// The order waits for an operator's approval: nothing can arrive under it yet.
+    #[error("the purchase order of session {session} awaits approval: it has not been sent to the factory")]
+    AwaitingApproval {
+        /// The session.
+        session: SessionId,
+    },
+    /// An approval of an order that does not await one.
+    #[error("the purchase order of session {session} is {status}, not awaiting approval")]
+    NotAwaitingApproval {
+        /// The session.
+        session: SessionId,
+        /// Its status.
+        status: &'static str,
+    },
     /// The order is closed or cancelled: nothing more can arrive under it.
     #[error("the purchase order of session {session} is {status}: nothing more can be received")]
     NotOpen {
@@ -119,6 +137,8 @@ impl PurchasingError {
     /// A stable machine-readable code.
     pub const fn code(&self) -> &'static str {
         match self {
+            PurchasingError::AwaitingApproval { .. } => "purchase_order.awaiting_approval",
+            PurchasingError::NotAwaitingApproval { .. } => "purchase_order.not_awaiting_approval",
             PurchasingError::NotOpen { .. } => "purchase_order.not_open",
             PurchasingError::AlreadyReceived { .. } => "purchase_order.already_received",
             PurchasingError::NoOpenOrder { .. } => "purchase_order.none_open",
@@ -130,6 +150,19 @@ impl PurchasingError {
             PurchasingError::Money(e) => e.code(),
         }
     }
+}
+
+/// What happens to a purchase order whose plan leaves a variant with more excess
+/// than it tolerates (stock on hand can cause it; availability rules make it rare).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OverTolerancePolicy {
+    /// Issue it to the factory as any other (the default).
+    #[default]
+    Proceed,
+    /// Hold it until an operator approves it ([`PurchaseOrderRecord::approve`]) or
+    /// cancels the session.
+    HoldForApproval,
 }
 
 /// What a receipt did.
@@ -317,7 +350,9 @@ impl PurchaseOrderRecord {
     /// none while issued or once cancelled).
     pub fn received(&self) -> Vec<StockLevel> {
         match &self.status {
-            PurchaseOrderStatus::Issued | PurchaseOrderStatus::Cancelled => Vec::new(),
+            PurchaseOrderStatus::AwaitingApproval
+            | PurchaseOrderStatus::Issued
+            | PurchaseOrderStatus::Cancelled => Vec::new(),
             PurchaseOrderStatus::Received { units } => units.clone(),
             PurchaseOrderStatus::Closed => self.ordered(),
         }
@@ -394,7 +429,7 @@ impl PurchaseOrderRecord {
     pub fn cancel(&mut self) -> Result<StockChange, PurchasingError> {
         match self.status {
             PurchaseOrderStatus::Cancelled => Ok(StockChange::default()),
-            PurchaseOrderStatus::Issued => {
+            PurchaseOrderStatus::Issued | PurchaseOrderStatus::AwaitingApproval => {
                 self.status = PurchaseOrderStatus::Cancelled;
                 Ok(StockChange {
                     receive: Vec::new(),
@@ -409,7 +444,50 @@ impl PurchaseOrderRecord {
         }
     }
 
+    /// Whether the order holds its pledge of stock on hand (until it closes or is
+    /// cancelled; an order awaiting approval holds it too).
+    pub const fn holds_pledge(&self) -> bool {
+        self.is_open() || matches!(self.status, PurchaseOrderStatus::AwaitingApproval)
+    }
+
+    /// Whether the order waits for an operator's approval.
+    pub const fn awaits_approval(&self) -> bool {
+        matches!(self.status, PurchaseOrderStatus::AwaitingApproval)
+    }
+
+    /// Holds a just-issued order for an operator's approval (what
+    /// [`OverTolerancePolicy::HoldForApproval`] does with an over-tolerance plan).
+    pub fn hold_for_approval(&mut self) -> Result<(), PurchasingError> {
+        match self.status {
+            PurchaseOrderStatus::Issued | PurchaseOrderStatus::AwaitingApproval => {
+                self.status = PurchaseOrderStatus::AwaitingApproval;
+                Ok(())
+            }
+            _ => Err(PurchasingError::NotOpen {
+                session: self.session,
+                status: self.status.as_str(),
+            }),
+        }
+    }
+
+    /// An operator approves a held order: it is issued (and goes to the factory).
+    pub fn approve(&mut self) -> Result<(), PurchasingError> {
+        if !self.awaits_approval() {
+            return Err(PurchasingError::NotAwaitingApproval {
+                session: self.session,
+                status: self.status.as_str(),
+            });
+        }
+        self.status = PurchaseOrderStatus::Issued;
+        Ok(())
+    }
+
     fn ensure_open(&self) -> Result<(), PurchasingError> {
+        if self.awaits_approval() {
+            return Err(PurchasingError::AwaitingApproval {
+                session: self.session,
+            });
+        }
         match self.status {
             PurchaseOrderStatus::Closed | PurchaseOrderStatus::Cancelled => {
                 Err(PurchasingError::NotOpen {

@@ -53,6 +53,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "factory_payouts",
         sql: include_str!("../migrations/0007_factory_payouts.sql"),
     },
+    Migration {
+        version: 8,
+        name: "purchase_order_approval",
+        sql: include_str!("../migrations/0008_purchase_order_approval.sql"),
+    },
 ];
 
 /// Serialises migrators of one database (any schema): `hashtext('patungan.migrate')`

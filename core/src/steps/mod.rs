@@ -28,7 +28,7 @@ use crate::ledger::{derive_uuid, Chart, Posting, RecipeError, SuccessSplit};
 use crate::money::{Money, MoneyError};
 use crate::orders::{Order, OrderError, OrderStatus};
 use crate::payments::Invoice;
-use crate::purchasing::{PurchaseOrderRecord, PurchasingError};
+use crate::purchasing::{OverTolerancePolicy, PurchaseOrderRecord, PurchasingError};
 use crate::refunds::RefundSource;
 use crate::session::{
     Effect, EscrowRelease, Notification, OrderRequest, RefundReason, Session, SessionConfig,
@@ -258,16 +258,37 @@ impl StepError {
 }
 
 /// The steps that carry out `effects`, queued by the input that brought `session`
-/// (already updated) to `version`, in effect order. Money goes through `chart`.
+/// (already updated) to `version`, in effect order. Money goes through `chart`;
+/// purchase orders of over-tolerance plans are issued ([`plan_with`] chooses).
 pub fn plan(
     session: &Session,
     version: u64,
     effects: Vec<Effect>,
     chart: &Chart,
 ) -> Result<Vec<Step>, StepError> {
+    plan_with(
+        session,
+        version,
+        effects,
+        chart,
+        OverTolerancePolicy::Proceed,
+    )
+}
+
+/// [`plan`], with `policy` deciding what happens to the purchase order of a plan
+/// that leaves a variant over its tolerance (held: recorded `awaiting_approval`,
+/// not sent to the factory).
+pub fn plan_with(
+    session: &Session,
+    version: u64,
+    effects: Vec<Effect>,
+    chart: &Chart,
+    policy: OverTolerancePolicy,
+) -> Result<Vec<Step>, StepError> {
     let mut planner = Planner {
         session,
         chart,
+        policy,
         splits: BTreeMap::new(),
         steps: Vec::with_capacity(effects.len().saturating_add(4)),
     };
@@ -280,6 +301,7 @@ pub fn plan(
 struct Planner<'a> {
     session: &'a Session,
     chart: &'a Chart,
+    policy: OverTolerancePolicy,
     splits: BTreeMap<ParticipantId, SuccessSplit>,
     steps: Vec<Step>,
 }
@@ -457,12 +479,16 @@ impl Planner<'_> {
         purchase_order: crate::grosir::PurchaseOrder,
     ) -> Result<(), StepError> {
         let session = self.session.id();
-        let pledge = match self.session.state().settlement() {
-            Some(Settlement::Succeeded(success)) => success.plan.as_ref().map(|p| p.pledge()),
+        let plan = match self.session.state().settlement() {
+            Some(Settlement::Succeeded(success)) => success.plan.as_ref(),
             _ => None,
         }
         .ok_or(StepError::NoPlan { session })?;
-        let record = PurchaseOrderRecord::issue(session, purchase_order, pledge.clone())?;
+        let pledge = plan.pledge();
+        let mut record = PurchaseOrderRecord::issue(session, purchase_order, pledge.clone())?;
+        if plan.over_tolerance && self.policy == OverTolerancePolicy::HoldForApproval {
+            record.hold_for_approval()?;
+        }
         self.steps.push(Step::RecordPurchaseOrder { record });
         if !pledge.is_empty() {
             self.steps.push(Step::PledgeStock {

@@ -31,6 +31,20 @@ pub use patungan_core::steps::renewal_id;
 /// stock book).
 pub use patungan_core::stock::Stock as StockRecord;
 
+/// The message issuing `record`, a purchase order of `session`, to the factory.
+pub(crate) fn issued(
+    session: &Session,
+    record: &PurchaseOrderRecord,
+    now: DateTime<Utc>,
+) -> FactoryMessage {
+    FactoryMessage::PurchaseOrderIssued {
+        session: session.id(),
+        product: session.state().config().product,
+        purchase_order: record.purchase_order().clone(),
+        issued_at: now,
+    }
+}
+
 /// The purpose tag of the outbox ids of messages to the factory.
 const TO_FACTORY: u64 = 0xE006 << 48;
 
@@ -45,9 +59,11 @@ impl Engine {
         effects: Vec<Effect>,
         now: DateTime<Utc>,
     ) -> Result<(), EngineError> {
-        let steps = steps::plan(session, version, effects, &self.chart).map_err(|e| {
-            EngineError::Inconsistent(format!("session {}: {} ({e})", session.id(), e.code()))
-        })?;
+        let policy = self.config.over_tolerance;
+        let steps =
+            steps::plan_with(session, version, effects, &self.chart, policy).map_err(|e| {
+                EngineError::Inconsistent(format!("session {}: {} ({e})", session.id(), e.code()))
+            })?;
         for step in steps {
             self.perform_step(tx, session, step, now).await?;
         }
@@ -56,7 +72,7 @@ impl Engine {
 
     /// Queues `message` to the factory (its outbox id derives from the purchase order
     /// and the event, so it is queued once).
-    async fn tell_factory(
+    pub(crate) async fn tell_factory(
         &self,
         tx: &mut dyn StoreTx,
         message: FactoryMessage,
@@ -126,14 +142,12 @@ impl Engine {
                 update_stock(tx, product, |stock| stock.reserve(&lines)).await?;
             }
             Step::RecordPurchaseOrder { record } => {
-                let message = FactoryMessage::PurchaseOrderIssued {
-                    session,
-                    product: current.state().config().product,
-                    purchase_order: record.purchase_order().clone(),
-                    issued_at: now,
-                };
+                // A held order goes to the factory when an operator approves it.
+                if !record.awaits_approval() {
+                    let message = issued(current, &record, now);
+                    self.tell_factory(tx, message, now).await?;
+                }
                 tx.put(record).await?;
-                self.tell_factory(tx, message, now).await?;
             }
             Step::PledgeStock { product, levels } => {
                 update_stock(tx, product, |stock| stock.pledge(&levels)).await?;
@@ -147,14 +161,17 @@ impl Engine {
                                 "session {session} cancels a purchase order it never recorded"
                             ))
                         })?;
+                let sent = !record.awaits_approval();
                 let change = record.cancel()?;
                 tx.put(record).await?;
                 update_stock(tx, product, |stock| stock.apply(&change)).await?;
-                let message = FactoryMessage::PurchaseOrderCancelled {
-                    session,
-                    cancelled_at: now,
-                };
-                self.tell_factory(tx, message, now).await?;
+                if sent {
+                    let message = FactoryMessage::PurchaseOrderCancelled {
+                        session,
+                        cancelled_at: now,
+                    };
+                    self.tell_factory(tx, message, now).await?;
+                }
             }
             Step::Notify {
                 key,

@@ -84,6 +84,9 @@ pub struct EngineConfig {
     /// The factory's bank account: received goods are paid to it through the
     /// disburser.
     pub factory_account: patungan_core::wallet::BankAccount,
+    /// What happens to a purchase order whose plan leaves a variant over its
+    /// tolerance: issued (the default) or held for an operator's approval.
+    pub over_tolerance: patungan_core::purchasing::OverTolerancePolicy,
 }
 
 impl Default for EngineConfig {
@@ -118,6 +121,7 @@ impl Default for EngineConfig {
                 account_number: "0000000000".into(),
                 holder_name: "Demo factory".into(),
             },
+            over_tolerance: patungan_core::purchasing::OverTolerancePolicy::Proceed,
         }
     }
 }

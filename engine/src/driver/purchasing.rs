@@ -32,6 +32,12 @@ impl Engine {
     ) -> Result<bool, EngineError> {
         let mut work = self.open_session(session).await?;
         let order = work.tx.get::<PurchaseOrderRecord>(session).await?;
+        if order
+            .as_ref()
+            .is_some_and(PurchaseOrderRecord::awaits_approval)
+        {
+            return Err(PurchasingError::AwaitingApproval { session }.into());
+        }
         let Some(order) = order.filter(PurchaseOrderRecord::is_open) else {
             return Err(PurchasingError::NoOpenOrder { session }.into());
         };
@@ -54,12 +60,43 @@ impl Engine {
     ) -> Result<(), EngineError> {
         let mut work = self.open_session(session).await?;
         let order = work.tx.get::<PurchaseOrderRecord>(session).await?;
+        if order
+            .as_ref()
+            .is_some_and(PurchaseOrderRecord::awaits_approval)
+        {
+            work.keep();
+            return Err(PurchasingError::AwaitingApproval { session }.into());
+        }
         if let Some(order) = order.filter(PurchaseOrderRecord::is_open) {
             let outstanding = order.outstanding();
             self.apply_receipt(&mut work, order, &outstanding, now)
                 .await?;
         }
         self.confirm_stocked(work, now).await
+    }
+
+    /// An operator approves the purchase order of `session` held for approval (its
+    /// plan leaves a variant over its tolerance): it is issued and goes to the
+    /// factory. Refused unless the order awaits approval.
+    pub async fn approve_purchase_order(
+        &self,
+        session: SessionId,
+        now: DateTime<Utc>,
+    ) -> Result<PurchaseOrderRecord, EngineError> {
+        let mut work = self.open_session(session).await?;
+        let Some(mut order) = work.tx.get::<PurchaseOrderRecord>(session).await? else {
+            work.keep();
+            return Err(PurchasingError::NoOpenOrder { session }.into());
+        };
+        if let Err(refused) = order.approve() {
+            work.keep();
+            return Err(refused.into());
+        }
+        let message = super::effects::issued(&work.cached.session, &order, now);
+        self.tell_factory(&mut *work.tx, message, now).await?;
+        work.tx.put(order.clone()).await?;
+        self.commit_session(work, now).await?;
+        Ok(order)
     }
 
     /// Records one receipt in the working transaction: the order, the stock, the

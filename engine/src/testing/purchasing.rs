@@ -6,10 +6,11 @@ use std::sync::Arc;
 use super::{at, config, join, Fixture, World};
 use crate::notification::{PayoutEvent, ProviderNotification};
 use crate::ports::FactoryMessage;
-use crate::{Handled, PurchaseOrderRecord, StockRecord};
+use crate::{Engine, Handled, PurchaseOrderRecord, PurchaseOrderStatus, StockRecord};
 use patungan_core::factory_payouts::FactoryPayoutStatus;
 use patungan_core::grosir::StockLevel;
 use patungan_core::ledger::ChartAccount;
+use patungan_core::purchasing::OverTolerancePolicy;
 use patungan_core::session::{SessionGrosir, SessionStatus};
 use patungan_core::{
     BotPolicy, GrosirConfig, Money, Moq, ProductId, SessionId, VariantBundle, VariantId,
@@ -17,6 +18,7 @@ use patungan_core::{
 
 pub(super) const PRODUCT: ProductId = ProductId::from_u128(77);
 const SIZE: VariantId = VariantId::from_u128(5);
+const OTHER: VariantId = VariantId::from_u128(6);
 const ID: SessionId = SessionId::from_u128(1);
 const UNIT_COST: u64 = 40_000;
 
@@ -269,5 +271,79 @@ pub async fn received_goods_are_paid_to_the_factory_once_and_a_failed_payout_is_
     let paid = w.engine.factory_payouts().await.unwrap();
     assert_eq!(paid.len(), 2);
     assert!(paid.iter().all(|p| p.status == FactoryPayoutStatus::Paid));
+    assert!(w.engine.reconcile(at(23, 59)).await.unwrap().is_clean());
+}
+
+/// Under the hold policy, a purchase order whose plan leaves a variant over its
+/// tolerance (stock on hand of another variant) waits for an operator: nothing goes
+/// to the factory and no receipt is taken; once approved it is issued to the factory
+/// and received as any other.
+pub async fn an_over_tolerance_purchase_order_waits_for_approval_under_the_hold_policy(
+    fixture: Arc<dyn Fixture>,
+) {
+    let mut w = World::new(fixture).await;
+    let mut settings = w.engine.config().clone();
+    settings.over_tolerance = OverTolerancePolicy::HoldForApproval;
+    w.engine = Engine::new(w.store.clone(), w.engine.ports().clone(), settings);
+    let mut c = config(BotPolicy::disabled());
+    c.product = PRODUCT;
+    c.moq = Moq::new(4).unwrap();
+    c.grosir = Some(SessionGrosir {
+        bundle: GrosirConfig::new(vec![
+            VariantBundle::new(SIZE, 2, 10),
+            VariantBundle::new(OTHER, 1, 2),
+        ])
+        .unwrap(),
+        factory_unit_cost: Money::idr(UNIT_COST),
+    });
+    w.engine
+        .add_stock(PRODUCT, &[StockLevel::new(OTHER, 5)])
+        .await
+        .unwrap();
+    w.engine.create_session(ID, c, at(0, 0)).await.unwrap();
+    let mut request = join(1, 4);
+    request.variant = Some(SIZE);
+    w.engine.join(ID, &request, at(1, 0)).await.unwrap();
+    w.engine.run_effects(at(1, 0)).await.unwrap();
+    w.pay_all(at(1, 10)).await;
+    w.engine.tick(at(12, 0)).await.unwrap();
+    w.engine.run_effects(at(12, 0)).await.unwrap();
+    assert_eq!(status(&w).await, SessionStatus::AwaitingStock);
+    let held = w
+        .store
+        .read::<PurchaseOrderRecord>(ID)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(held.awaits_approval(), "{held:?}");
+    assert!(w.factory.messages().is_empty(), "a held order is not sent");
+
+    let refused = w
+        .engine
+        .receive_stock(ID, &[StockLevel::new(SIZE, 1)], at(13, 0))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), "purchase_order.awaiting_approval");
+    let refused = w.engine.stock_received(ID, at(13, 0)).await.unwrap_err();
+    assert_eq!(refused.code(), "purchase_order.awaiting_approval");
+    assert_eq!(status(&w).await, SessionStatus::AwaitingStock);
+
+    let approved = w
+        .engine
+        .approve_purchase_order(ID, at(14, 0))
+        .await
+        .unwrap();
+    assert_eq!(*approved.status(), PurchaseOrderStatus::Issued);
+    let again = w
+        .engine
+        .approve_purchase_order(ID, at(14, 1))
+        .await
+        .unwrap_err();
+    assert_eq!(again.code(), "purchase_order.not_awaiting_approval");
+    w.engine.run_effects(at(14, 0)).await.unwrap();
+    let told: Vec<&str> = w.factory.messages().iter().map(|m| m.event()).collect();
+    assert_eq!(told, ["purchase_order.issued"]);
+    w.engine.stock_received(ID, at(15, 0)).await.unwrap();
+    assert_eq!(status(&w).await, SessionStatus::Confirmed);
     assert!(w.engine.reconcile(at(23, 59)).await.unwrap().is_clean());
 }

@@ -125,6 +125,10 @@ pub struct Config {
     /// orders go to the factory's endpoint as signed webhooks (recorded in memory
     /// otherwise).
     pub factory_webhook: Option<WebhookSettings>,
+    /// `PATUNGAN_OVER_TOLERANCE`: `proceed` (default) issues a purchase order whose
+    /// plan leaves a variant over its tolerance; `hold` keeps it for an operator's
+    /// approval.
+    pub over_tolerance: patungan_core::purchasing::OverTolerancePolicy,
     /// How bearer tokens are verified; `None` when no `PATUNGAN_JWT_*` variable is set,
     /// which only a run with simulated providers accepts (it then signs its own
     /// development tokens, [`crate::auth::dev`]).
@@ -202,6 +206,7 @@ impl Default for Config {
             biteship_webhook_secret: None,
             notify_webhook: None,
             factory_webhook: None,
+            over_tolerance: patungan_core::purchasing::OverTolerancePolicy::Proceed,
             auth: None,
             rate_limits: RateLimitSettings::default(),
             cors_origins: Vec::new(),
@@ -255,6 +260,19 @@ impl Config {
         config.biteship_webhook_secret = get("BITESHIP_WEBHOOK_SECRET").map(Secret::new);
         config.notify_webhook = webhook_settings(&get, NOTIFY_WEBHOOK)?;
         config.factory_webhook = webhook_settings(&get, FACTORY_WEBHOOK)?;
+        if let Some(policy) = get("PATUNGAN_OVER_TOLERANCE") {
+            use patungan_core::purchasing::OverTolerancePolicy;
+            config.over_tolerance = match policy.trim() {
+                "proceed" => OverTolerancePolicy::Proceed,
+                "hold" => OverTolerancePolicy::HoldForApproval,
+                other => {
+                    return Err(ConfigError {
+                        variable: "PATUNGAN_OVER_TOLERANCE",
+                        reason: format!("`{other}` is neither `proceed` nor `hold`"),
+                    })
+                }
+            };
+        }
         config.auth = jwt_settings(&get)?;
         for (variable, slot) in [
             (

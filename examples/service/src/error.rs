@@ -115,6 +115,8 @@ fn status_of(code: &str) -> StatusCode {
         | "refund.not_awaiting_operator"
         | "order.not_awaiting_operator"
         | "factory_payout.not_failed"
+        | "purchase_order.awaiting_approval"
+        | "purchase_order.not_awaiting_approval"
         | "order.illegal_move"
         | "quote.exists"
         | "purchase_order.none_open"

@@ -15,6 +15,7 @@
 //! | POST | `/admin/refunds/{reference}/credit-wallet` | admin | credit it to the payer's wallet instead |
 //! | GET | `/admin/factory-payouts` | admin | payouts of received goods to the factory |
 //! | POST | `/admin/factory-payouts/{id}/retry` | admin | send a failed factory payout again |
+//! | POST | `/admin/purchase-orders/{session}/approve` | admin | issue a purchase order held for approval |
 //! | POST | `/warehouse/sessions/{id}/receipts` | warehouse | units of the purchase order that arrived |
 //! | GET | `/sessions` | any token | sessions by id, filtered by status and product, in pages |
 //! | GET | `/sessions/{id}` | any token | status, fill, price now, settlement; ladder, bot policy, config and availability for offline previews |
@@ -101,6 +102,7 @@ pub enum Endpoint {
     RetryRefund,
     FactoryPayouts,
     RetryFactoryPayout,
+    ApprovePurchaseOrder,
     CreditRefundToWallet,
     SessionStatus,
     SessionList,
@@ -244,6 +246,12 @@ pub const ROUTES: &[RouteSpec] = &[
         Post,
         "/admin/factory-payouts/{id}/retry",
         Endpoint::RetryFactoryPayout,
+        Rule::Admin,
+    ),
+    route(
+        Post,
+        "/admin/purchase-orders/{session}/approve",
+        Endpoint::ApprovePurchaseOrder,
         Rule::Admin,
     ),
     route(Get, "/sessions", Endpoint::SessionList, Rule::Authenticated),
@@ -435,6 +443,7 @@ fn handler(spec: &RouteSpec) -> MethodRouter<AppState> {
         Endpoint::RetryRefund => on(f, admin::retry_refund),
         Endpoint::FactoryPayouts => on(f, admin::factory_payouts),
         Endpoint::RetryFactoryPayout => on(f, admin::retry_factory_payout),
+        Endpoint::ApprovePurchaseOrder => on(f, admin::approve_purchase_order),
         Endpoint::CreditRefundToWallet => on(f, admin::credit_refund_to_wallet),
         Endpoint::SessionStatus => on(f, sessions::status),
         Endpoint::SessionList => on(f, listing::list),

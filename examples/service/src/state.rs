@@ -183,7 +183,10 @@ impl AppState {
                 notifier,
                 factory,
             },
-            EngineConfig::default(),
+            EngineConfig {
+                over_tolerance: config.over_tolerance,
+                ..EngineConfig::default()
+            },
         );
         Ok(AppState {
             engine: Arc::new(engine),

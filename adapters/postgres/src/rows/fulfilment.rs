@@ -253,6 +253,7 @@ pub(crate) fn decode_purchase_order(row: &Row) -> Result<PurchaseOrderRecord, St
         total_cost: m(8)?,
     };
     let status = match get::<&str>(row, 12, W)? {
+        "awaiting_approval" => PurchaseOrderStatus::AwaitingApproval,
         "issued" => PurchaseOrderStatus::Issued,
         "received" => PurchaseOrderStatus::Received {
             units: levels_at(row, 13, "received units")?,

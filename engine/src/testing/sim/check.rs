@@ -212,7 +212,7 @@ impl Sim {
                                 line.units,
                             )?;
                         }
-                        if order.is_open() {
+                        if order.holds_pledge() {
                             for line in order.pledged() {
                                 *pledges.entry(line.variant).or_insert(0) += line.units;
                             }

@@ -173,3 +173,21 @@ pub async fn retry_factory_payout(
     app.kicker.kick();
     Ok(Json(payout))
 }
+
+/// `POST /admin/purchase-orders/{session}/approve`: issues a purchase order held for
+/// approval (its plan leaves a variant over its tolerance) and sends it to the
+/// factory (409 `purchase_order.not_awaiting_approval` unless it waits).
+#[utoipa::path(post, path = "/admin/purchase-orders/{session}/approve", tag = "admin", params(("session" = String, Path, description = "The session id")), responses((status = 200, description = "The purchase order, issued", body = Object)))]
+pub async fn approve_purchase_order(
+    State(app): State<AppState>,
+    PathParams(session): PathParams<String>,
+) -> Result<Json<patungan_core::purchasing::PurchaseOrderRecord>, ApiError> {
+    let id: SessionId = parse_id("session", &session)?;
+    let order = app
+        .engine
+        .approve_purchase_order(id, app.clock.now())
+        .await?;
+    tracing::info!(session = %id, "purchase order approved by an operator");
+    app.kicker.kick();
+    Ok(Json(order))
+}

@@ -95,14 +95,20 @@ impl From<PurchaseOrderRecord> for PurchaseOrderView {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct PurchaseOrderQuery {
-    /// `open` (issued or partly received), `issued`, `received`, `closed` or
+    /// `open` (issued or partly received), `awaiting_approval`, `issued`, `received`, `closed` or
     /// `cancelled`; every purchase order when absent.
     #[serde(default)]
     pub status: Option<String>,
 }
 
 /// The purchase order statuses a list may ask for.
-const PURCHASE_ORDER_STATUSES: [&str; 4] = ["issued", "received", "closed", "cancelled"];
+const PURCHASE_ORDER_STATUSES: [&str; 5] = [
+    "awaiting_approval",
+    "issued",
+    "received",
+    "closed",
+    "cancelled",
+];
 
 /// `GET /warehouse/stock/{product}`: stock levels per variant (on hand, reserved,
 /// pledged, free).
@@ -146,7 +152,7 @@ pub async fn purchase_orders(
         return Err(ApiError::bad_request(
             "request.invalid_query",
             format!(
-                "status must be one of open, issued, received, closed, cancelled, not `{}`",
+                "status must be one of open, awaiting_approval, issued, received, closed, cancelled, not `{}`",
                 wanted.chars().take(32).collect::<String>()
             ),
         ));

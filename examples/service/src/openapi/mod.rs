@@ -64,6 +64,7 @@ pub struct ErrorSchema {
         crate::handlers::admin::credit_refund_to_wallet,
         crate::handlers::admin::factory_payouts,
         crate::handlers::admin::retry_factory_payout,
+        crate::handlers::admin::approve_purchase_order,
         crate::handlers::sessions::status,
         crate::handlers::listing::list,
         crate::handlers::warehouse::stock,
