@@ -318,12 +318,19 @@ impl Stock {
         self.change(Counter::Pledged, levels.iter().map(some), StockLine::take)
     }
 
-    /// A parcel left the warehouse: on hand and reserved both go down by `units`.
-    /// Refused when either holds fewer.
+    /// A parcel left the warehouse: reserved goes down by `units`, and on hand too.
+    /// Refused when either holds fewer, except on the line of a product without a
+    /// bundle (no variant): such a product's orders are promised beyond on hand (its
+    /// goods are not bought through purchase orders), so a parcel takes what is on
+    /// hand first and the rest of the shortfall.
     pub fn ship(&mut self, variant: Option<VariantId>, units: u64) -> Result<(), StockError> {
         let mut line = self.line(variant);
         line.take(Counter::Reserved, units)?;
-        line.take(Counter::OnHand, units)?;
+        let from_hand = match variant {
+            None => units.min(line.on_hand),
+            Some(_) => units,
+        };
+        line.take(Counter::OnHand, from_hand)?;
         self.store(line);
         Ok(())
     }
@@ -458,7 +465,8 @@ mod tests {
     }
 
     #[test]
-    fn shipping_needs_units_reserved_and_on_hand() {
+    fn shipping_needs_units_reserved_and_on_hand_but_a_product_without_bundle_ships_its_shortfall()
+    {
         let mut stock = Stock::new(P);
         stock
             .reserve(&[StockReservation {
@@ -466,17 +474,41 @@ mod tests {
                 units: 3,
             }])
             .unwrap();
-        // Reserved without stock on hand (a product without a bundle): a shortfall.
+        // Reserved without stock on hand (a product without a bundle): a shortfall,
+        // which its parcels ship out of once on hand is used up.
         assert_eq!(stock.line(None).shortfall(), 3);
-        let e = stock.ship(None, 1).unwrap_err();
+        stock
+            .move_order_units(OrderStock::Return {
+                variant: None,
+                units: 1,
+            })
+            .unwrap();
+        stock.ship(None, 2).unwrap();
+        let line = stock.line(None);
+        assert_eq!((line.on_hand, line.reserved, line.shortfall()), (0, 1, 1));
+        let e = stock.ship(None, 2).unwrap_err();
         assert!(matches!(
             e,
+            StockError::Insufficient {
+                counter: Counter::Reserved,
+                ..
+            }
+        ));
+        // A variant's line needs its units on hand.
+        let mut short = Stock::new(P);
+        short
+            .reserve(&[StockReservation {
+                variant: Some(v(1)),
+                units: 2,
+            }])
+            .unwrap();
+        assert!(matches!(
+            short.ship(Some(v(1)), 1).unwrap_err(),
             StockError::Insufficient {
                 counter: Counter::OnHand,
                 ..
             }
         ));
-        stock.receive(&[]).unwrap();
         let mut with_hand = Stock::new(P);
         with_hand.receive(&[level(1, 5)]).unwrap();
         assert!(matches!(

@@ -89,6 +89,7 @@ macro_rules! store_conformance_tests {
             shipments::refused_bookings_go_to_an_operator_and_a_returned_parcel_is_refunded,
             shipments::a_cancelled_order_releases_its_units_and_refunds_goods_and_courier,
             shipments::a_booking_the_provider_refuses_for_good_is_booked_again,
+            shipments::an_order_of_a_product_without_bundle_is_delivered,
         );
     };
     (@each $factory:expr; $($module:ident :: $name:ident),* $(,)?) => {

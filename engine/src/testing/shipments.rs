@@ -22,6 +22,8 @@ use crate::Handled;
 use crate::StockRecord;
 
 const PRODUCT: ProductId = ProductId::from_u128(77);
+/// A product without a bundle.
+const PLAIN: ProductId = ProductId::from_u128(78);
 const SIZE: VariantId = VariantId::from_u128(5);
 const ID: SessionId = SessionId::from_u128(1);
 const UNITS: u64 = 6;
@@ -266,4 +268,54 @@ pub async fn a_booking_the_provider_refuses_for_good_is_booked_again(fixture: Ar
     let booked = w.shipping.shipments();
     assert_eq!(booked.len(), 1);
     assert_eq!(booked[0].0.booking, 2);
+}
+
+/// A product without a bundle is confirmed at once and keeps nothing on hand: its
+/// order is booked and delivered all the same (its parcel ships out of the
+/// reservation), and the courier is paid.
+pub async fn an_order_of_a_product_without_bundle_is_delivered(fixture: Arc<dyn Fixture>) {
+    let w = World::new(fixture).await;
+    let mut c = config(BotPolicy::disabled());
+    c.product = PLAIN;
+    c.moq = Moq::new(4).unwrap();
+    w.engine.create_session(ID, c, at(0, 0)).await.unwrap();
+    let quote = QuoteRequest {
+        id: QuoteId::from_u128(1),
+        user: UserId::from_u128(1),
+        destination: Destination::PostalCode("40115".to_owned()),
+        variant: None,
+        quantity: UNITS,
+    };
+    w.engine.quote(ID, quote, at(0, 50)).await.unwrap();
+    let choice = QuoteChoice {
+        quote: QuoteId::from_u128(1),
+        courier: "jne".to_owned(),
+        service: "reg".to_owned(),
+        recipient: Some(recipient()),
+    };
+    w.engine
+        .join_quoted(ID, &join(1, UNITS), &choice, at(1, 0))
+        .await
+        .unwrap();
+    w.engine.run_effects(at(1, 0)).await.unwrap();
+    w.pay_all(at(1, 10)).await;
+    w.engine.tick(at(12, 0)).await.unwrap();
+    let session = w.engine.session(ID).await.unwrap().session;
+    assert_eq!(session.status(), SessionStatus::Confirmed);
+    w.engine.run_effects(at(13, 1)).await.unwrap();
+    assert_eq!(stored(&w).await.status(), OrderStatus::ShipmentBooked);
+    let courier = stored(&w).await.request().cost.leg2;
+    for (status, minute) in [
+        (ShipmentStatus::Picked, 1),
+        (ShipmentStatus::DroppingOff, 2),
+        (ShipmentStatus::Delivered, 3),
+    ] {
+        assert_eq!(report(&w, status, minute).await, Handled::Applied);
+    }
+    assert_eq!(stored(&w).await.status(), OrderStatus::Delivered);
+    let stock = w.store.read::<StockRecord>(PLAIN).await.unwrap().unwrap();
+    let line = stock.line(None);
+    assert_eq!((line.on_hand, line.reserved), (0, 0));
+    assert_eq!(net(&w, ChartAccount::SupplierPayouts).await, courier);
+    assert!(w.engine.reconcile(at(23, 59)).await.unwrap().is_clean());
 }
