@@ -45,6 +45,7 @@ cargo build --locked -q -p patungan-service -p patungan-load
 debug_bin="${CARGO_TARGET_DIR:-$PWD/target}/debug"
 load_secret=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
 PATUNGAN_LISTEN=127.0.0.1:18090 PATUNGAN_DB_SCHEMA=patungan_load_smoke PATUNGAN_RATE_LIMIT_IP=100000 RUST_LOG=warn \
+  PATUNGAN_JOIN_COURIER_PRICE=given \
   PATUNGAN_JWT_HS256_SECRET=$load_secret PATUNGAN_JWT_ISSUER=smoke PATUNGAN_JWT_AUDIENCE=patungan \
   "$debug_bin/patungan-service" >"${TMPDIR:-/tmp}/patungan-load-smoke.log" 2>&1 &
 service_pid=$!

@@ -87,6 +87,8 @@ field() { echo "$1" | grep '^load ' | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k {
 # limit raised to its maximum (every client comes from 127.0.0.1), quiet logs.
 secret=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
 export PATUNGAN_JWT_HS256_SECRET=$secret PATUNGAN_JWT_ISSUER=patungan-load PATUNGAN_JWT_AUDIENCE=patungan
+# The generator's joins give their courier price (no quote round trip per join).
+export PATUNGAN_JOIN_COURIER_PRICE=given
 export PATUNGAN_RATE_LIMIT_IP=100000
 export RUST_LOG=${LOAD_BENCH_RUST_LOG:-warn}
 [ -n "${LOAD_BENCH_JOIN_WAIT_MS:-}" ] && export PATUNGAN_JOIN_WAIT_MS=$LOAD_BENCH_JOIN_WAIT_MS

@@ -144,6 +144,10 @@ pub struct Config {
     /// `PATUNGAN_JOIN_WAIT_MS`: how long a join waits for its invoice URL before
     /// answering without it (default 5 000 ms).
     pub join_wait: Duration,
+    /// `PATUNGAN_JOIN_COURIER_PRICE`: `quote` (default): a join must name a shipping
+    /// quote, whose price is charged; `given`: a join may give `courier_price`
+    /// directly (trusted clients only, e.g. tests and benchmarks).
+    pub courier_price_given: bool,
     /// `PATUNGAN_LOG_FORMAT`: `text` (default) or `json`. The level comes from `RUST_LOG`.
     pub log_format: LogFormat,
 }
@@ -212,6 +216,7 @@ impl Default for Config {
             cors_origins: Vec::new(),
             tick_interval: Duration::from_secs(1),
             join_wait: Duration::from_secs(5),
+            courier_price_given: false,
             log_format: LogFormat::Text,
         }
     }
@@ -260,6 +265,18 @@ impl Config {
         config.biteship_webhook_secret = get("BITESHIP_WEBHOOK_SECRET").map(Secret::new);
         config.notify_webhook = webhook_settings(&get, NOTIFY_WEBHOOK)?;
         config.factory_webhook = webhook_settings(&get, FACTORY_WEBHOOK)?;
+        if let Some(text) = get("PATUNGAN_JOIN_COURIER_PRICE") {
+            config.courier_price_given = match text.trim() {
+                "quote" => false,
+                "given" => true,
+                other => {
+                    return Err(ConfigError {
+                        variable: "PATUNGAN_JOIN_COURIER_PRICE",
+                        reason: format!("`{other}` is neither `quote` nor `given`"),
+                    })
+                }
+            };
+        }
         if let Some(policy) = get("PATUNGAN_OVER_TOLERANCE") {
             use patungan_core::purchasing::OverTolerancePolicy;
             config.over_tolerance = match policy.trim() {

@@ -98,6 +98,8 @@ pub struct AppState {
     pub parts: Parts,
     /// How long a join waits for its invoice URL.
     pub join_wait: Duration,
+    /// Whether a join may give its courier price without a quote.
+    pub courier_price_given: bool,
 }
 
 impl std::fmt::Debug for AppState {
@@ -217,6 +219,7 @@ impl AppState {
             simulated,
             parts,
             join_wait: config.join_wait,
+            courier_price_given: config.courier_price_given,
         })
     }
 }

@@ -221,6 +221,25 @@ async fn the_default_service_runs_a_session_with_the_simulator() {
         .unwrap();
     assert_eq!(jne["price"]["amount"], "45000");
 
+    // A join cannot name its own courier price (say 0, leaving the platform to pay
+    // the courier): it must cite a quote.
+    let (code, refused) = c
+        .call_as(
+            &shopper,
+            reqwest::Method::POST,
+            &format!("/sessions/{SESSION}/join"),
+            Some(json!({
+                "participant": "00000000-0000-0000-0000-000000000102",
+                "user": "00000000-0000-0000-0000-000000000001",
+                "quantity": 5,
+                "expected_unit_price": {"amount": "100000", "currency": "IDR"},
+                "courier_price": {"amount": "0", "currency": "IDR"},
+            })),
+        )
+        .await;
+    assert_eq!(code, StatusCode::BAD_REQUEST, "{refused}");
+    assert_eq!(refused["error"]["code"], "join.quote_required");
+
     // 5 units of MOQ 10: the 50 % rung (80 000) is reached. The join names the
     // quote; the quoted courier price is charged.
     let (code, joined) = c

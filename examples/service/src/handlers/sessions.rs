@@ -75,6 +75,13 @@ pub async fn join(
     let session: SessionId = parse_id("session", &id)?;
     let courier_price = match (&body.quote, body.courier_price) {
         (Some(_), given) => given.unwrap_or(Money::zero(body.expected_unit_price.currency())),
+        (None, Some(_)) if !app.courier_price_given => {
+            return Err(ApiError::bad_request(
+                "join.quote_required",
+                "a join names a shipping quote (`quote`, from POST /sessions/{id}/quotes); \
+                 its price is charged, not a given `courier_price`",
+            ))
+        }
         (None, Some(price)) => price,
         (None, None) => {
             return Err(ApiError::bad_request(

@@ -88,6 +88,9 @@ impl Harness {
             "DATABASE_URL" => db.as_ref().map(|d| d.url.clone()),
             "PATUNGAN_DB_SCHEMA" => db.as_ref().map(|d| d.schema.clone()),
             "BITESHIP_WEBHOOK_SECRET" => Some(BITESHIP_SECRET.to_owned()),
+            // These journeys give joins' courier prices directly (a quoted join is
+            // tested on its own).
+            "PATUNGAN_JOIN_COURIER_PRICE" => Some("given".to_owned()),
             other => jwt_var(other),
         })
         .unwrap();
