@@ -68,6 +68,10 @@ pub struct EngineConfig {
     pub snapshot_every: u64,
     /// Outbox entries performed per runner pass.
     pub runner_batch: usize,
+    /// Outbox entries about different resources performed at once by a runner pass
+    /// (at least 1); each stores its result in a transaction of its own, so their
+    /// durable commits overlap.
+    pub runner_concurrency: usize,
     /// Sessions kept in memory between operations, least recently used first out
     /// (at least 1). A cached session saves loading its snapshot and events; a big
     /// session can take megabytes.
@@ -102,6 +106,7 @@ impl Default for EngineConfig {
             retry: RetryPolicy::default(),
             snapshot_every: 512,
             runner_batch: 256,
+            runner_concurrency: 8,
             session_cache: 1024,
             join_batch: 256,
             warehouse: crate::ports::Contact {

@@ -5,7 +5,10 @@
 //! the next runner calls the port again with the same idempotency key, so the
 //! provider performs it once.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
+use futures_util::stream::{self, StreamExt};
 use patungan_core::session::{ParticipantStatus, SessionConfig};
 use tracing::{debug, warn};
 
@@ -47,102 +50,141 @@ enum Performed {
 
 impl Engine {
     /// Performs every outbox entry due at `now` (up to the configured batch size).
+    /// Entries about different resources run concurrently (up to
+    /// [`crate::EngineConfig::runner_concurrency`] at once); entries about the same
+    /// resource (an invoice's creation and expiry, a refund's attempts …) run one
+    /// after the other, in due order.
     pub async fn run_effects(&self, now: DateTime<Utc>) -> Result<RunReport, EngineError> {
-        let mut report = RunReport::default();
         let due = self.store.due_outbox(now, self.config.runner_batch).await?;
-        for entry in due {
-            let result = if self.still_wanted(&entry.task).await? {
-                self.perform(&entry.task).await
-            } else {
-                Ok(Performed::Skipped)
-            };
-            let mut invoice_failed = None;
-            // A failed booking may be recorded below; what it needs of the session is
-            // read now, outside the transaction.
-            let booking_config = match (&entry.task, &result) {
-                (Task::BookShipment { request, .. }, Err(_)) => {
-                    self.booking_config(request.order_id).await?
-                }
-                _ => None,
-            };
-            let mut tx = self.store.begin().await?;
-            let Some(current) = tx.outbox_entry(entry.id).await? else {
-                continue;
-            };
-            if current.state != OutboxState::Pending || current.attempts != entry.attempts {
-                // Another runner stored a result meanwhile.
-                continue;
+        let lanes = lanes(due);
+        let concurrency = self.config.runner_concurrency.max(1);
+        let results: Vec<Result<RunReport, EngineError>> = stream::iter(lanes)
+            .map(|lane| self.run_lane(lane, now))
+            .buffer_unordered(concurrency)
+            .collect()
+            .await;
+        let mut report = RunReport::default();
+        for result in results {
+            let lane = result?;
+            report.done += lane.done;
+            report.retried += lane.retried;
+            report.failed += lane.failed;
+        }
+        Ok(report)
+    }
+
+    /// Performs the entries of one lane in order.
+    async fn run_lane(
+        &self,
+        lane: Vec<OutboxEntry>,
+        now: DateTime<Utc>,
+    ) -> Result<RunReport, EngineError> {
+        let mut report = RunReport::default();
+        for entry in lane {
+            self.run_entry(entry, now, &mut report).await?;
+        }
+        Ok(report)
+    }
+
+    /// Performs one entry and stores its result (or failure) in a transaction of
+    /// its own, counting it in `report`.
+    async fn run_entry(
+        &self,
+        entry: OutboxEntry,
+        now: DateTime<Utc>,
+        report: &mut RunReport,
+    ) -> Result<(), EngineError> {
+        let result = if self.still_wanted(&entry.task).await? {
+            self.perform(&entry.task).await
+        } else {
+            Ok(Performed::Skipped)
+        };
+        let mut invoice_failed = None;
+        // A failed booking may be recorded below; what it needs of the session is
+        // read now, outside the transaction.
+        let booking_config = match (&entry.task, &result) {
+            (Task::BookShipment { request, .. }, Err(_)) => {
+                self.booking_config(request.order_id).await?
             }
-            match result {
-                Ok(performed) => {
-                    self.store_result(&mut *tx, &current, performed, now)
+            _ => None,
+        };
+        let mut tx = self.store.begin().await?;
+        let Some(current) = tx.outbox_entry(entry.id).await? else {
+            return Ok(());
+        };
+        if current.state != OutboxState::Pending || current.attempts != entry.attempts {
+            // Another runner stored a result meanwhile.
+            return Ok(());
+        }
+        match result {
+            Ok(performed) => {
+                self.store_result(&mut *tx, &current, performed, now)
+                    .await?;
+                let done = OutboxEntry {
+                    state: OutboxState::Done,
+                    attempts: current.attempts + 1,
+                    ..current
+                };
+                tx.update_outbox(&done).await?;
+                report.done += 1;
+            }
+            Err(error) => {
+                let attempts = current.attempts + 1;
+                let delay = self
+                    .config
+                    .retry
+                    .delay(attempts, entry.id.0.as_u64_pair().0)
+                    .or_else(|| {
+                        must_complete(&current.task).then_some(self.config.retry.max_delay)
+                    });
+                match (error.is_retryable(), delay) {
+                    (true, Some(delay)) => {
+                        debug!(task = current.task.kind(), %error, attempts, "retrying");
+                        tx.update_outbox(&current.retry_after(now, delay)).await?;
+                        report.retried += 1;
+                    }
+                    _ => {
+                        warn!(task = current.task.kind(), %error, attempts, "giving up");
+                        if let Task::CreateInvoice {
+                            session, request, ..
+                        } = &current.task
+                        {
+                            invoice_failed = Some((*session, request.payment_id));
+                        }
+                        self.store_failure(
+                            &mut *tx,
+                            &current,
+                            &error,
+                            booking_config.as_ref(),
+                            now,
+                        )
                         .await?;
-                    let done = OutboxEntry {
-                        state: OutboxState::Done,
-                        attempts: current.attempts + 1,
-                        ..current
-                    };
-                    tx.update_outbox(&done).await?;
-                    report.done += 1;
-                }
-                Err(error) => {
-                    let attempts = current.attempts + 1;
-                    let delay = self
-                        .config
-                        .retry
-                        .delay(attempts, entry.id.0.as_u64_pair().0)
-                        .or_else(|| {
-                            must_complete(&current.task).then_some(self.config.retry.max_delay)
-                        });
-                    match (error.is_retryable(), delay) {
-                        (true, Some(delay)) => {
-                            debug!(task = current.task.kind(), %error, attempts, "retrying");
-                            tx.update_outbox(&current.retry_after(now, delay)).await?;
-                            report.retried += 1;
-                        }
-                        _ => {
-                            warn!(task = current.task.kind(), %error, attempts, "giving up");
-                            if let Task::CreateInvoice {
-                                session, request, ..
-                            } = &current.task
-                            {
-                                invoice_failed = Some((*session, request.payment_id));
-                            }
-                            self.store_failure(
-                                &mut *tx,
-                                &current,
-                                &error,
-                                booking_config.as_ref(),
-                                now,
-                            )
-                            .await?;
-                            let failed = OutboxEntry {
-                                state: OutboxState::Failed {
-                                    error: error.to_string(),
-                                },
-                                attempts,
-                                ..current
-                            };
-                            tx.update_outbox(&failed).await?;
-                            report.failed += 1;
-                        }
+                        let failed = OutboxEntry {
+                            state: OutboxState::Failed {
+                                error: error.to_string(),
+                            },
+                            attempts,
+                            ..current
+                        };
+                        tx.update_outbox(&failed).await?;
+                        report.failed += 1;
                     }
                 }
             }
-            tx.commit().await?;
-            if let Some((session, payment)) = invoice_failed {
-                // No invoice can be paid: the participant stops holding availability.
-                // (Idempotent; a refusal means the payment already moved on.)
-                match self
-                    .session_input(session, now, |s| s.payment_failed(payment, now))
-                    .await
-                {
-                    Ok(_) | Err(EngineError::Session(_)) => {}
-                    Err(other) => return Err(other),
-                }
+        }
+        tx.commit().await?;
+        if let Some((session, payment)) = invoice_failed {
+            // No invoice can be paid: the participant stops holding availability.
+            // (Idempotent; a refusal means the payment already moved on.)
+            match self
+                .session_input(session, now, |s| s.payment_failed(payment, now))
+                .await
+            {
+                Ok(_) | Err(EngineError::Session(_)) => {}
+                Err(other) => return Err(other),
             }
         }
-        Ok(report)
+        Ok(())
     }
 
     /// Whether a task still needs doing. An invoice is created only while its
@@ -331,6 +373,51 @@ impl Engine {
         }
         Ok(())
     }
+}
+
+/// The resource an outbox entry acts on: entries of one lane run in order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Lane {
+    /// A resource with a uuid (payment, order, withdrawal, session, inbox entry).
+    Id(uuid::Uuid),
+    /// A resource named by a provider reference (a refund, a payout batch or item).
+    Reference(String),
+}
+
+impl Lane {
+    fn of(task: &Task) -> Lane {
+        match task {
+            Task::CreateInvoice { request, .. } => Lane::Id(*request.payment_id.as_uuid()),
+            Task::ExpireInvoice { payment, .. } => Lane::Id(*payment.as_uuid()),
+            Task::Refund { request, .. } => Lane::Reference(request.reference.clone()),
+            Task::SubmitPayouts { batch } | Task::PayFactory { batch } => {
+                Lane::Reference(batch.reference.clone())
+            }
+            Task::QueryPayoutStatus { item } => Lane::Id(*item.withdrawal.as_uuid()),
+            Task::QueryFactoryPayout { external_id } => Lane::Reference(external_id.clone()),
+            Task::DeliverNotification { entry } => Lane::Id(entry.id),
+            Task::SendToFactory { message } => Lane::Id(*message.session().as_uuid()),
+            Task::BookShipment { request, .. } => Lane::Id(*request.order_id.as_uuid()),
+        }
+    }
+}
+
+/// The due entries grouped by lane: lanes in the order of their first entry, each
+/// lane's entries in due order.
+fn lanes(due: Vec<OutboxEntry>) -> Vec<Vec<OutboxEntry>> {
+    let mut by_lane: HashMap<Lane, usize> = HashMap::new();
+    let mut lanes: Vec<Vec<OutboxEntry>> = Vec::new();
+    for entry in due {
+        let lane = Lane::of(&entry.task);
+        match by_lane.get(&lane).and_then(|&at| lanes.get_mut(at)) {
+            Some(existing) => existing.push(entry),
+            None => {
+                by_lane.insert(lane, lanes.len());
+                lanes.push(vec![entry]);
+            }
+        }
+    }
+    lanes
 }
 
 /// Tasks that move money whose fate the ledger waits for (a refund posted as pending
