@@ -50,6 +50,23 @@ pub struct ShipmentReport {
     pub price: Option<Money>,
 }
 
+/// A shipment report that arrived before the booking it is about was recorded (the
+/// provider answered the booking, but its answer is not stored yet): kept, then
+/// applied in arrival order once the booking is recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParkedReport {
+    /// The notification's dedup key (its row key).
+    pub id: String,
+    /// The provider's id of the shipment it is about.
+    pub provider_order_id: String,
+    /// What it reports.
+    pub report: ShipmentReport,
+    /// When it arrived.
+    pub received_at: chrono::DateTime<chrono::Utc>,
+    /// Whether it has been applied to its order.
+    pub applied: bool,
+}
+
 /// Why an order waits for an operator before its shipment is booked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -58,6 +58,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "purchase_order_approval",
         sql: include_str!("../migrations/0008_purchase_order_approval.sql"),
     },
+    Migration {
+        version: 9,
+        name: "parked_shipment_reports",
+        sql: include_str!("../migrations/0009_parked_shipment_reports.sql"),
+    },
 ];
 
 /// Serialises migrators of one database (any schema): `hashtext('patungan.migrate')`

@@ -10,7 +10,7 @@ use crate::error::store_error;
 use crate::pipeline::{in_order, Step};
 use crate::rows::{
     insert, select, upsert, ANOMALIES, DELIVERIES, FACTORY_PAYOUTS, INBOX, INVOICES, NOTIFICATIONS,
-    ORDERS, PAYOUT_SCHEDULES, PURCHASE_ORDERS, QUOTES, REFUNDS, WITHDRAWALS,
+    ORDERS, PARKED_REPORTS, PAYOUT_SCHEDULES, PURCHASE_ORDERS, QUOTES, REFUNDS, WITHDRAWALS,
 };
 
 /// A product's stock head joined with its lines (one row with NULL line columns for
@@ -33,6 +33,8 @@ const TRANSFER_COLUMNS: &str = "id, op, code, pending_id, requested_amount, debi
 const AWAITING_OPERATOR: &str = "hold IS NOT NULL AND status = 'ready_to_ship'";
 /// Purchase orders units may still arrive under (the `purchase_orders_open` index).
 const OPEN_PURCHASE_ORDERS: &str = "status IN ('issued', 'received')";
+/// The parked reports of one shipment not yet applied (`$1`: its provider id).
+const PARKED_WAITING: &str = "provider_order_id = $1::text AND NOT applied";
 const OUTBOX_COLUMNS: &str = "id, task, state, error, attempts, next_attempt_at, created_at";
 
 macro_rules! statements {
@@ -365,6 +367,18 @@ statements! {
     factory_payout_put => upsert(&FACTORY_PAYOUTS);
     /// Inserts a factory payout this transaction saw missing.
     factory_payout_insert => insert(&FACTORY_PAYOUTS);
+    /// `$1` dedup key: the parked shipment report, locked.
+    parked_report_lock => select(&PARKED_REPORTS, "id = $1::text", true);
+    /// `$1` dedup key: the parked shipment report.
+    parked_report_read => select(&PARKED_REPORTS, "id = $1::text", false);
+    /// `$1` provider order id: its reports not yet applied, locked.
+    parked_reports_of_lock => select(&PARKED_REPORTS, PARKED_WAITING, true);
+    /// `$1` provider order id: its reports not yet applied.
+    parked_reports_of_read => select(&PARKED_REPORTS, PARKED_WAITING, false);
+    /// Inserts or replaces a parked shipment report.
+    parked_report_put => upsert(&PARKED_REPORTS);
+    /// Inserts a parked shipment report this transaction saw missing.
+    parked_report_insert => insert(&PARKED_REPORTS);
     /// `$1` product: its stock head (locked) joined with its lines.
     stock_lock => format!("{STOCK_SELECT} FOR UPDATE OF s");
     /// `$1` product: its stock head joined with its lines.

@@ -30,6 +30,9 @@ pub enum Handled {
     /// A paid callback did not match its invoice: recorded as this anomaly, its money
     /// held in suspense and refunded; the participant's payment is untouched.
     Anomaly(patungan_core::AnomalyId),
+    /// It is about something not recorded yet (a shipment whose booking answer is
+    /// still being stored): kept, and applied once that is recorded.
+    Deferred,
 }
 
 impl Engine {

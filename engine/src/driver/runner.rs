@@ -100,12 +100,10 @@ impl Engine {
             Ok(Performed::Skipped)
         };
         let mut invoice_failed = None;
-        // A failed booking may be recorded below; what it needs of the session is
-        // read now, outside the transaction.
-        let booking_config = match (&entry.task, &result) {
-            (Task::BookShipment { request, .. }, Err(_)) => {
-                self.booking_config(request.order_id).await?
-            }
+        // A booking's result is recorded below; what it needs of the session is read
+        // now, outside the transaction.
+        let booking_config = match &entry.task {
+            Task::BookShipment { request, .. } => self.booking_config(request.order_id).await?,
             _ => None,
         };
         let mut tx = self.store.begin().await?;
@@ -118,7 +116,7 @@ impl Engine {
         }
         match result {
             Ok(performed) => {
-                self.store_result(&mut *tx, &current, performed, now)
+                self.store_result(&mut *tx, &current, performed, booking_config.as_ref(), now)
                     .await?;
                 let done = OutboxEntry {
                     state: OutboxState::Done,
@@ -279,6 +277,7 @@ impl Engine {
         tx: &mut dyn StoreTx,
         entry: &OutboxEntry,
         performed: Performed,
+        booking_config: Option<&SessionConfig>,
         now: DateTime<Utc>,
     ) -> Result<(), EngineError> {
         match (&entry.task, performed) {
@@ -314,7 +313,7 @@ impl Engine {
                 }
             }
             (Task::BookShipment { booking, request }, Performed::Shipment(shipment)) => {
-                self.shipment_booked(tx, request, *booking, shipment)
+                self.shipment_booked(tx, request, *booking, shipment, booking_config, now)
                     .await?;
             }
             (Task::CreateInvoice { request, .. }, Performed::Skipped) => {

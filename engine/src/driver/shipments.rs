@@ -7,6 +7,7 @@ use patungan_core::ledger::ChartAccount;
 use patungan_core::orders::{Order, OrderError};
 use patungan_core::quotes::{Delivery, ParcelSpec};
 use patungan_core::session::SessionConfig;
+use patungan_core::shipments::ParkedReport;
 use patungan_core::shipments::{
     BookedShipment, Booking, Fulfilment, FulfilmentStep, ShipmentReport,
 };
@@ -68,10 +69,13 @@ impl Engine {
         request: &ShipmentRequest,
         booking: u32,
         shipment: Shipment,
+        config: Option<&SessionConfig>,
+        now: DateTime<Utc>,
     ) -> Result<(), EngineError> {
         let Some(mut order) = tx.get::<Order>(request.order_id).await? else {
             return Ok(());
         };
+        let provider_order_id = shipment.provider_order_id.clone();
         let booked = BookedShipment {
             provider_order_id: shipment.provider_order_id,
             waybill_id: shipment.waybill_id,
@@ -79,8 +83,38 @@ impl Engine {
             status: shipment.status.into(),
         };
         let fulfilment = order.booked(booking, booked)?;
-        if fulfilment.change != patungan_core::orders::OrderChange::Unchanged {
-            tx.put(order).await?;
+        if fulfilment.change == patungan_core::orders::OrderChange::Unchanged {
+            return Ok(());
+        }
+        if let Some(config) = config {
+            self.apply_parked(tx, &mut order, &provider_order_id, config, now)
+                .await?;
+        }
+        Ok(tx.put(order).await?)
+    }
+
+    /// Applies, in arrival order, the reports about `provider_order_id` that came
+    /// before its booking was recorded (a report behind the order's status changes
+    /// nothing), and marks them applied.
+    async fn apply_parked(
+        &self,
+        tx: &mut dyn StoreTx,
+        order: &mut Order,
+        provider_order_id: &str,
+        config: &SessionConfig,
+        now: DateTime<Utc>,
+    ) -> Result<(), EngineError> {
+        let query = RowQuery::ParkedReportsOf(provider_order_id.to_owned());
+        let mut parked: Vec<ParkedReport> = tx.find(query).await?;
+        parked.sort_by(|a, b| (a.received_at, &a.id).cmp(&(b.received_at, &b.id)));
+        for mut report in parked {
+            match order.report(&report.report, &self.chart) {
+                Ok(fulfilment) => self.fulfil(tx, order, fulfilment, config, now).await?,
+                Err(OrderError::IllegalMove { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+            report.applied = true;
+            tx.put(report).await?;
         }
         Ok(())
     }
@@ -106,9 +140,10 @@ impl Engine {
     }
 
     /// A shipment report from the provider (a webhook), applied once: the order of
-    /// the standing shipment with that provider id moves as the core decides. A
-    /// report for no known shipment, or behind the order's status, is recorded and
-    /// ignored.
+    /// the standing shipment with that provider id moves as the core decides; a
+    /// report behind the order's status is recorded and ignored. A report for no
+    /// recorded shipment is kept ([`Handled::Deferred`]) and applied when a booking
+    /// with that provider id is recorded (its answer may still be on its way).
     pub(crate) async fn apply_shipment_report(
         &self,
         dedup_key: &str,
@@ -116,40 +151,59 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<Handled, EngineError> {
         let query = RowQuery::OrderOfShipment(n.provider_order_id.clone());
-        let found: Vec<Order> = self.store.read_all(query.clone()).await?;
-        let config = match found.first() {
-            Some(order) => Some(self.order_config(order).await?),
-            None => None,
-        };
-        let mut tx = self.store.begin().await?;
-        if !tx.inbox_insert(dedup_key, now).await? {
-            return Ok(Handled::Duplicate);
-        }
-        let locked: Vec<Order> = tx.find(query).await?;
-        let (Some(mut order), Some(config)) = (locked.into_iter().next(), config) else {
-            tx.commit().await?;
-            return Ok(Handled::Ignored(format!(
-                "no standing shipment has provider order id {}",
-                n.provider_order_id
-            )));
-        };
-        let report = ShipmentReport {
-            status: n.status.into(),
-            waybill_id: n.waybill_id.clone(),
-            price: n.price,
-        };
-        let handled = match order.report(&report, &self.chart) {
-            Ok(fulfilment) => {
-                self.fulfil(&mut *tx, &mut order, fulfilment, &config, now)
-                    .await?;
-                tx.put(order).await?;
-                Handled::Applied
+        // The order's session configuration is read before the transaction (a read
+        // outside it while it is open may wait for it); a booking recorded between
+        // the two reads is read again.
+        for _ in 0..2 {
+            let found: Vec<Order> = self.store.read_all(query.clone()).await?;
+            let config = match found.first() {
+                Some(order) => Some(self.order_config(order).await?),
+                None => None,
+            };
+            let mut tx = self.store.begin().await?;
+            if !tx.inbox_insert(dedup_key, now).await? {
+                return Ok(Handled::Duplicate);
             }
-            Err(e @ OrderError::IllegalMove { .. }) => Handled::Ignored(e.to_string()),
-            Err(e) => return Err(e.into()),
-        };
-        tx.commit().await?;
-        Ok(handled)
+            let report = ShipmentReport {
+                status: n.status.into(),
+                waybill_id: n.waybill_id.clone(),
+                price: n.price,
+            };
+            let locked: Vec<Order> = tx.find(query.clone()).await?;
+            let handled = match (locked.into_iter().next(), config) {
+                (Some(mut order), Some(config)) => {
+                    let handled = match order.report(&report, &self.chart) {
+                        Ok(fulfilment) => {
+                            self.fulfil(&mut *tx, &mut order, fulfilment, &config, now)
+                                .await?;
+                            tx.put(order).await?;
+                            Handled::Applied
+                        }
+                        Err(e @ OrderError::IllegalMove { .. }) => Handled::Ignored(e.to_string()),
+                        Err(e) => return Err(e.into()),
+                    };
+                    handled
+                }
+                (Some(_), None) => continue,
+                (None, _) => {
+                    tx.put(ParkedReport {
+                        id: dedup_key.to_owned(),
+                        provider_order_id: n.provider_order_id.clone(),
+                        report,
+                        received_at: now,
+                        applied: false,
+                    })
+                    .await?;
+                    Handled::Deferred
+                }
+            };
+            tx.commit().await?;
+            return Ok(handled);
+        }
+        Err(EngineError::Inconsistent(format!(
+            "the order of shipment {} kept changing while its report was applied",
+            n.provider_order_id
+        )))
     }
 
     /// An operator books a waiting order once more (after fixing its recipient, or

@@ -14,6 +14,7 @@ use patungan_core::purchasing::PurchaseOrderRecord;
 use patungan_core::quotes::{Delivery, Quote};
 use patungan_core::refunds::{RefundAttempt, RefundSource, RefundStatus};
 use patungan_core::session::Notification;
+use patungan_core::shipments::ParkedReport;
 use patungan_core::stock::Stock;
 use patungan_core::wallet::{Withdrawal, WithdrawalStatus};
 use patungan_core::{
@@ -70,6 +71,8 @@ pub enum Row {
     Delivery(Delivery),
     /// The payout of one receipt's goods to the factory, by payout id.
     FactoryPayout(FactoryPayout),
+    /// A shipment report kept until its booking is recorded, by dedup key.
+    ParkedReport(ParkedReport),
 }
 
 /// The key of one row: its table and its primary key.
@@ -102,6 +105,8 @@ pub enum RowKey {
     Delivery(ParticipantId),
     /// A factory payout (`fpo-<session>-<received before>`).
     FactoryPayout(String),
+    /// A parked shipment report (its notification's dedup key).
+    ParkedReport(String),
 }
 
 /// A read over an index: the rows it finds, in key order.
@@ -134,6 +139,8 @@ pub enum RowQuery {
     OpenPurchaseOrders,
     /// Every factory payout.
     FactoryPayouts,
+    /// The parked reports not yet applied about the shipment with this provider id.
+    ParkedReportsOf(String),
 }
 
 impl Row {
@@ -153,6 +160,7 @@ impl Row {
             Row::Quote(r) => RowKey::Quote(r.id),
             Row::Delivery(r) => RowKey::Delivery(r.participant),
             Row::FactoryPayout(r) => RowKey::FactoryPayout(r.id()),
+            Row::ParkedReport(r) => RowKey::ParkedReport(r.id.clone()),
         }
     }
 }
@@ -179,6 +187,9 @@ impl RowQuery {
             (RowQuery::PurchaseOrders, Row::PurchaseOrder(_)) => true,
             (RowQuery::OpenPurchaseOrders, Row::PurchaseOrder(p)) => p.is_open(),
             (RowQuery::FactoryPayouts, Row::FactoryPayout(_)) => true,
+            (RowQuery::ParkedReportsOf(id), Row::ParkedReport(r)) => {
+                !r.applied && r.provider_order_id == *id
+            }
             _ => false,
         }
     }
@@ -229,3 +240,4 @@ record!(InboxEntry, Uuid, Inbox);
 record!(Quote, QuoteId, Quote);
 record!(Delivery, ParticipantId, Delivery);
 record!(FactoryPayout, String, FactoryPayout);
+record!(ParkedReport, String, ParkedReport);

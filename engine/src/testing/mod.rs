@@ -90,6 +90,7 @@ macro_rules! store_conformance_tests {
             shipments::a_cancelled_order_releases_its_units_and_refunds_goods_and_courier,
             shipments::a_booking_the_provider_refuses_for_good_is_booked_again,
             shipments::an_order_of_a_product_without_bundle_is_delivered,
+            shipments::reports_ahead_of_their_booking_are_kept_and_applied_once_it_is_recorded,
         );
     };
     (@each $factory:expr; $($module:ident :: $name:ident),* $(,)?) => {

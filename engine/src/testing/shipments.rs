@@ -16,6 +16,7 @@ use patungan_core::{
 
 use super::quotes::recipient;
 use super::{at, config, join, Fixture, World};
+use crate::memory::FaultConfig;
 use crate::notification::ProviderNotification;
 use crate::ports::ShipmentStatus;
 use crate::Handled;
@@ -317,5 +318,53 @@ pub async fn an_order_of_a_product_without_bundle_is_delivered(fixture: Arc<dyn 
     let line = stock.line(None);
     assert_eq!((line.on_hand, line.reserved), (0, 0));
     assert_eq!(net(&w, ChartAccount::SupplierPayouts).await, courier);
+    assert!(w.engine.reconcile(at(23, 59)).await.unwrap().is_clean());
+}
+
+/// The provider booked the parcel but its answer was lost, and its webhooks arrive
+/// before the booking is booked again: they are kept, not lost, and applied in order
+/// once the repeated booking (same order, same shipment) is recorded.
+pub async fn reports_ahead_of_their_booking_are_kept_and_applied_once_it_is_recorded(
+    fixture: Arc<dyn Fixture>,
+) {
+    let w = World::new(fixture).await;
+    confirmed(&w).await;
+    w.shipping.set_faults(FaultConfig {
+        lost_response_ppm: 1_000_000,
+        ..FaultConfig::default()
+    });
+    w.engine.run_effects(at(13, 1)).await.unwrap();
+    assert_eq!(stored(&w).await.status(), OrderStatus::ReadyToShip);
+    assert_eq!(w.shipping.shipments().len(), 1, "booked at the provider");
+    assert_eq!(
+        report(&w, ShipmentStatus::Picked, 2).await,
+        Handled::Deferred
+    );
+    assert_eq!(
+        report(&w, ShipmentStatus::DroppingOff, 3).await,
+        Handled::Deferred
+    );
+    assert_eq!(
+        report(&w, ShipmentStatus::DroppingOff, 4).await,
+        Handled::Duplicate,
+        "a kept report is deduplicated like any other"
+    );
+    assert_eq!(stored(&w).await.status(), OrderStatus::ReadyToShip);
+
+    w.shipping.set_faults(FaultConfig::default());
+    w.engine.run_effects(at(15, 0)).await.unwrap();
+    assert_eq!(
+        w.shipping.shipments().len(),
+        1,
+        "the same booking, answered again"
+    );
+    assert_eq!(stored(&w).await.status(), OrderStatus::InTransit);
+    let (on_hand, reserved) = stock(&w).await;
+    assert_eq!(reserved, 0, "the parcel left stock ({on_hand} on hand)");
+    assert_eq!(
+        report(&w, ShipmentStatus::Delivered, 5).await,
+        Handled::Applied
+    );
+    assert_eq!(stored(&w).await.status(), OrderStatus::Delivered);
     assert!(w.engine.reconcile(at(23, 59)).await.unwrap().is_clean());
 }

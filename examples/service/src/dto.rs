@@ -355,6 +355,10 @@ impl WebhookAck {
                 result: "ignored",
                 reason: Some(reason),
             },
+            Handled::Deferred => WebhookAck {
+                result: "deferred",
+                reason: Some("kept until what it is about is recorded, then applied".to_owned()),
+            },
             Handled::Anomaly(id) => WebhookAck {
                 result: "anomaly",
                 reason: Some(format!(
@@ -371,7 +375,8 @@ impl WebhookAck {
             Handled::Applied => 0,
             Handled::Duplicate => 1,
             Handled::Anomaly(_) => 2,
-            Handled::Ignored(_) => 3,
+            Handled::Deferred => 3,
+            Handled::Ignored(_) => 4,
         };
         handled.into_iter().min_by_key(rank).map_or(
             WebhookAck {

@@ -1,6 +1,6 @@
 //! Typed rows ↔ tables: one table per row kind, one column per field (migrations
-//! `0002_typed_rows`, `0003_fulfilment_rows`, `0004_inbox`, `0005_quotes`, `0006_shipments`
-//! and `0007_factory_payouts`). This module maps row keys, queries
+//! `0002_typed_rows`, `0003_fulfilment_rows`, `0004_inbox`, `0005_quotes`, `0006_shipments`,
+//! `0007_factory_payouts`, `0008_purchase_order_approval` and `0009_parked_shipment_reports`). This module maps row keys, queries
 //! and writes to statements; each kind's columns and codec live in a submodule by
 //! concern; the statements are prepared with the others ([`crate::statements`]).
 
@@ -15,6 +15,7 @@ use crate::statements::Statements;
 mod factory;
 mod fulfilment;
 mod inbox;
+mod parked;
 mod payments;
 mod quotes;
 mod wallet;
@@ -22,6 +23,7 @@ mod wallet;
 pub(crate) use factory::FACTORY_PAYOUTS;
 pub(crate) use fulfilment::{NOTIFICATIONS, ORDERS, PURCHASE_ORDERS};
 pub(crate) use inbox::INBOX;
+pub(crate) use parked::PARKED_REPORTS;
 use payments::{
     decode_anomaly, decode_invoice, decode_refund, encode_anomaly, encode_invoice, encode_refund,
 };
@@ -120,6 +122,10 @@ pub(crate) fn by_key(
             pick(&s.factory_payout_lock, &s.factory_payout_read),
             vec![Box::new(id.clone())],
         ),
+        RowKey::ParkedReport(id) => (
+            pick(&s.parked_report_lock, &s.parked_report_read),
+            vec![Box::new(id.clone())],
+        ),
         other => return Err(unsupported(other)),
     })
 }
@@ -189,6 +195,10 @@ pub(crate) fn by_query(
             pick(&s.factory_payouts_lock, &s.factory_payouts_read),
             Vec::new(),
         ),
+        RowQuery::ParkedReportsOf(id) => (
+            pick(&s.parked_reports_of_lock, &s.parked_reports_of_read),
+            vec![Box::new(id.clone())],
+        ),
         other => {
             return Err(StoreError::Corrupt(format!(
                 "the PostgreSQL store has no index for {other:?}"
@@ -255,6 +265,10 @@ pub(crate) fn put(
             pick(&s.factory_payout_insert, &s.factory_payout_put),
             factory::encode_factory_payout(r)?,
         ),
+        StoreRow::ParkedReport(r) => (
+            pick(&s.parked_report_insert, &s.parked_report_put),
+            parked::encode_parked(r)?,
+        ),
         StoreRow::Stock(stock) => {
             let product = *stock.product().as_uuid();
             return Ok(vec![
@@ -296,6 +310,7 @@ pub(crate) fn decode_key(key: &RowKey, rows: &[Row]) -> Result<Option<StoreRow>,
         RowKey::FactoryPayout(_) => {
             factory::decode_factory_payout(row).map(StoreRow::FactoryPayout)
         }
+        RowKey::ParkedReport(_) => parked::decode_parked(row).map(StoreRow::ParkedReport),
         other => Err(unsupported(other)),
     };
     decoded.map(Some)
@@ -322,6 +337,7 @@ pub(crate) fn decode_query(query: &RowQuery, row: &Row) -> Result<StoreRow, Stor
         RowQuery::FactoryPayouts => {
             factory::decode_factory_payout(row).map(StoreRow::FactoryPayout)
         }
+        RowQuery::ParkedReportsOf(_) => parked::decode_parked(row).map(StoreRow::ParkedReport),
         other => Err(StoreError::Corrupt(format!(
             "the PostgreSQL store has no index for {other:?}"
         ))),

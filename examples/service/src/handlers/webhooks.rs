@@ -98,7 +98,9 @@ impl BatchSummary {
             Ok(Applied::Handled(Handled::Applied)) => self.applied += 1,
             Ok(Applied::Handled(Handled::Duplicate)) => self.duplicate += 1,
             // Payout items are never payment anomalies; counted with the ignored.
-            Ok(Applied::Handled(Handled::Ignored(_) | Handled::Anomaly(_))) => self.ignored += 1,
+            Ok(Applied::Handled(Handled::Ignored(_) | Handled::Anomaly(_) | Handled::Deferred)) => {
+                self.ignored += 1
+            }
             Ok(Applied::Unknown(error)) => {
                 self.unknown += 1;
                 self.first_unknown.get_or_insert_with(|| error.to_string());
