@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::amount::raw;
-use crate::client::BiteshipClient;
+use crate::client::{path_segment, BiteshipClient};
 use crate::error::BiteshipError;
 use crate::rates::ParcelItemWire;
 
@@ -107,5 +107,18 @@ impl BiteshipClient {
     ) -> Result<BiteshipOrder, BiteshipError> {
         self.call("create_shipment", Method::POST, "/v1/orders", Some(order))
             .await
+    }
+
+    /// `GET /v1/orders/{id}`: an order by Biteship's id (its courier part carries the
+    /// tracking id that `GET /v1/trackings/{id}` takes).
+    pub async fn retrieve_order(&self, order_id: &str) -> Result<BiteshipOrder, BiteshipError> {
+        let id = path_segment("order id", order_id)?;
+        self.call::<(), _>(
+            "retrieve_order",
+            Method::GET,
+            &format!("/v1/orders/{id}"),
+            None,
+        )
+        .await
     }
 }

@@ -265,11 +265,25 @@ impl ShippingProvider for BiteshipProvider {
         })
     }
 
-    async fn tracking(&self, tracking_id: &str) -> Result<Tracking, PortError> {
+    /// Biteship tracks by the courier's tracking id, not by the order id the engine
+    /// keeps (and its webhooks name): the order is read first for its tracking id.
+    async fn tracking(&self, provider_order_id: &str) -> Result<Tracking, PortError> {
         const OP: &str = "tracking";
+        let order = self
+            .client
+            .retrieve_order(provider_order_id)
+            .await
+            .map_err(|e| e.into_port_error(OP))?;
+        let tracking_id = non_empty(order.courier.tracking_id).ok_or_else(|| {
+            BiteshipError::MalformedResponse {
+                status: 200,
+                message: format!("order {} has no courier tracking id", order.id),
+            }
+            .into_port_error(OP)
+        })?;
         let tracking = self
             .client
-            .tracking(tracking_id)
+            .tracking(&tracking_id)
             .await
             .map_err(|e| e.into_port_error(OP))?;
         to_tracking(tracking).map_err(|e| e.into_port_error(OP))

@@ -43,6 +43,27 @@ fn provider_for(server: &MockServer, request_timeout: Duration) -> BiteshipProvi
     )
 }
 
+/// Biteship's order `5dd599ebdefcd4158eb8470b` (courier tracking id
+/// `6d6a3b1f2c0e4c1a8e7f0b2d`), as `GET /v1/orders/{id}` returns it.
+const BITESHIP_ORDER: &str = "5dd599ebdefcd4158eb8470b";
+
+/// Answers `GET /v1/orders/{order}` with the created order, its tracking id `tracking`.
+async fn mount_order(server: &MockServer, order: &str, tracking: &str) {
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/orders/{order}")))
+        .and(header("authorization", KEY))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(
+                fixture("order_created.json")
+                    .replace(BITESHIP_ORDER, order)
+                    .replace("6d6a3b1f2c0e4c1a8e7f0b2d", tracking),
+                "application/json",
+            ),
+        )
+        .mount(server)
+        .await;
+}
+
 async fn setup() -> (MockServer, BiteshipProvider) {
     let server = MockServer::start().await;
     let provider = provider_for(&server, Duration::from_secs(5));
@@ -198,11 +219,9 @@ async fn timeouts_are_retryable() {
         .respond_with(json(200, "tracking.json").set_delay(Duration::from_millis(1500)))
         .mount(&server)
         .await;
+    mount_order(&server, BITESHIP_ORDER, "6d6a3b1f2c0e4c1a8e7f0b2d").await;
     let provider = provider_for(&server, Duration::from_millis(200));
-    let err = provider
-        .tracking("6d6a3b1f2c0e4c1a8e7f0b2d")
-        .await
-        .unwrap_err();
+    let err = provider.tracking(BITESHIP_ORDER).await.unwrap_err();
     assert_eq!(err.code, "TIMEOUT");
     assert!(err.is_retryable());
 }
@@ -304,7 +323,11 @@ async fn tracking_maps_every_step() {
         .respond_with(json(200, "tracking.json"))
         .mount(&server)
         .await;
-    let tracking = provider.tracking("6d6a3b1f2c0e4c1a8e7f0b2d").await.unwrap();
+    mount_order(&server, BITESHIP_ORDER, "6d6a3b1f2c0e4c1a8e7f0b2d").await;
+    // The engine names the shipment by Biteship's order id; Biteship tracks by the
+    // courier's tracking id, which the order carries.
+    let tracking = provider.tracking(BITESHIP_ORDER).await.unwrap();
+    assert_eq!(tracking.tracking_id, "6d6a3b1f2c0e4c1a8e7f0b2d");
     assert_eq!(tracking.status, ShipmentStatus::Delivered);
     assert_eq!(tracking.waybill_id.as_deref(), Some("0123082100003094"));
     let steps: Vec<_> = tracking.history.iter().map(|e| e.status).collect();
@@ -345,16 +368,31 @@ async fn tracking_unknown_status_and_not_found() {
         .respond_with(json(404, "error_not_found.json"))
         .mount(&server)
         .await;
-    let err = provider.tracking("odd").await.unwrap_err();
+    mount_order(&server, "order-odd", "odd").await;
+    mount_order(&server, "order-missing", "missing").await;
+    Mock::given(method("GET"))
+        .and(path("/v1/orders/gone"))
+        .respond_with(ResponseTemplate::new(404).set_body_raw(
+            r#"{"success":false,"error":"Order not found","code":40400002}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let err = provider.tracking("order-odd").await.unwrap_err();
     assert_eq!(
         (err.class, err.code.as_str()),
         (FailureClass::Permanent, "UNKNOWN_STATUS")
     );
     assert!(err.message.contains("teleported"));
-    let err = provider.tracking("missing").await.unwrap_err();
+    let err = provider.tracking("order-missing").await.unwrap_err();
     assert_eq!(
         (err.class, err.code.as_str()),
         (FailureClass::Permanent, "40400001")
+    );
+    let err = provider.tracking("gone").await.unwrap_err();
+    assert_eq!(
+        (err.class, err.code.as_str()),
+        (FailureClass::Permanent, "40400002")
     );
 }
 

@@ -227,8 +227,9 @@ pub trait ShippingProvider: Send + Sync {
     /// nothing new (where the provider allows it).
     async fn create_shipment(&self, request: &ShipmentRequest) -> Result<Shipment, PortError>;
 
-    /// The tracking of a shipment.
-    async fn tracking(&self, tracking_id: &str) -> Result<Tracking, PortError>;
+    /// The tracking of a shipment, named by the provider's order id
+    /// ([`Shipment::provider_order_id`], what the engine keeps).
+    async fn tracking(&self, provider_order_id: &str) -> Result<Tracking, PortError>;
 }
 
 #[cfg(test)]

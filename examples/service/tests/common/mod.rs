@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod db;
+pub mod fake_biteship;
 pub mod fake_xendit;
 
 use std::future::Future;
@@ -23,6 +24,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use db::TestDb;
+use fake_biteship::FakeBiteship;
 use fake_xendit::{FakeXendit, SECRET_KEY};
 
 pub const CALLBACK_TOKEN: &str = "e2e-callback-token-0123456789";
@@ -60,6 +62,9 @@ pub struct Harness {
     pub http: reqwest::Client,
     pub clock: Arc<ManualClock>,
     pub xendit: FakeXendit,
+    /// The fake Biteship, when the harness was started with one
+    /// ([`Harness::start_with_biteship`]); simulated shipping otherwise.
+    pub shipping: Option<FakeBiteship>,
     pub store: &'static str,
     /// An admin's token (what `get` and `post` send).
     pub admin: String,
@@ -69,8 +74,19 @@ pub struct Harness {
 }
 
 impl Harness {
-    /// Starts the fake Xendit and the service (its clock at `at`).
+    /// Starts the fake Xendit and the service (its clock at `at`), with simulated
+    /// shipping.
     pub async fn start(test: &str, at: DateTime<Utc>) -> Harness {
+        Harness::start_with(test, at, false).await
+    }
+
+    /// Starts the fake Xendit, a fake Biteship and the service (its clock at `at`),
+    /// the service using the real Biteship adapter against the fake.
+    pub async fn start_with_biteship(test: &str, at: DateTime<Utc>) -> Harness {
+        Harness::start_with(test, at, true).await
+    }
+
+    async fn start_with(test: &str, at: DateTime<Utc>, biteship: bool) -> Harness {
         // Warnings only unless RUST_LOG says otherwise, through the test harness' capture.
         let filter = tracing_subscriber::EnvFilter::try_from_default_env()
             .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
@@ -80,6 +96,11 @@ impl Harness {
             .try_init();
         let clock = Arc::new(ManualClock::new(at));
         let xendit = FakeXendit::start(clock.clone()).await;
+        let shipping = if biteship {
+            Some(FakeBiteship::start(clock.clone()).await)
+        } else {
+            None
+        };
         let db = TestDb::new(test).await;
         let mut config = Config::from_lookup(|name| match name {
             "XENDIT_SECRET_KEY" => Some(SECRET_KEY.to_owned()),
@@ -91,6 +112,8 @@ impl Harness {
             // These journeys give joins' courier prices directly (a quoted join is
             // tested on its own).
             "PATUNGAN_JOIN_COURIER_PRICE" => Some("given".to_owned()),
+            "BITESHIP_API_KEY" => shipping.as_ref().map(|_| fake_biteship::API_KEY.to_owned()),
+            "BITESHIP_BASE_URL" => shipping.as_ref().map(FakeBiteship::uri),
             other => jwt_var(other),
         })
         .unwrap();
@@ -100,6 +123,8 @@ impl Harness {
         let service = Service::new(&config, clock.clone()).await.unwrap();
         let store = service.state().parts.store;
         assert_eq!(service.state().parts.gateway, "xendit");
+        let expected_shipping = if biteship { "biteship" } else { "simulated" };
+        assert_eq!(service.state().parts.shipping, expected_shipping);
         let listener = TcpListener::bind(config.listen).await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = oneshot::channel::<()>();
@@ -115,6 +140,7 @@ impl Harness {
             http,
             clock,
             xendit,
+            shipping,
             store,
             admin: token(ADMIN, Role::Admin),
             db,
@@ -138,6 +164,13 @@ impl Harness {
             })
         };
         (status, body)
+    }
+
+    /// The fake Biteship (the harness must have been started with one).
+    pub fn fake_biteship(&self) -> &FakeBiteship {
+        self.shipping
+            .as_ref()
+            .expect("the harness runs without a fake Biteship")
     }
 
     /// A shopper's token for `user`.
