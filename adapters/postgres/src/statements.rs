@@ -36,6 +36,9 @@ const OPEN_PURCHASE_ORDERS: &str = "status IN ('issued', 'received')";
 /// The parked reports of one shipment not yet applied (`$1`: its provider id).
 const PARKED_WAITING: &str = "provider_order_id = $1::text AND NOT applied";
 const OUTBOX_COLUMNS: &str = "id, task, state, error, attempts, next_attempt_at, created_at";
+/// [`OUTBOX_COLUMNS`] of the claimed rows (`o`) of `claim_outbox`.
+const CLAIMED_COLUMNS: &str =
+    "o.id, o.task, o.state, o.error, o.attempts, o.next_attempt_at, o.created_at";
 
 macro_rules! statements {
     ($($(#[doc = $doc:literal])* $name:ident => $sql:expr;)*) => {
@@ -202,6 +205,18 @@ statements! {
     due_sessions => "SELECT id FROM sessions WHERE next_deadline <= $1::timestamptz \
         ORDER BY next_deadline, id LIMIT $2::bigint";
     /// Pending outbox entries due at `$1`, oldest first, at most `$2`.
+    /// `$1` now, `$2` limit, `$3` until: claims the due entries (their next attempt
+    /// moves to `$3`), oldest first. A row another transaction holds is waited for
+    /// and checked again (not skipped: a lock may be a reader's, not a claim), so two
+    /// claims never take the same entry.
+    claim_outbox => format!(
+        "WITH due AS (SELECT id FROM outbox \
+             WHERE state = 'pending' AND next_attempt_at <= $1::timestamptz \
+             ORDER BY next_attempt_at, created_at, id LIMIT $2::bigint \
+             FOR UPDATE) \
+         UPDATE outbox o SET next_attempt_at = $3::timestamptz FROM due WHERE o.id = due.id \
+         RETURNING {CLAIMED_COLUMNS}"
+    );
     due_outbox => format!(
         "SELECT {OUTBOX_COLUMNS} FROM outbox \
          WHERE state = 'pending' AND next_attempt_at <= $1::timestamptz \

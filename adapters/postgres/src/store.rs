@@ -151,6 +151,24 @@ impl Store for PostgresStore {
         rows.iter().map(codec::outbox_entry).collect()
     }
 
+    async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        max: usize,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        let rows = self
+            .query(|s| &s.claim_outbox, &[&now, &limit(max), &until])
+            .await?;
+        let mut claimed: Vec<OutboxEntry> = rows
+            .iter()
+            .map(codec::outbox_entry)
+            .collect::<Result<_, _>>()?;
+        // RETURNING keeps no order: enqueued order (creation, then id).
+        claimed.sort_by(|a, b| (a.created_at, a.id.0).cmp(&(b.created_at, b.id.0)));
+        Ok(claimed)
+    }
+
     async fn ledger_dump(&self) -> Result<(Vec<Account>, Vec<TransferRecord>), StoreError> {
         let conn = self.pool.get().await?;
         let c = conn.conn()?;

@@ -833,3 +833,37 @@ async fn a_read_transaction_does_not_wait_for_a_writer_holding_the_row_locks() {
     drop(writer);
     db.drop_schema().await;
 }
+
+/// Runners of several processes share the due outbox entries: a claim takes the
+/// oldest due ones and holds them off other claims until its lease ends (or their
+/// result is stored); two claims at once never take the same entry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn claims_take_disjoint_entries_until_their_lease_ends() {
+    let Some(db) = TestDb::new("outbox_claims").await else {
+        return;
+    };
+    let store = Arc::new(db.store(4).await);
+    let entries: Vec<OutboxEntry> = (1..=6).map(|n| outbox(n, at(1, 0))).collect();
+    let mut tx = store.begin().await.unwrap();
+    tx.enqueue(&entries).await.unwrap();
+    tx.commit().await.unwrap();
+    let now = at(2, 0);
+    let until = at(2, 1);
+    let (a, b) = tokio::join!(
+        store.claim_outbox(now, 3, until),
+        store.claim_outbox(now, 3, until)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let mut ids: Vec<_> = a.iter().chain(&b).map(|e| e.id).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), a.len() + b.len(), "no entry claimed twice");
+    assert_eq!(ids.len(), 6, "both claims took their share");
+    assert!(a.iter().all(|e| e.next_attempt_at == until));
+    assert!(store.claim_outbox(now, 10, until).await.unwrap().is_empty());
+    assert!(store.due_outbox(now, 10).await.unwrap().is_empty());
+    // A runner that died holding its claim: the entries are due again at its end.
+    let again = store.claim_outbox(until, 10, at(2, 2)).await.unwrap();
+    assert_eq!(again.len(), 6);
+    db.drop_schema().await;
+}

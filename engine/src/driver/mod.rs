@@ -72,6 +72,10 @@ pub struct EngineConfig {
     /// (at least 1); each stores its result in a transaction of its own, so their
     /// durable commits overlap.
     pub runner_concurrency: usize,
+    /// How long a runner's claim on the entries it took holds off other runners
+    /// (other processes sharing the store); entries of a runner that died are due
+    /// again after it.
+    pub runner_lease: std::time::Duration,
     /// Sessions kept in memory between operations, least recently used first out
     /// (at least 1). A cached session saves loading its snapshot and events; a big
     /// session can take megabytes.
@@ -107,6 +111,7 @@ impl Default for EngineConfig {
             snapshot_every: 512,
             runner_batch: 256,
             runner_concurrency: 8,
+            runner_lease: std::time::Duration::from_secs(30),
             session_cache: 1024,
             join_batch: 256,
             warehouse: crate::ports::Contact {

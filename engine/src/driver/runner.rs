@@ -55,7 +55,13 @@ impl Engine {
     /// resource (an invoice's creation and expiry, a refund's attempts …) run one
     /// after the other, in due order.
     pub async fn run_effects(&self, now: DateTime<Utc>) -> Result<RunReport, EngineError> {
-        let due = self.store.due_outbox(now, self.config.runner_batch).await?;
+        let lease =
+            chrono::TimeDelta::from_std(self.config.runner_lease).unwrap_or(chrono::TimeDelta::MAX);
+        let until = now.checked_add_signed(lease).unwrap_or(now);
+        let due = self
+            .store
+            .claim_outbox(now, self.config.runner_batch, until)
+            .await?;
         let lanes = lanes(due);
         let concurrency = self.config.runner_concurrency.max(1);
         let results: Vec<Result<RunReport, EngineError>> = stream::iter(lanes)

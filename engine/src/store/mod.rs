@@ -50,6 +50,21 @@ pub trait Store: Send + Sync + 'static {
         limit: usize,
     ) -> Result<Vec<OutboxEntry>, StoreError>;
 
+    /// Claims up to `limit` outbox entries due at `now` for a runner: they are not due
+    /// to other runners before `until` (unless their result is stored first), so
+    /// runners of several processes share the due entries instead of repeating each
+    /// other's. A runner that dies holding a claim leaves the entries due again at
+    /// `until`. Oldest first. A store without claims answers as [`Store::due_outbox`].
+    async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        let _ = until;
+        self.due_outbox(now, limit).await
+    }
+
     /// Every ledger account and transfer record (for reconciliation and audits).
     async fn ledger_dump(&self) -> Result<(Vec<Account>, Vec<TransferRecord>), StoreError>;
 
