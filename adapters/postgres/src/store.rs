@@ -165,7 +165,7 @@ impl Store for PostgresStore {
             .map(codec::outbox_entry)
             .collect::<Result<_, _>>()?;
         // RETURNING keeps no order: enqueued order (creation, then id).
-        claimed.sort_by(|a, b| (a.created_at, a.id.0).cmp(&(b.created_at, b.id.0)));
+        claimed.sort_by_key(|e| (e.created_at, e.id.0));
         Ok(claimed)
     }
 
