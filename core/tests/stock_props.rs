@@ -1,8 +1,8 @@
 //! Property tests of the stock and purchase order books: no counter ever goes below
 //! zero, free stock never underflows, refused operations change nothing, units are
 //! conserved through receive, reserve, pledge and ship, and a purchase order never
-//! receives more than it ordered, and owes the factory the goods cost of exactly what
-//! arrived.
+//! receives more than it ordered, keeps what arrived pledged until it closes, and
+//! owes the factory the goods cost of exactly what arrived.
 // Test code may unwrap, expect, panic and index: the workspace denies these in library code.
 #![allow(
     clippy::unwrap_used,
@@ -194,6 +194,16 @@ proptest! {
                 let missing = record.outstanding().iter().find(|l| l.variant == line.variant).map_or(0, |l| l.units);
                 prop_assert_eq!(stock.line(Some(line.variant)).on_hand, got);
                 prop_assert_eq!(got + missing, line.units);
+                // While the order is open, what it received is pledged with what its
+                // plan counted on: none of it is free for another session's plan.
+                let pledged = record.pledged().iter().find(|l| l.variant == line.variant).map_or(0, |l| l.units);
+                let planned = if line.variant == lines[0].variant { 2 } else { 0 };
+                let held = if record.is_open() { planned + got } else { 0 };
+                prop_assert_eq!(stock.line(Some(line.variant)).pledged, held);
+                if record.is_open() {
+                    prop_assert_eq!(pledged, planned + got);
+                    prop_assert_eq!(stock.line(Some(line.variant)).free(), 0);
+                }
             }
         }
         // The factory is owed the goods cost of exactly what arrived.
@@ -201,6 +211,7 @@ proptest! {
         prop_assert_eq!(owed, 7 * received);
         // The pledge is released once, when the order closes.
         prop_assert_eq!(releases, usize::from(!record.is_open()));
-        prop_assert_eq!(stock.line(Some(lines[0].variant)).pledged, if record.is_open() { 2 } else { 0 });
+        let got = record.received().iter().find(|l| l.variant == lines[0].variant).map_or(0, |l| l.units);
+        prop_assert_eq!(stock.line(Some(lines[0].variant)).pledged, if record.is_open() { 2 + got } else { 0 });
     }
 }
