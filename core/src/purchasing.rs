@@ -209,10 +209,13 @@ fn units_in(tally: &BTreeMap<VariantId, u64>) -> Result<u64, MoneyError> {
 /// let mut record = PurchaseOrderRecord::issue(SessionId::from_u128(1), order, vec![StockLevel::new(m, 3)])?;
 /// let first = record.receive(&[StockLevel::new(m, 4)])?;
 /// assert!(!first.closed && first.stock.release_pledge.is_empty());
+/// // What arrived while units are missing is held for the session until the order closes.
+/// assert_eq!(first.stock.pledge, [StockLevel::new(m, 4)]);
+/// assert_eq!(record.pledged(), [StockLevel::new(m, 7)]);
 /// let last = record.receive(&record.outstanding())?;
 /// assert!(last.closed);
 /// assert_eq!(last.stock.receive, [StockLevel::new(m, 6)]);
-/// assert_eq!(last.stock.release_pledge, [StockLevel::new(m, 3)]);
+/// assert_eq!(last.stock.release_pledge, [StockLevel::new(m, 7)]);
 /// // The factory is owed the goods cost of each receipt: 4 + 6 units at 1 000.
 /// assert_eq!((first.goods.amount, last.goods.amount), (Money::idr(4_000), Money::idr(6_000)));
 /// assert_eq!(last.goods.received_before, 4);
@@ -331,7 +334,8 @@ impl PurchaseOrderRecord {
         &self.purchase_order
     }
 
-    /// The stock on hand pledged to the order until it closes or is cancelled.
+    /// The stock on hand pledged to the order until it closes or is cancelled: what
+    /// its plan counted on, and every unit received under it while it stays open.
     pub fn pledged(&self) -> &[StockLevel] {
         &self.pledged
     }
@@ -368,8 +372,9 @@ impl PurchaseOrderRecord {
         self.outstanding_after(&received)
     }
 
-    /// Records units that arrived. A receipt that completes the order closes it and
-    /// releases its pledge. Refused (nothing changes) for a closed or cancelled
+    /// Records units that arrived. While units are still missing, what arrived is
+    /// pledged to the order with the rest (its session counts on it); a receipt that
+    /// completes the order closes it and releases the whole pledge. Refused (nothing changes) for a closed or cancelled
     /// order, an empty receipt, a variant not on the order or listed twice, and more
     /// units than were ordered.
     pub fn receive(&mut self, receipt: &[StockLevel]) -> Result<Receipt, PurchasingError> {
@@ -402,14 +407,28 @@ impl PurchaseOrderRecord {
             received.insert(line.variant, total);
         }
         let closed = self.outstanding_after(&received).is_empty();
-        let stock = StockChange {
-            receive: self.in_line_order(&arriving),
-            release_pledge: if closed {
-                self.pledged.clone()
-            } else {
-                Vec::new()
-            },
+        let arrived = self.in_line_order(&arriving);
+        // Units that arrive while the order stays open are the session's: they are
+        // pledged with the rest until the order closes, so no other session's plan
+        // counts on them (docs/domain.md §11). Closing releases the whole pledge and
+        // the session's reservation takes its place.
+        let (stock, pledged) = if closed {
+            let stock = StockChange {
+                receive: arrived,
+                pledge: Vec::new(),
+                release_pledge: self.pledged.clone(),
+            };
+            (stock, self.pledged.clone())
+        } else {
+            let pledged = self.pledged_with(&arriving)?;
+            let stock = StockChange {
+                receive: arrived.clone(),
+                pledge: arrived,
+                release_pledge: Vec::new(),
+            };
+            (stock, pledged)
         };
+        self.pledged = pledged;
         self.status = if closed {
             PurchaseOrderStatus::Closed
         } else {
@@ -433,6 +452,7 @@ impl PurchaseOrderRecord {
                 self.status = PurchaseOrderStatus::Cancelled;
                 Ok(StockChange {
                     receive: Vec::new(),
+                    pledge: Vec::new(),
                     release_pledge: self.pledged.clone(),
                 })
             }
@@ -480,6 +500,44 @@ impl PurchaseOrderRecord {
         }
         self.status = PurchaseOrderStatus::Issued;
         Ok(())
+    }
+
+    /// The pledge once `arriving` joins it: per variant, in the order's line order
+    /// (a pledged variant not on the order, which a stored record might hold, keeps
+    /// its place after them).
+    fn pledged_with(
+        &self,
+        arriving: &BTreeMap<VariantId, u64>,
+    ) -> Result<Vec<StockLevel>, PurchasingError> {
+        let mut units: BTreeMap<VariantId, u64> = BTreeMap::new();
+        let levels = self
+            .pledged
+            .iter()
+            .map(|l| (l.variant, l.units))
+            .chain(arriving.iter().map(|(&variant, &n)| (variant, n)));
+        for (variant, n) in levels {
+            let slot = units.entry(variant).or_insert(0);
+            *slot = slot.checked_add(n).ok_or(MoneyError::Overflow {
+                operation: "units pledged",
+            })?;
+        }
+        let mut pledged: Vec<StockLevel> = self
+            .purchase_order
+            .lines
+            .iter()
+            .filter_map(|l| {
+                units
+                    .remove(&l.variant)
+                    .map(|n| StockLevel::new(l.variant, n))
+            })
+            .filter(|l| l.units > 0)
+            .collect();
+        pledged.extend(self.pledged.iter().filter_map(|l| {
+            units
+                .remove(&l.variant)
+                .map(|n| StockLevel::new(l.variant, n))
+        }));
+        Ok(pledged)
     }
 
     fn ensure_open(&self) -> Result<(), PurchasingError> {
@@ -603,17 +661,53 @@ mod tests {
             r.outstanding(),
             [StockLevel::new(v(1), 4), StockLevel::new(v(2), 4)]
         );
+        let second = r.receive(&[StockLevel::new(v(1), 1)]).unwrap();
+        assert!(!second.closed);
         let last = r
-            .receive(&[StockLevel::new(v(2), 4), StockLevel::new(v(1), 4)])
+            .receive(&[StockLevel::new(v(2), 4), StockLevel::new(v(1), 3)])
             .unwrap();
         assert!(last.closed);
         assert_eq!(
             last.stock.receive,
-            [StockLevel::new(v(1), 4), StockLevel::new(v(2), 4)]
+            [StockLevel::new(v(1), 3), StockLevel::new(v(2), 4)]
         );
-        assert_eq!(last.stock.release_pledge, [StockLevel::new(v(2), 3)]);
+        assert!(last.stock.pledge.is_empty());
+        // The whole pledge goes: what the plan counted on and what arrived before.
+        assert_eq!(
+            last.stock.release_pledge,
+            [StockLevel::new(v(1), 1), StockLevel::new(v(2), 9)]
+        );
         assert_eq!(r.received(), r.ordered());
         assert!(r.outstanding().is_empty());
+    }
+
+    /// Simulation seed 4757: units received under an order still open were free
+    /// stock, so another session's plan counted on them as well.
+    #[test]
+    fn units_received_while_the_order_is_open_are_pledged_to_it() {
+        let mut r = record();
+        let first = r.receive(&[StockLevel::new(v(2), 6)]).unwrap();
+        assert_eq!(first.stock.pledge, [StockLevel::new(v(2), 6)]);
+        assert_eq!(r.pledged(), [StockLevel::new(v(2), 9)]);
+        let second = r.receive(&[StockLevel::new(v(1), 1)]).unwrap();
+        assert_eq!(second.stock.pledge, [StockLevel::new(v(1), 1)]);
+        // In the order's line order.
+        assert_eq!(
+            r.pledged(),
+            [StockLevel::new(v(1), 1), StockLevel::new(v(2), 9)]
+        );
+        let mut stock = crate::stock::Stock::new(crate::ids::ProductId::from_u128(1));
+        stock.pledge(&[StockLevel::new(v(2), 3)]).unwrap();
+        stock.receive(&[StockLevel::new(v(2), 3)]).unwrap();
+        stock.apply(&first.stock).unwrap();
+        stock.apply(&second.stock).unwrap();
+        assert_eq!(stock.line(Some(v(1))).free(), 0);
+        assert_eq!(stock.line(Some(v(2))).free(), 0);
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(
+            serde_json::from_value::<PurchaseOrderRecord>(json).unwrap(),
+            r
+        );
     }
 
     #[test]

@@ -151,11 +151,16 @@ impl StockLine {
 }
 
 /// What the stock of a product must do after a purchase order changed: units that
-/// arrived (added on hand) and the pledge to release.
+/// arrived (added on hand), units pledged to the order (what arrived while it stays
+/// open: its session counts on them) and the pledge to release.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct StockChange {
     /// Units arrived, added on hand.
     pub receive: Vec<StockLevel>,
+    /// Units added to pledged: what arrived under an order that is still open, held
+    /// for its session until the order closes.
+    #[serde(default)]
+    pub pledge: Vec<StockLevel>,
     /// Units no longer pledged.
     pub release_pledge: Vec<StockLevel>,
 }
@@ -164,6 +169,7 @@ impl StockChange {
     /// Whether it changes nothing.
     pub fn is_empty(&self) -> bool {
         self.receive.iter().all(|l| l.units == 0)
+            && self.pledge.iter().all(|l| l.units == 0)
             && self.release_pledge.iter().all(|l| l.units == 0)
     }
 }
@@ -357,11 +363,12 @@ impl Stock {
         }
     }
 
-    /// Applies a purchase order's change: receives its units, then releases its
-    /// pledge; all or nothing.
+    /// Applies a purchase order's change: receives its units, pledges what it
+    /// pledges, then releases its pledge; all or nothing.
     pub fn apply(&mut self, change: &StockChange) -> Result<(), StockError> {
         let mut next = self.clone();
         next.receive(&change.receive)?;
+        next.pledge(&change.pledge)?;
         next.release_pledge(&change.release_pledge)?;
         *self = next;
         Ok(())
@@ -539,13 +546,23 @@ mod tests {
         let before = stock.clone();
         let change = StockChange {
             receive: vec![level(1, 5)],
+            pledge: Vec::new(),
             release_pledge: vec![level(1, 3)],
         };
         assert!(stock.apply(&change).is_err());
         assert_eq!(stock, before);
+        // Units that arrive under an order still open are received and pledged.
+        let partial = StockChange {
+            receive: vec![level(1, 4)],
+            pledge: vec![level(1, 4)],
+            release_pledge: Vec::new(),
+        };
+        stock.apply(&partial).unwrap();
+        assert_eq!(stock.line(Some(v(1))).free(), 0);
         let change = StockChange {
-            receive: vec![level(1, 5)],
-            release_pledge: vec![level(1, 2)],
+            receive: vec![level(1, 1)],
+            pledge: Vec::new(),
+            release_pledge: vec![level(1, 6)],
         };
         stock.apply(&change).unwrap();
         assert_eq!(stock.line(Some(v(1))).free(), 5);

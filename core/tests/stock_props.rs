@@ -1,8 +1,8 @@
 //! Property tests of the stock and purchase order books: no counter ever goes below
 //! zero, free stock never underflows, refused operations change nothing, units are
 //! conserved through receive, reserve, pledge and ship, and a purchase order never
-//! receives more than it ordered, and owes the factory the goods cost of exactly what
-//! arrived.
+//! receives more than it ordered, keeps what arrived pledged until it closes, and
+//! owes the factory the goods cost of exactly what arrived.
 // Test code may unwrap, expect, panic and index: the workspace denies these in library code.
 #![allow(
     clippy::unwrap_used,
@@ -58,6 +58,9 @@ struct Model {
     pledged: u128,
     released: u128,
     shipped: u128,
+    /// Of the shipped units, those taken from on hand (a product without a bundle, the
+    /// `None` line, ships its shortfall once on hand is used up).
+    shipped_from_hand: u128,
 }
 
 fn apply(stock: &mut Stock, op: &Op) -> Result<(), patungan_core::stock::StockError> {
@@ -95,7 +98,7 @@ fn record(model: &mut [Model; 4], op: &Op) {
 
 fn check_line(line: StockLine, m: &Model) -> Result<(), TestCaseError> {
     // Conservation: every counter is what went in minus what went out.
-    prop_assert_eq!(u128::from(line.on_hand), m.received - m.shipped);
+    prop_assert_eq!(u128::from(line.on_hand), m.received - m.shipped_from_hand);
     prop_assert_eq!(u128::from(line.reserved), m.reserved - m.shipped);
     prop_assert_eq!(u128::from(line.pledged), m.pledged - m.released);
     // Free stock and shortfall split on hand against what is promised, exactly.
@@ -120,7 +123,14 @@ proptest! {
         for op in &ops {
             let before = stock.clone();
             match apply(&mut stock, op) {
-                Ok(()) => record(&mut model, op),
+                Ok(()) => {
+                    record(&mut model, op);
+                    if let Op::Ship(v, n) = *op {
+                        let on_hand = before.line(variant(v)).on_hand;
+                        let from_hand = if v == 0 { n.min(on_hand) } else { n };
+                        model[usize::from(v)].shipped_from_hand += u128::from(from_hand);
+                    }
+                }
                 Err(e) => {
                     prop_assert_eq!(&stock, &before);
                     prop_assert!(e.code().starts_with("stock."));
@@ -194,6 +204,16 @@ proptest! {
                 let missing = record.outstanding().iter().find(|l| l.variant == line.variant).map_or(0, |l| l.units);
                 prop_assert_eq!(stock.line(Some(line.variant)).on_hand, got);
                 prop_assert_eq!(got + missing, line.units);
+                // While the order is open, what it received is pledged with what its
+                // plan counted on: none of it is free for another session's plan.
+                let pledged = record.pledged().iter().find(|l| l.variant == line.variant).map_or(0, |l| l.units);
+                let planned = if line.variant == lines[0].variant { 2 } else { 0 };
+                let held = if record.is_open() { planned + got } else { 0 };
+                prop_assert_eq!(stock.line(Some(line.variant)).pledged, held);
+                if record.is_open() {
+                    prop_assert_eq!(pledged, planned + got);
+                    prop_assert_eq!(stock.line(Some(line.variant)).free(), 0);
+                }
             }
         }
         // The factory is owed the goods cost of exactly what arrived.
@@ -201,6 +221,7 @@ proptest! {
         prop_assert_eq!(owed, 7 * received);
         // The pledge is released once, when the order closes.
         prop_assert_eq!(releases, usize::from(!record.is_open()));
-        prop_assert_eq!(stock.line(Some(lines[0].variant)).pledged, if record.is_open() { 2 } else { 0 });
+        let got = record.received().iter().find(|l| l.variant == lines[0].variant).map_or(0, |l| l.units);
+        prop_assert_eq!(stock.line(Some(lines[0].variant)).pledged, if record.is_open() { 2 + got } else { 0 });
     }
 }

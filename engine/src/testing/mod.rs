@@ -72,6 +72,7 @@ macro_rules! store_conformance_tests {
             regressions::stock_reserved_by_one_session_is_not_planned_again_for_the_next,
             regressions::stock_counted_on_by_a_session_awaiting_its_order_is_not_planned_twice,
             regressions::cancelling_a_session_awaiting_stock_frees_the_units_it_counted_on,
+            regressions::units_received_under_an_open_purchase_order_are_not_planned_for_another_session,
             regressions::a_refund_is_retried_through_an_outage_until_the_gateway_takes_it,
             regressions::a_payout_batch_is_retried_through_an_outage_until_the_disburser_takes_it,
             regressions::no_invoice_is_created_for_a_participant_who_is_no_longer_pending,

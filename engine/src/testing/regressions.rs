@@ -149,6 +149,72 @@ pub async fn cancelling_a_session_awaiting_stock_frees_the_units_it_counted_on(
     assert_eq!(w.factory.calls(), 2);
 }
 
+/// Simulation seed 4757: units received under a purchase order that was still
+/// open (a partial receipt) were free stock, so a later session of the same
+/// product planned with them and confirmed at once; when the first order closed,
+/// both sessions' reservations counted the same units and shipping ran out.
+pub async fn units_received_under_an_open_purchase_order_are_not_planned_for_another_session(
+    fixture: Arc<dyn Fixture>,
+) {
+    let w = World::new(fixture).await;
+    let (first, second) = (SessionId::from_u128(1), SessionId::from_u128(2));
+    w.engine
+        .create_session(first, grosir_config(), at(0, 0))
+        .await
+        .unwrap();
+    let mut request = join(1, 6);
+    request.variant = Some(SIZE);
+    w.engine.join(first, &request, at(1, 0)).await.unwrap();
+    w.engine.run_effects(at(1, 0)).await.unwrap();
+    w.pay_all(at(1, 10)).await;
+    w.engine.tick(at(12, 0)).await.unwrap();
+    assert_eq!(status(&w, 1).await, SessionStatus::AwaitingStock);
+    // Four of the six units ordered arrive; the order stays open and the first
+    // session still counts on them.
+    let closed = w
+        .engine
+        .receive_stock(first, &[StockLevel::new(SIZE, 4)], at(12, 30))
+        .await
+        .unwrap();
+    assert!(!closed);
+    let line = stock(&w).await.line(Some(SIZE));
+    assert_eq!((line.on_hand, line.pledged, line.free()), (4, 4, 0));
+    // A second session of the product wants exactly those four units.
+    let mut later = grosir_config();
+    later.end = at(14, 0);
+    w.engine
+        .create_session(second, later, at(12, 40))
+        .await
+        .unwrap();
+    let mut request = join(2, 4);
+    request.variant = Some(SIZE);
+    w.engine.join(second, &request, at(12, 45)).await.unwrap();
+    w.engine.run_effects(at(12, 45)).await.unwrap();
+    w.pay_all(at(12, 50)).await;
+    w.engine.tick(at(14, 0)).await.unwrap();
+    assert_eq!(
+        status(&w, 2).await,
+        SessionStatus::AwaitingStock,
+        "the second session planned with units on their way to the first"
+    );
+    w.engine
+        .receive_stock(first, &[StockLevel::new(SIZE, 2)], at(14, 30))
+        .await
+        .unwrap();
+    w.engine.stock_received(second, at(14, 40)).await.unwrap();
+    for n in [1u128, 2] {
+        assert_eq!(status(&w, n).await, SessionStatus::Confirmed);
+    }
+    let line = stock(&w).await.line(Some(SIZE));
+    let (on_hand, reserved) = (line.on_hand, line.reserved);
+    assert_eq!(reserved, 10);
+    assert!(
+        reserved <= on_hand,
+        "{reserved} reserved, {on_hand} on hand"
+    );
+    assert_eq!(line.pledged, 0);
+}
+
 /// A gateway and disburser whose refund and payout calls can be switched to fail
 /// retryably (an outage), in front of the in-memory ones.
 pub(super) mod outage {
