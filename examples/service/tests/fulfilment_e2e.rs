@@ -991,3 +991,111 @@ async fn refused_bookings_wait_for_an_operator_and_a_returned_parcel_is_refunded
     no_violations(&h);
     h.stop().await;
 }
+
+/// A weak session: one buyer's 4 units of MOQ 20 (20 %). Ten minutes before the end
+/// the platform's bot tops it up to 25 %; the session succeeds, its purchase order
+/// counts the bot's units too (the platform pays the factory for them), and the
+/// buyer's parcel reaches the door; the books reconcile with every payable settled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_weak_session_is_topped_up_by_the_bot_and_the_buyers_parcel_delivered() {
+    const T: &str = "bot e2e";
+    const SB: SessionId = SessionId::from_u128(0xF3);
+    let h = Harness::start_with_biteship("fulfilment_bot", at(23, 0, 30)).await;
+    step(T, &format!("service on the {} store", h.store));
+    let mut config = shirt_config();
+    config.moq = Moq::new(20).unwrap();
+    // 25 000 a unit of leg 1 again, over a MOQ five times larger.
+    config.bulk_shipping_cost = Money::idr(500_000);
+    config.bot = BotPolicy::default();
+    let (code, answer) = h
+        .post("/admin/sessions", &json!({"id": SB, "config": config}))
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{answer}");
+    let buyer = Buyer::new(9, S, 4);
+    h.clock.set(at(23, 0, 40));
+    let payment = quote_and_join(&h, T, SB, buyer).await;
+    h.clock.set(at(23, 1, 0));
+    pay(&h, T, &payment).await;
+
+    // Ten minutes before the end the bot tops the session up to 25 % of the MOQ.
+    h.clock.set(at(23, 11, 51));
+    h.wait_for("the bot's top-up", || async {
+        let view = ok(&h, &h.admin, &format!("/sessions/{SB}")).await;
+        view["bot_quantity"].as_u64().unwrap_or(0) > 0
+    })
+    .await;
+    let view = ok(&h, &h.admin, &format!("/sessions/{SB}")).await;
+    let bot = view["bot_quantity"].as_u64().unwrap();
+    assert_eq!(bot + buyer.quantity, 5, "topped up to 25 % of 20: {view}");
+    step(
+        T,
+        &format!("the bot topped the session up with {bot} unit(s)"),
+    );
+
+    settle(&h, T, SB).await;
+    let warehouse = common::token(WAREHOUSE, Role::Warehouse);
+    let order = ok(&h, &warehouse, &format!("/warehouse/purchase-orders/{SB}")).await;
+    let outstanding: Vec<Value> = order["outstanding"].as_array().unwrap().clone();
+    let units: u64 = outstanding
+        .iter()
+        .map(|l| l["units"].as_u64().unwrap())
+        .sum();
+    assert!(units >= 5, "the buyer's and the bot's units: {order}");
+    step(T, &format!("purchase order issued: {units} units"));
+    h.clock.set(at(23, 13, 0));
+    let (code, answer) = h
+        .post_as(
+            &warehouse,
+            &format!("/warehouse/sessions/{SB}/receipts"),
+            &json!({"lines": outstanding}),
+        )
+        .await;
+    assert_eq!(
+        (code, &answer["complete"]),
+        (StatusCode::OK, &json!(true)),
+        "{answer}"
+    );
+    h.wait_for("the session confirmed", || async {
+        session_status(&h, SB).await == "confirmed"
+    })
+    .await;
+    step(
+        T,
+        "receipt entered: purchase order complete, session confirmed",
+    );
+    factory_paid(&h, T, units * 50_000).await;
+
+    // Only the buyer has an order; it is booked and carried to the door.
+    let order = order_of(&h, buyer).await;
+    let order_id = order["order"]["id"].as_str().unwrap().to_owned();
+    let shipment = booked(&h, buyer, &order_id, 1).await;
+    step(T, &format!("shipment booked at Biteship: {shipment}"));
+    h.clock.set(at(23, 14, 0));
+    for (status, order_status) in [
+        ("picked", "shipment_booked"),
+        ("dropping_off", "in_transit"),
+        ("delivered", "delivered"),
+    ] {
+        advance(&h, T, buyer, &order_id, &shipment, status, order_status).await;
+    }
+
+    let report = reconciliation(&h).await;
+    assert_eq!(report["clean"], true, "{report}");
+    for (entity, kind) in [
+        ("platform", "escrow"),
+        ("platform", "suspense"),
+        ("external", "payable"),
+    ] {
+        assert_eq!(
+            ledger_net(&report, entity, kind),
+            0,
+            "{entity} {kind}: {report}"
+        );
+    }
+    step(
+        T,
+        "reconciliation clean: escrow, suspense, factory and courier payables settled",
+    );
+    no_violations(&h);
+    h.stop().await;
+}
