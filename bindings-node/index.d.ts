@@ -224,7 +224,7 @@ export type AccountKind = 'clearing' | 'escrow' | 'payable' | 'revenue' | 'walle
 /** The balance rule an account enforces (TigerBeetle's account flags). */
 export type BalanceLimit = 'none' | 'debits_must_not_exceed_credits' | 'credits_must_not_exceed_debits'
 /** Why money moved; recorded with every transfer for audit and reconciliation. */
-export type TransferCode = 'unspecified' | 'payment_received' | 'warehouse_release' | 'courier_payable' | 'gateway_fee' | 'cashback' | 'refund' | 'deposit' | 'purchase' | 'withdrawal_payout' | 'withdrawal_fee' | 'withdrawal_reversal' | 'suspense_received' | 'factory_goods' | 'factory_paid' | 'courier_paid'
+export type TransferCode = 'unspecified' | 'payment_received' | 'warehouse_release' | 'courier_payable' | 'gateway_fee' | 'cashback' | 'refund' | 'deposit' | 'purchase' | 'withdrawal_payout' | 'withdrawal_fee' | 'withdrawal_reversal' | 'suspense_received' | 'factory_goods' | 'factory_paid' | 'courier_paid' | 'factory_paid_reversal'
 /** Where a refund goes. */
 export type RefundDestination = 'original_method' | 'wallet'
 /** What the gateway said about a refund to the original method. */

@@ -65,6 +65,9 @@ impl FromStr for FactoryPayoutKey {
     }
 }
 
+/// The failure code of a payout the bank reversed after it completed.
+pub const REVERSED: &str = "REVERSED";
+
 /// Where a factory payout stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -99,6 +102,8 @@ pub enum FactoryPayoutOutcome {
         /// The provider's failure code.
         failure_code: String,
     },
+    /// Paid, then reversed by the bank: the money came back.
+    Reversed,
 }
 
 /// Why a factory payout action was refused; nothing changed.
@@ -173,31 +178,52 @@ impl FactoryPayout {
 
     /// Applies the disburser's result for `attempt`: a completed payment pays the
     /// factory from the factory payable (the returned posting, once); a failure
-    /// leaves the goods cost owed. A result for another attempt than the current
-    /// one, or for a payout already settled, changes nothing (`None`, unchanged).
+    /// leaves the goods cost owed; a reversal of a paid attempt takes the payment
+    /// back (owed again, failed with `REVERSED`, for an operator to retry). A result
+    /// for another attempt than the current one, or one that does not fit where the
+    /// payout stands, changes nothing (`None`, unchanged).
     pub fn settle(
         &mut self,
         attempt: u32,
         outcome: &FactoryPayoutOutcome,
         chart: &Chart,
     ) -> Option<Option<Posting>> {
-        if attempt != self.attempt || self.status != FactoryPayoutStatus::Submitted {
+        if attempt != self.attempt {
             return None;
         }
-        match outcome {
-            FactoryPayoutOutcome::Completed => {
+        match (self.status, outcome) {
+            (FactoryPayoutStatus::Submitted, FactoryPayoutOutcome::Completed) => {
                 self.status = FactoryPayoutStatus::Paid;
                 Some(Some(chart.factory_paid(
                     self.purchase_order,
                     self.received_before,
+                    attempt,
                     self.amount,
                 )))
             }
-            FactoryPayoutOutcome::Failed { failure_code } => {
+            (FactoryPayoutStatus::Submitted, FactoryPayoutOutcome::Failed { failure_code }) => {
                 self.status = FactoryPayoutStatus::Failed;
                 self.failure_code = Some(failure_code.clone());
                 Some(None)
             }
+            // Reported reversed before (or without) its completion: paid and taken
+            // back, so nothing moved; it failed.
+            (FactoryPayoutStatus::Submitted, FactoryPayoutOutcome::Reversed) => {
+                self.status = FactoryPayoutStatus::Failed;
+                self.failure_code = Some(REVERSED.to_owned());
+                Some(None)
+            }
+            (FactoryPayoutStatus::Paid, FactoryPayoutOutcome::Reversed) => {
+                self.status = FactoryPayoutStatus::Failed;
+                self.failure_code = Some(REVERSED.to_owned());
+                Some(Some(chart.factory_paid_reversed(
+                    self.purchase_order,
+                    self.received_before,
+                    attempt,
+                    self.amount,
+                )))
+            }
+            _ => None,
         }
     }
 
@@ -325,5 +351,55 @@ mod tests {
             Some(None)
         );
         assert_eq!(lost.failure_code.as_deref(), Some("NOT_FOUND"));
+    }
+
+    #[test]
+    fn a_reversed_payout_is_owed_again_and_paid_by_the_next_attempt() {
+        let chart = Chart::new(Currency::IDR);
+        let mut early = payout();
+        assert_eq!(
+            early.settle(1, &FactoryPayoutOutcome::Reversed, &chart),
+            Some(None)
+        );
+        assert_eq!(
+            early.settle(1, &FactoryPayoutOutcome::Completed, &chart),
+            None,
+            "late"
+        );
+        assert_eq!(early.status, FactoryPayoutStatus::Failed);
+        let mut p = payout();
+        let paid = p
+            .settle(1, &FactoryPayoutOutcome::Completed, &chart)
+            .unwrap()
+            .unwrap();
+        let back = p
+            .settle(1, &FactoryPayoutOutcome::Reversed, &chart)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (p.status, p.failure_code.as_deref()),
+            (FactoryPayoutStatus::Failed, Some(REVERSED))
+        );
+        assert_eq!(p.settle(1, &FactoryPayoutOutcome::Reversed, &chart), None);
+        let (out, back) = (&paid.transfers[0], &back.transfers[0]);
+        let ends = |op: &crate::ledger::TransferOp| match *op {
+            crate::ledger::TransferOp::Posted {
+                debit_account,
+                credit_account,
+                ..
+            } => (debit_account, credit_account),
+            _ => panic!("a posted transfer"),
+        };
+        let (from, to) = ends(&out.op);
+        assert_eq!(ends(&back.op), (to, from), "the payment, taken back");
+        p.retry(t(2)).unwrap();
+        let again = p
+            .settle(2, &FactoryPayoutOutcome::Completed, &chart)
+            .unwrap()
+            .unwrap();
+        assert_ne!(
+            again.transfers[0].id, out.id,
+            "a new transfer for the new attempt"
+        );
     }
 }

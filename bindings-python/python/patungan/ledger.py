@@ -40,6 +40,7 @@ TransferCode = Literal[
     "factory_goods",
     "factory_paid",
     "courier_paid",
+    "factory_paid_reversal",
 ]
 RefundDestination = Literal["original_method", "wallet"]
 RefundResult = Literal["confirmed", "failed"]

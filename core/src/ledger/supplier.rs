@@ -17,6 +17,7 @@ const FACTORY_PAID: u32 = 0xB602;
 const REFUND_FROM_WAREHOUSE: u32 = 0xB603;
 const REFUND_FROM_PLATFORM: u32 = 0xB604;
 const REFUND_FROM_COURIER: u32 = 0xB605;
+const FACTORY_PAID_REVERSED: u32 = 0xB606;
 
 /// How much of `amount` the warehouse pays out of `available` (what its account holds,
 /// never below zero) and how much platform funding covers.
@@ -33,6 +34,14 @@ pub(super) fn warehouse_share(
         Money::zero(amount.currency())
     };
     Ok((from_warehouse, amount.checked_sub(from_warehouse)?))
+}
+
+/// The base of a factory payout attempt's transfer ids: the receipt, then the attempt.
+fn receipt_attempt(session: SessionId, received_before: u64, attempt: u32) -> Uuid {
+    derive_uuid(
+        derive_uuid(*session.as_uuid(), received_before),
+        u64::from(attempt),
+    )
 }
 
 fn transfer_id(base: Uuid, tag: u32) -> TransferId {
@@ -84,29 +93,72 @@ impl Chart {
         )
     }
 
-    /// The id of the transfer paying the factory for the receipt under the purchase
-    /// order of `session` that found `received_before` units received.
-    pub fn factory_paid_id(&self, session: SessionId, received_before: u64) -> TransferId {
+    /// The id of the transfer paying the factory, under `attempt`, for the receipt under
+    /// the purchase order of `session` that found `received_before` units received.
+    pub fn factory_paid_id(
+        &self,
+        session: SessionId,
+        received_before: u64,
+        attempt: u32,
+    ) -> TransferId {
         transfer_id(
-            derive_uuid(*session.as_uuid(), received_before),
+            receipt_attempt(session, received_before, attempt),
             FACTORY_PAID,
         )
     }
 
-    /// The factory is paid `amount` for one receipt from the factory payable (its
-    /// payout succeeded). Nothing to post for a zero amount.
+    /// The id of the transfer taking back the payment of `attempt` the bank reversed.
+    pub fn factory_paid_reversal_id(
+        &self,
+        session: SessionId,
+        received_before: u64,
+        attempt: u32,
+    ) -> TransferId {
+        transfer_id(
+            receipt_attempt(session, received_before, attempt),
+            FACTORY_PAID_REVERSED,
+        )
+    }
+
+    /// The factory is paid `amount` for one receipt from the factory payable (the
+    /// payout of `attempt` succeeded). Nothing to post for a zero amount.
     pub fn factory_paid(
         &self,
         purchase_order: SessionId,
         received_before: u64,
+        attempt: u32,
         amount: Money,
     ) -> Posting {
         self.payout(
             ChartAccount::FactoryPayable,
-            self.factory_paid_id(purchase_order, received_before),
+            self.factory_paid_id(purchase_order, received_before, attempt),
             amount,
             TransferCode::FactoryPaid,
         )
+    }
+
+    /// The bank reversed the factory payout of `attempt`: its `amount` comes back from
+    /// supplier payouts and is owed to the factory again.
+    pub fn factory_paid_reversed(
+        &self,
+        purchase_order: SessionId,
+        received_before: u64,
+        attempt: u32,
+        amount: Money,
+    ) -> Posting {
+        let from = self.spec(ChartAccount::SupplierPayouts);
+        let to = self.spec(ChartAccount::FactoryPayable);
+        let id = self.factory_paid_reversal_id(purchase_order, received_before, attempt);
+        let transfers = if amount.is_zero() {
+            Vec::new()
+        } else {
+            vec![Transfer::posted(id, from.id, to.id, amount)
+                .with_code(TransferCode::FactoryPaidReversal)]
+        };
+        Posting {
+            accounts: vec![from, to],
+            transfers,
+        }
     }
 
     fn payout(

@@ -46,6 +46,8 @@ pub enum TransferCode {
     FactoryPaid,
     /// A courier paid for a delivered (or returned) shipment (courier payable settled).
     CourierPaid,
+    /// A factory payout the bank reversed: the goods cost is owed to the factory again.
+    FactoryPaidReversal,
 }
 
 /// What a transfer does.

@@ -113,7 +113,8 @@ impl Engine {
         }
         let outcome = match n.outcome {
             PayoutEvent::Completed => FactoryPayoutOutcome::Completed,
-            PayoutEvent::Failed | PayoutEvent::Reversed => FactoryPayoutOutcome::Failed {
+            PayoutEvent::Reversed => FactoryPayoutOutcome::Reversed,
+            PayoutEvent::Failed => FactoryPayoutOutcome::Failed {
                 failure_code: n
                     .failure_code
                     .clone()

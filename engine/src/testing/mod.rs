@@ -83,6 +83,7 @@ macro_rules! store_conformance_tests {
             purchasing::a_purchase_order_received_in_parts_owes_the_factory_its_goods_cost_once,
             purchasing::received_goods_are_paid_to_the_factory_once_and_a_failed_payout_is_retried,
             purchasing::an_over_tolerance_purchase_order_waits_for_approval_under_the_hold_policy,
+            purchasing::a_reversed_factory_payout_is_owed_again_until_it_is_sent_again,
             inbox::each_user_is_told_once_in_their_own_inbox,
             listing::sessions_list_in_pages_and_purchase_orders_by_whether_open,
             quotes::a_join_pays_the_quoted_courier_price_and_misused_quotes_are_refused,

@@ -347,3 +347,39 @@ pub async fn an_over_tolerance_purchase_order_waits_for_approval_under_the_hold_
     assert_eq!(status(&w).await, SessionStatus::Confirmed);
     assert!(w.engine.reconcile(at(23, 59)).await.unwrap().is_clean());
 }
+
+/// The bank reverses a factory payout after it completed: the goods cost is owed to
+/// the factory again and the payout failed (`REVERSED`) until an operator sends it
+/// again, which pays it under a new attempt; the books reconcile throughout.
+pub async fn a_reversed_factory_payout_is_owed_again_until_it_is_sent_again(
+    fixture: Arc<dyn Fixture>,
+) {
+    let w = World::new(fixture).await;
+    awaiting_stock(&w).await;
+    w.engine.stock_received(ID, at(13, 0)).await.unwrap();
+    w.engine.run_effects(at(13, 0)).await.unwrap();
+    let sent = factory_payouts_sent(&w);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let owed = factory_owed(&w).await;
+    assert!(!owed.is_zero());
+    resolve_payout(&w, &sent[0], PayoutEvent::Completed, None).await;
+    assert_eq!(factory_owed(&w).await, Money::idr(0));
+    resolve_payout(&w, &sent[0], PayoutEvent::Reversed, None).await;
+    assert_eq!(factory_owed(&w).await, owed, "owed again");
+    let payout = w.engine.factory_payouts().await.unwrap().remove(0);
+    assert_eq!(
+        (payout.status, payout.failure_code.as_deref()),
+        (FactoryPayoutStatus::Failed, Some("REVERSED"))
+    );
+    assert!(w.engine.reconcile(at(15, 0)).await.unwrap().is_clean());
+    w.engine
+        .retry_factory_payout(&payout.id(), at(16, 0))
+        .await
+        .unwrap();
+    w.engine.run_effects(at(16, 0)).await.unwrap();
+    let sent = factory_payouts_sent(&w);
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    resolve_payout(&w, &sent[1], PayoutEvent::Completed, None).await;
+    assert_eq!(factory_owed(&w).await, Money::idr(0));
+    assert!(w.engine.reconcile(at(23, 59)).await.unwrap().is_clean());
+}

@@ -8,7 +8,6 @@ use chrono::Duration;
 use patungan_core::wallet::{BankAccount, WithdrawalRequest};
 use patungan_core::{Money, WithdrawalId};
 
-use super::check::is_factory_payout;
 use super::driver::{bounded, Call, Check, Sim};
 use super::oracle;
 use super::sessions::expect;
@@ -217,10 +216,7 @@ impl Sim {
                     65..=79 => Some((PayoutEvent::Failed, Some("INVALID_DESTINATION"))),
                     _ => Some((PayoutEvent::Failed, self.rng.pick(&TEMPORARY).copied())),
                 },
-                // (A factory payout the bank reverses is not modelled.)
-                Some(PayoutEvent::Completed)
-                    if !all && self.rng.chance(15) && !is_factory_payout(&id) =>
-                {
+                Some(PayoutEvent::Completed) if !all && self.rng.chance(15) => {
                     Some((PayoutEvent::Reversed, None))
                 }
                 _ => None,
