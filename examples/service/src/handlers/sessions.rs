@@ -13,6 +13,38 @@ use crate::error::ApiError;
 use crate::extract::{parse_id, JsonBody, PathParams, QueryParams};
 use crate::state::AppState;
 
+/// How often a join that woke the loop looks for its invoice again while another
+/// replica's runner may hold the invoice's outbox entry.
+const INVOICE_POLL: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// The join's invoice once it exists at the gateway, waiting at most the join wait:
+/// the loop is woken and its pass awaited; if the invoice was in another replica's
+/// claim, it is looked for again until the wait ends.
+async fn invoice_within_wait(
+    app: &AppState,
+    payment: PaymentId,
+) -> Result<Option<patungan_core::payments::Invoice>, ApiError> {
+    // Ready, or never to be (the gateway refused it for good).
+    let settled = |i: &Option<patungan_core::payments::Invoice>| {
+        i.as_ref().is_some_and(|i| i.url.is_some() || i.abandoned)
+    };
+    let mut invoice = app.engine.invoice(payment).await?;
+    if settled(&invoice) {
+        return Ok(invoice);
+    }
+    let deadline = tokio::time::Instant::now() + app.join_wait;
+    app.kicker.kick_and_wait(app.join_wait).await;
+    invoice = app.engine.invoice(payment).await?;
+    while !settled(&invoice) && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(INVOICE_POLL).await;
+        invoice = app.engine.invoice(payment).await?;
+    }
+    if invoice.as_ref().is_none_or(|i| i.url.is_none()) {
+        tracing::warn!(%payment, "invoice not created within the join wait");
+    }
+    Ok(invoice)
+}
+
 /// Purpose tag of payment ids derived from participant ids.
 const PAYMENT_FROM_PARTICIPANT: u64 = 0x5E51_0001 << 32;
 
@@ -122,13 +154,7 @@ pub async fn join(
     };
     tracing::info!(%session, participant = %receipt.participant, quantity = receipt.cost.quantity,
         total = %receipt.cost.total, outcome = ?receipt.outcome, "join");
-    let mut invoice = app.engine.invoice(receipt.payment).await?;
-    if invoice.as_ref().is_none_or(|i| i.url.is_none()) {
-        if !app.kicker.kick_and_wait(app.join_wait).await {
-            tracing::warn!(payment = %receipt.payment, "invoice not created within the join wait");
-        }
-        invoice = app.engine.invoice(receipt.payment).await?;
-    }
+    let invoice = invoice_within_wait(&app, receipt.payment).await?;
     let code = match receipt.outcome {
         Outcome::Applied => StatusCode::CREATED,
         Outcome::Unchanged => StatusCode::OK,
