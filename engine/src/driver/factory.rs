@@ -143,12 +143,20 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<usize, EngineError> {
         let payouts: Vec<FactoryPayout> = self.store.read_all(RowQuery::FactoryPayouts).await?;
+        let silent: Vec<(FactoryPayout, u32)> = payouts
+            .into_iter()
+            .filter_map(|p| {
+                let period = p.silent_period(now, self.config.payout_silence)?;
+                Some((p, period))
+            })
+            .collect();
+        if silent.is_empty() {
+            // The common case on every tick: no transaction at all.
+            return Ok(0);
+        }
         let mut tx = self.store.begin().await?;
         let mut queries = Vec::new();
-        for payout in payouts {
-            let Some(period) = payout.silent_period(now, self.config.payout_silence) else {
-                continue;
-            };
+        for (payout, period) in silent {
             let key = payout.key();
             let id = EffectId(derive_uuid(
                 payout_outbox_id(key).0,
