@@ -12,6 +12,11 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# A clean build needs no incremental caches (they doubled the target directory).
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+disk() { df -h . 2>/dev/null | tail -1 || true; }
+step "disk before the build: $(disk)"
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
@@ -56,6 +61,8 @@ kill $service_pid && wait $service_pid 2>/dev/null || true
 trap - EXIT
 echo "$load_out"
 grep -q '^load .* rate=' <<<"$load_out"
+
+step "disk after the Rust tests: $(disk)"
 
 step "bindings (Python, Node, Kotlin, Swift)"
 ./scripts/test-bindings.sh
