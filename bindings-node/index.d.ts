@@ -49,7 +49,11 @@ export declare interface EventList {
   /** Every event (what `JSON.stringify` writes). */
   toJSON(): Event[]
 }
-/** Drained effects: iterable (lazily, in chunks), `toArray()`, `toJSON()`. */
+/**
+ * Drained effects: iterable (lazily, in chunks), `toArray()`, `toJSON()`. In the
+ * per-participant effects (`create_order`, `credit_cashback`) equal money values are
+ * one frozen object shared within the list; copy one before changing it.
+ */
 export declare interface EffectList {
   [Symbol.iterator](): IterableIterator<Effect>
   /** Every effect, in order. */

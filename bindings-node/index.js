@@ -68,7 +68,9 @@ for (const [name, value] of Object.entries(native)) {
 // all; toJSON() lets JSON.stringify (and Session.replay) take a list. Events cross as
 // JSON text (JSON.parse builds plain objects faster than one native call per item);
 // effects in the compact form of src/compact.rs, rebuilt here into the same plain
-// objects as their JSON form (same keys, same order).
+// objects as their JSON form (same keys, same order). The money objects of such
+// effects are frozen and shared: a drained list holds each money value once (a
+// settlement repeats a few prices across all its orders).
 const CHUNK = 512
 const EFFECT_CHUNK = 1024
 native.EventList.prototype[Symbol.iterator] = function* iterate() {
@@ -109,7 +111,6 @@ for (const List of [native.EventList, native.EffectList]) {
   }
 }
 
-const money = (s, n, k) => ({ amount: s[n[k]], currency: s[n[k + 1]] })
 const ABSENT = 0xffffffff
 const HIGH = 0x100000000
 
@@ -121,8 +122,22 @@ class EffectDecoder {
     this.s = slice.strings.split('\n')
     this.n = slice.numbers
     this.json = JSON.parse(slice.json)
+    // Frozen money objects by the index of their amount (the table stores a money
+    // value once, so that index names the value, currency included).
+    this.moneys = new Map()
     this.k = 0
     this.j = 0
+  }
+
+  // The money value whose amount and currency indexes are at n[k] and n[k + 1].
+  money(k) {
+    const amount = this.n[k]
+    let value = this.moneys.get(amount)
+    if (value === undefined) {
+      value = Object.freeze({ amount: this.s[amount], currency: this.s[this.n[k + 1]] })
+      this.moneys.set(amount, value)
+    }
+    return value
   }
 
   // The next `count` objects (fewer at the end).
@@ -139,23 +154,23 @@ class EffectDecoder {
           user: s[n[k + 2]],
           variant: n[k + 3] === ABSENT ? null : s[n[k + 3]],
           quantity: n[k + 4] + n[k + 5] * HIGH,
-          paid_unit_price: money(s, n, k + 6),
-          final_unit_price: money(s, n, k + 8),
-          cashback: money(s, n, k + 10),
+          paid_unit_price: this.money(k + 6),
+          final_unit_price: this.money(k + 8),
+          cashback: this.money(k + 10),
           payment: s[n[k + 12]],
           cost: {
             quantity: n[k + 13] + n[k + 14] * HIGH,
-            product: money(s, n, k + 15),
-            leg1_per_unit: money(s, n, k + 17),
-            leg1: money(s, n, k + 19),
-            leg2: money(s, n, k + 21),
-            gateway_fee: money(s, n, k + 23),
-            total: money(s, n, k + 25),
+            product: this.money(k + 15),
+            leg1_per_unit: this.money(k + 17),
+            leg1: this.money(k + 19),
+            leg2: this.money(k + 21),
+            gateway_fee: this.money(k + 23),
+            total: this.money(k + 25),
           },
         })
         k += 27
       } else if (code === 2) {
-        out.push({ type: 'credit_cashback', participant: s[n[k + 1]], user: s[n[k + 2]], amount: money(s, n, k + 3) })
+        out.push({ type: 'credit_cashback', participant: s[n[k + 1]], user: s[n[k + 2]], amount: this.money(k + 3) })
         k += 5
       } else {
         out.push(json[j++])

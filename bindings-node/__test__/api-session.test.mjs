@@ -183,4 +183,13 @@ test('a settlement of more effects than one chunk reads back exactly', () => {
   assert.deepStrictEqual([...effects], json)
   assert.deepStrictEqual(effects.toArray(), json)
   assert.ok(json.some((e) => e.type === 'create_order' && e.variant === null))
+  // Equal money values are one frozen object across the list's orders and credits.
+  const orders = [...effects].filter((e) => e.type === 'create_order')
+  assert.equal(orders[0].final_unit_price, orders[orders.length - 1].final_unit_price)
+  assert.equal(orders[0].cost.leg2, orders[1].cost.leg2)
+  assert.ok(Object.isFrozen(orders[0].cashback) && Object.isFrozen(orders[0].cost.total))
+  assert.ok(!Object.isFrozen(orders[0]) && !Object.isFrozen(orders[0].cost))
+  assert.throws(() => {
+    orders[0].cashback.amount = '0'
+  }, TypeError)
 })
