@@ -30,6 +30,10 @@
 #     and, after each, the outbox entries still pending (invoices not created yet);
 # and prints each figure, the ratios to the mean pgbench TPS, the machine and server
 # settings and the load average. Replicas are stopped on exit.
+#
+# Profile of each run: the server's commits (pg_stat_database) and WAL flushes
+# (pg_stat_wal.wal_sync) per successful join, and with LOAD_BENCH_PERF=1 the share
+# of CPU samples per process (`perf record -a` for the run; perf must be installed).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -116,6 +120,46 @@ start_replicas() {
   done
 }
 
+# wait_ready URLS: until every replica answers /health (at most 120 s).
+wait_ready() {
+  local url
+  for url in ${1//,/ }; do
+    for _ in $(seq 1200); do
+      curl -fsS -o /dev/null "$url/health" 2>/dev/null && break
+      sleep 0.1
+    done
+  done
+}
+
+# The server's committed transactions (this database) and WAL flushes so far.
+server_counters() {
+  "$psql" -X -qAt "$DATABASE_URL" -F ' ' -c "SELECT (SELECT xact_commit FROM pg_stat_database
+    WHERE datname = current_database()), (SELECT wal_sync FROM pg_stat_wal)"
+}
+
+# per_join BEFORE AFTER JOINED: commits and WAL flushes per successful join.
+per_join() {
+  local joined=${3:-0}
+  read -r c0 w0 <<<"$1"
+  read -r c1 w1 <<<"$2"
+  [ "$joined" -gt 0 ] 2>/dev/null || return 0
+  awk -v c=$((c1 - c0)) -v w=$((w1 - w0)) -v j="$joined" 'BEGIN {
+    printf "server: %d commits (%.2f per join), %d WAL flushes (%.3f per join; %.1f joins per flush)\n", c, c / j, w, w / j, (w > 0 ? j / w : 0) }'
+}
+
+perf_pid=""
+start_perf() {
+  perf record -a -F 499 -o "$1" -q -- sleep $((seconds + 15)) >/dev/null 2>&1 &
+  perf_pid=$!
+}
+# stop_perf FILE: the share of CPU samples per process name during the run.
+stop_perf() {
+  kill -INT "$perf_pid" 2>/dev/null || true
+  wait "$perf_pid" 2>/dev/null || true
+  echo "CPU samples by process (perf record -a -F 499):"
+  perf report -i "$1" --sort comm --stdio -q 2>/dev/null | awk 'NF && $1+0 >= 0.5' | head -12
+}
+
 # pgbench runs before the first replica count, between the counts and after the last;
 # each replica count is compared with the mean of the two pgbench runs around it, so a
 # load drift on the machine moves both sides of a ratio alike.
@@ -129,9 +173,14 @@ for n in $replica_counts; do
     sql -c "DROP SCHEMA IF EXISTS $schema CASCADE"
     start_replicas "$n" "$schema"
     echo "== $scenario: $clients clients over $n replica(s), ${seconds} s"
+    wait_ready "$urls"
+    before=$(server_counters)
+    [ -n "${LOAD_BENCH_PERF:-}" ] && start_perf "$logs/perf-$n-$scenario.data"
     out=$("$bin/patungan-load" --url "$urls" --clients "$clients" --seconds "$seconds" \
       --scenario "$scenario" --sessions "$sessions" --wait-ready 120) || echo "(the load generator reported failures)"
+    [ -n "${LOAD_BENCH_PERF:-}" ] && stop_perf "$logs/perf-$n-$scenario.data"
     echo "$out"
+    per_join "$before" "$(server_counters)" "$(field "$out" joined)"
     # Invoices still to create when the run ended (the effect runners' backlog).
     backlog=$("$psql" -X -qAt "$DATABASE_URL" -c "SELECT count(*) FROM $schema.outbox WHERE state = 'pending'")
     echo "outbox entries still pending at the end: $backlog"

@@ -71,20 +71,49 @@ pgbench_tps() {
 
 field() { echo "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k {print $2}'; }
 
+# Profile of a joins run: the server's commits (pg_stat_database, the adapter's
+# database) and WAL flushes (pg_stat_wal.wal_sync) per join, and with PG_BENCH_PERF=1
+# the share of CPU samples per process (perf record -a during the run).
+server_counters() {
+  "$psql" -X -qAt "$DATABASE_URL" -F ' ' -c "SELECT (SELECT xact_commit FROM pg_stat_database
+    WHERE datname = current_database()), (SELECT wal_sync FROM pg_stat_wal)"
+}
+# measure_joins ARGS…: runs `pg_bench joins ARGS…`, prints its output and the profile.
+measure_joins() {
+  local before out perf_pid=""
+  before=$(server_counters)
+  if [ -n "${PG_BENCH_PERF:-}" ]; then
+    perf record -a -F 499 -o "/tmp/pg-bench-perf.data" -q -- sleep $((seconds + 15)) >/dev/null 2>&1 &
+    perf_pid=$!
+  fi
+  out=$("$bin" joins "$@")
+  if [ -n "$perf_pid" ]; then
+    kill -INT "$perf_pid" 2>/dev/null || true
+    wait "$perf_pid" 2>/dev/null || true
+    echo "CPU samples by process (perf record -a -F 499):" >&2
+    perf report -i /tmp/pg-bench-perf.data --sort comm --stdio -q 2>/dev/null | awk 'NF && $1+0 >= 0.5' | head -8 >&2
+  fi
+  echo "$out"
+  read -r c0 w0 <<<"$before"
+  read -r c1 w1 <<<"$(server_counters)"
+  awk -v c=$((c1 - c0)) -v w=$((w1 - w0)) -v j="$(field "$out" count)" 'BEGIN { if (j > 0)
+    printf "server: %d commits (%.2f per join), %d WAL flushes (%.3f per join; %.1f joins per flush)\n", c, c / j, w, w / j, (w > 0 ? j / w : 0) }' >&2
+}
+
 tps1=$(pgbench_tps)
 
 echo "== hot-session joins, 32 clients, one engine, ${seconds} s (engine defaults)"
-joins_out=$("$bin" joins --clients 32 --seconds "$seconds")
+joins_out=$(measure_joins --clients 32 --seconds "$seconds")
 echo "$joins_out"
 joins=$(field "$joins_out" rate)
 
 echo "== hot-session joins, 32 clients over 4 engine instances (4 pools), ${seconds} s"
-joins_multi_out=$("$bin" joins --clients 32 --engines 4 --seconds "$seconds")
+joins_multi_out=$(measure_joins --clients 32 --engines 4 --seconds "$seconds")
 echo "$joins_multi_out"
 joins_multi=$(field "$joins_multi_out" rate)
 
 echo "== hot-session joins, 32 clients, one engine, group commit off, ${seconds} s"
-joins_single_out=$("$bin" joins --clients 32 --join-batch 1 --seconds "$seconds")
+joins_single_out=$(measure_joins --clients 32 --join-batch 1 --seconds "$seconds")
 echo "$joins_single_out"
 joins_single=$(field "$joins_single_out" rate)
 
