@@ -1,5 +1,8 @@
 //! The effect runner: performs due outbox entries through the ports, after the
-//! commit that queued them, and stores each result in a transaction of its own.
+//! commit that queued them, and stores each result in a transaction of its own, but
+//! for created invoices (a join's, the hot path): the invoices a pass created are
+//! stored together in one transaction at its end (one durable commit for many
+//! joins), or one by one if that transaction fails.
 //!
 //! A crash between the port call and the result's commit leaves the entry pending:
 //! the next runner calls the port again with the same idempotency key, so the
@@ -64,47 +67,125 @@ impl Engine {
             .await?;
         let lanes = lanes(due);
         let concurrency = self.config.runner_concurrency.max(1);
-        let results: Vec<Result<RunReport, EngineError>> = stream::iter(lanes)
+        let results: Vec<Result<LaneRun, EngineError>> = stream::iter(lanes)
             .map(|lane| self.run_lane(lane, now))
             .buffer_unordered(concurrency)
             .collect()
             .await;
         let mut report = RunReport::default();
+        let mut created = Vec::new();
         for result in results {
             let lane = result?;
-            report.done += lane.done;
-            report.retried += lane.retried;
-            report.failed += lane.failed;
+            report.done += lane.report.done;
+            report.retried += lane.report.retried;
+            report.failed += lane.report.failed;
+            created.extend(lane.created);
         }
+        self.store_created_invoices(created, now, &mut report)
+            .await?;
         Ok(report)
     }
 
-    /// Performs the entries of one lane in order.
+    /// Performs the entries of one lane in order. A created invoice that ends its
+    /// lane is handed back to be stored with the pass's others.
     async fn run_lane(
         &self,
         lane: Vec<OutboxEntry>,
         now: DateTime<Utc>,
-    ) -> Result<RunReport, EngineError> {
-        let mut report = RunReport::default();
-        for entry in lane {
-            self.run_entry(entry, now, &mut report).await?;
+    ) -> Result<LaneRun, EngineError> {
+        let mut run = LaneRun::default();
+        let last = lane.len().saturating_sub(1);
+        for (i, entry) in lane.into_iter().enumerate() {
+            let result = self.attempt(&entry.task).await?;
+            match result {
+                Ok(Performed::Invoice(invoice))
+                    if i == last && matches!(entry.task, Task::CreateInvoice { .. }) =>
+                {
+                    run.created.push((entry, invoice));
+                }
+                result => {
+                    self.store_outcome(entry, result, now, &mut run.report)
+                        .await?
+                }
+            }
         }
-        Ok(report)
+        Ok(run)
     }
 
-    /// Performs one entry and stores its result (or failure) in a transaction of
-    /// its own, counting it in `report`.
-    async fn run_entry(
+    /// Performs a task if it is still wanted.
+    async fn attempt(&self, task: &Task) -> Result<Result<Performed, PortError>, EngineError> {
+        Ok(if self.still_wanted(task).await? {
+            self.perform(task).await
+        } else {
+            Ok(Performed::Skipped)
+        })
+    }
+
+    /// Stores the invoices a pass created in one transaction, or each in its own if
+    /// that transaction fails, counting them in `report`.
+    async fn store_created_invoices(
         &self,
-        entry: OutboxEntry,
+        created: Vec<(OutboxEntry, crate::ports::Invoice)>,
         now: DateTime<Utc>,
         report: &mut RunReport,
     ) -> Result<(), EngineError> {
-        let result = if self.still_wanted(&entry.task).await? {
-            self.perform(&entry.task).await
-        } else {
-            Ok(Performed::Skipped)
-        };
+        if created.is_empty() {
+            return Ok(());
+        }
+        match self.store_invoices_together(&created, now).await {
+            Ok(done) => report.done += done,
+            Err(error) => {
+                debug!(%error, count = created.len(), "storing the created invoices one by one");
+                for (entry, invoice) in created {
+                    self.store_outcome(entry, Ok(Performed::Invoice(invoice)), now, report)
+                        .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One transaction storing every created invoice whose entry is still pending as
+    /// this runner left it; how many it stored.
+    async fn store_invoices_together(
+        &self,
+        created: &[(OutboxEntry, crate::ports::Invoice)],
+        now: DateTime<Utc>,
+    ) -> Result<usize, EngineError> {
+        let mut tx = self.store.begin().await?;
+        let mut done = 0;
+        for (entry, invoice) in created {
+            let Some(current) = tx.outbox_entry(entry.id).await? else {
+                continue;
+            };
+            if current.state != OutboxState::Pending || current.attempts != entry.attempts {
+                continue;
+            }
+            let performed = Performed::Invoice(invoice.clone());
+            self.store_result(&mut *tx, &current, performed, None, now)
+                .await?;
+            let attempts = current.attempts + 1;
+            tx.update_outbox(&OutboxEntry {
+                state: OutboxState::Done,
+                attempts,
+                ..current
+            })
+            .await?;
+            done += 1;
+        }
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    /// Stores one entry's result (or failure) in a transaction of its own, counting
+    /// it in `report`.
+    async fn store_outcome(
+        &self,
+        entry: OutboxEntry,
+        result: Result<Performed, PortError>,
+        now: DateTime<Utc>,
+        report: &mut RunReport,
+    ) -> Result<(), EngineError> {
         let mut invoice_failed = None;
         // A booking's result is recorded below; what it needs of the session is read
         // now, outside the transaction.
@@ -378,6 +459,14 @@ impl Engine {
         }
         Ok(())
     }
+}
+
+/// What one lane did: its entries stored, and the invoices it created to be stored
+/// with the pass's others.
+#[derive(Default)]
+struct LaneRun {
+    report: RunReport,
+    created: Vec<(OutboxEntry, crate::ports::Invoice)>,
 }
 
 /// The resource an outbox entry acts on: entries of one lane run in order.

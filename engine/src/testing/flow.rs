@@ -240,3 +240,68 @@ pub async fn a_small_session_cache_evicts_and_every_session_stays_right(fixture:
     }
     assert!(w.engine.cached_sessions() <= 2);
 }
+
+/// Joins five shoppers and returns an engine over the same data behind a fault
+/// switch, with the switch.
+async fn five_joins_behind_a_switch(
+    fixture: Arc<dyn Fixture>,
+) -> (World, crate::Engine, Arc<super::sim::StoreFaults>) {
+    let w = World::new(fixture).await;
+    w.open_session(BotPolicy::default()).await;
+    for n in 1..=5 {
+        w.engine.join(SESSION, &join(n, 1), at(1, 0)).await.unwrap();
+    }
+    let faults = Arc::new(super::sim::StoreFaults::default());
+    let store = Arc::new(super::sim::FaultyStore::new(
+        w.fixture.open().await,
+        faults.clone(),
+    ));
+    let engine = World::engine_over(store, &w.gateway, &w.disburser, &w.shipping, &w.factory);
+    (w, engine, faults)
+}
+
+/// Every join's invoice has its gateway id and payment URL stored.
+async fn every_invoice_stored(engine: &crate::Engine) {
+    for n in 1..=5 {
+        let record = engine
+            .invoice(join(n, 1).payment)
+            .await
+            .unwrap()
+            .expect("recorded by the join");
+        assert!(record.provider_invoice_id.is_some() && record.url.is_some());
+    }
+}
+
+/// The invoices one runner pass creates are stored together: one commit, not one
+/// per invoice (a durable commit per join's invoice was most of a join's cost).
+pub async fn a_runner_pass_stores_its_created_invoices_in_one_commit(fixture: Arc<dyn Fixture>) {
+    let (w, engine, faults) = five_joins_behind_a_switch(fixture).await;
+    let run = engine.run_effects(at(1, 0)).await.unwrap();
+    assert_eq!(run.done, 5);
+    assert_eq!(faults.commits(), 1);
+    assert_eq!(w.gateway.invoices().len(), 5);
+    every_invoice_stored(&engine).await;
+    // Nothing is left to perform.
+    assert_eq!(
+        engine.run_effects(at(1, 1)).await.unwrap(),
+        Default::default()
+    );
+}
+
+/// If the shared commit fails, each created invoice is stored in a commit of its
+/// own, and no invoice is created twice.
+pub async fn created_invoices_are_stored_one_by_one_when_their_shared_commit_fails(
+    fixture: Arc<dyn Fixture>,
+) {
+    let (w, engine, faults) = five_joins_behind_a_switch(fixture).await;
+    faults.fail_commits(1);
+    let run = engine.run_effects(at(1, 0)).await.unwrap();
+    assert_eq!(run.done, 5);
+    assert_eq!(faults.commits(), 5);
+    assert_eq!(w.gateway.invoices().len(), 5);
+    every_invoice_stored(&engine).await;
+    assert_eq!(
+        engine.run_effects(at(1, 1)).await.unwrap(),
+        Default::default()
+    );
+}

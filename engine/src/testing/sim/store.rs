@@ -28,6 +28,8 @@ struct State {
     countdown: Option<(u32, FaultKind)>,
     down: bool,
     fired: u64,
+    commits: u64,
+    failing_commits: u32,
 }
 
 /// The fault switch of one engine process.
@@ -59,6 +61,31 @@ impl StoreFaults {
     /// How many faults fired so far.
     pub fn fired(&self) -> u64 {
         self.state().fired
+    }
+
+    /// Transactions committed through this switch so far.
+    pub fn commits(&self) -> u64 {
+        self.state().commits
+    }
+
+    /// The next `count` commits fail (rolled back, a retryable store error).
+    pub fn fail_commits(&self, count: u32) {
+        self.state().failing_commits = count;
+    }
+
+    /// Whether this commit fails; counts it if not.
+    fn commit_fails(&self) -> bool {
+        let mut s = self.state();
+        if s.failing_commits > 0 {
+            s.failing_commits -= 1;
+            s.fired += 1;
+            return true;
+        }
+        false
+    }
+
+    fn committed(&self) {
+        self.state().commits += 1;
     }
 
     fn check(&self) -> Result<(), StoreError> {
@@ -233,6 +260,11 @@ impl StoreTx for FaultyTx {
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
         self.faults.check()?;
-        self.inner.commit().await
+        if self.faults.commit_fails() {
+            return Err(StoreError::Unavailable("simulated failed commit".into()));
+        }
+        self.inner.commit().await?;
+        self.faults.committed();
+        Ok(())
     }
 }
