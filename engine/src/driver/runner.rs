@@ -8,11 +8,12 @@
 //! the next runner calls the port again with the same idempotency key, so the
 //! provider performs it once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use futures_util::stream::{self, StreamExt};
 use patungan_core::session::{ParticipantStatus, SessionConfig};
+use patungan_core::{ParticipantId, SessionId};
 use tracing::{debug, warn};
 
 use patungan_core::inbox::InboxEntry;
@@ -65,10 +66,12 @@ impl Engine {
             .store
             .claim_outbox(now, self.config.runner_batch, until)
             .await?;
+        let waiting = self.waiting_to_pay(&due).await?;
+        let waiting = &waiting;
         let lanes = lanes(due);
         let concurrency = self.config.runner_concurrency.max(1);
         let results: Vec<Result<LaneRun, EngineError>> = stream::iter(lanes)
-            .map(|lane| self.run_lane(lane, now))
+            .map(|lane| self.run_lane(lane, waiting, now))
             .buffer_unordered(concurrency)
             .collect()
             .await;
@@ -91,12 +94,13 @@ impl Engine {
     async fn run_lane(
         &self,
         lane: Vec<OutboxEntry>,
+        waiting: &HashSet<(SessionId, ParticipantId)>,
         now: DateTime<Utc>,
     ) -> Result<LaneRun, EngineError> {
         let mut run = LaneRun::default();
         let last = lane.len().saturating_sub(1);
         for (i, entry) in lane.into_iter().enumerate() {
-            let result = self.attempt(&entry.task).await?;
+            let result = self.attempt(&entry.task, waiting).await?;
             match result {
                 Ok(Performed::Invoice(invoice))
                     if i == last && matches!(entry.task, Task::CreateInvoice { .. }) =>
@@ -112,9 +116,51 @@ impl Engine {
         Ok(run)
     }
 
+    /// The participants whose invoice the pass is to create that still wait to pay:
+    /// one read of each session (not one per invoice, which would queue behind the
+    /// joins committing on a hot session).
+    async fn waiting_to_pay(
+        &self,
+        due: &[OutboxEntry],
+    ) -> Result<HashSet<(SessionId, ParticipantId)>, EngineError> {
+        let mut by_session: HashMap<SessionId, Vec<ParticipantId>> = HashMap::new();
+        for entry in due {
+            if let Task::CreateInvoice {
+                session,
+                participant,
+                ..
+            } = &entry.task
+            {
+                by_session.entry(*session).or_default().push(*participant);
+            }
+        }
+        let mut waiting = HashSet::new();
+        for (session, participants) in by_session {
+            let pending = self
+                .read_session(session, |s, _| {
+                    let state = s.state();
+                    participants
+                        .into_iter()
+                        .filter(|p| {
+                            state
+                                .participant(*p)
+                                .is_some_and(|p| p.status == ParticipantStatus::Pending)
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .await?;
+            waiting.extend(pending.into_iter().map(|p| (session, p)));
+        }
+        Ok(waiting)
+    }
+
     /// Performs a task if it is still wanted.
-    async fn attempt(&self, task: &Task) -> Result<Result<Performed, PortError>, EngineError> {
-        Ok(if self.still_wanted(task).await? {
+    async fn attempt(
+        &self,
+        task: &Task,
+        waiting: &HashSet<(SessionId, ParticipantId)>,
+    ) -> Result<Result<Performed, PortError>, EngineError> {
+        Ok(if self.still_wanted(task, waiting).await? {
             self.perform(task).await
         } else {
             Ok(Performed::Skipped)
@@ -273,19 +319,21 @@ impl Engine {
     }
 
     /// Whether a task still needs doing. An invoice is created only while its
-    /// participant waits to pay: once the participant left or the session settled,
-    /// the invoice's expiry may already have run (finding no invoice), and creating
-    /// it now would leave it payable for nobody.
-    async fn still_wanted(&self, task: &Task) -> Result<bool, EngineError> {
+    /// participant waits to pay (`waiting`, read at the start of the pass): once the
+    /// participant left or the session settled, the invoice's expiry may already have
+    /// run (finding no invoice), and creating it now would leave it payable for
+    /// nobody.
+    async fn still_wanted(
+        &self,
+        task: &Task,
+        waiting: &HashSet<(SessionId, ParticipantId)>,
+    ) -> Result<bool, EngineError> {
         match task {
             Task::CreateInvoice {
                 session,
                 participant,
                 ..
-            } => Ok(self
-                .participant(*session, *participant)
-                .await?
-                .is_some_and(|p| p.status == ParticipantStatus::Pending)),
+            } => Ok(waiting.contains(&(*session, *participant))),
             Task::QueryPayoutStatus { item } => self.payout_in_flight(*item).await,
             Task::PayFactory { batch } => self.factory_payout_wanted(&batch.reference).await,
             Task::QueryFactoryPayout { external_id } => {
