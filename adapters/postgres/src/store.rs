@@ -86,6 +86,39 @@ impl PostgresStore {
 }
 
 impl PostgresStore {
+    /// Claims the due outbox entries in a transaction that does not wait for its WAL
+    /// flush (`synchronous_commit = off`, one round trip). Other runners see the
+    /// claim as soon as it commits, as with a durable commit; a crash may forget it,
+    /// which leaves the entries due, and the next runner performs them under the same
+    /// idempotency keys, as after any crash between a port call and its result. Every
+    /// later durable commit flushes the claim with it.
+    async fn claim(
+        &self,
+        now: DateTime<Utc>,
+        max: i64,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<Row>, StoreError> {
+        let conn = self.pool.get().await?;
+        let c = conn.conn()?;
+        let client = &c.client;
+        let params: [&(dyn ToSql + Sync); 3] = [&now, &max, &until];
+        let steps: Vec<Step<'_, Result<Vec<Row>, tokio_postgres::Error>>> = vec![
+            Box::pin(async move {
+                client
+                    .batch_execute("BEGIN; SET LOCAL synchronous_commit = off")
+                    .await
+                    .map(|()| Vec::new())
+            }),
+            Box::pin(client.query(&c.statements.claim_outbox, &params)),
+            Box::pin(async move { client.batch_execute("COMMIT").await.map(|()| Vec::new()) }),
+        ];
+        let mut results = Vec::with_capacity(3);
+        for result in in_order(steps).await {
+            results.push(result.map_err(|e| store_error(&e))?);
+        }
+        Ok(results.into_iter().nth(1).unwrap_or_default())
+    }
+
     /// Runs the read `pick` builds from this connection's statements (no transaction).
     async fn read(
         &self,
@@ -157,9 +190,7 @@ impl Store for PostgresStore {
         max: usize,
         until: DateTime<Utc>,
     ) -> Result<Vec<OutboxEntry>, StoreError> {
-        let rows = self
-            .query(|s| &s.claim_outbox, &[&now, &limit(max), &until])
-            .await?;
+        let rows = self.claim(now, limit(max), until).await?;
         let mut claimed: Vec<OutboxEntry> = rows
             .iter()
             .map(codec::outbox_entry)
