@@ -134,24 +134,37 @@ impl Engine {
                 by_session.entry(*session).or_default().push(*participant);
             }
         }
+        let reads: Vec<Result<Vec<_>, EngineError>> = stream::iter(by_session)
+            .map(|(session, participants)| self.pending_of(session, participants))
+            .buffer_unordered(self.config.runner_concurrency.max(1))
+            .collect()
+            .await;
         let mut waiting = HashSet::new();
-        for (session, participants) in by_session {
-            let pending = self
-                .read_session(session, |s, _| {
-                    let state = s.state();
-                    participants
-                        .into_iter()
-                        .filter(|p| {
-                            state
-                                .participant(*p)
-                                .is_some_and(|p| p.status == ParticipantStatus::Pending)
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .await?;
-            waiting.extend(pending.into_iter().map(|p| (session, p)));
+        for pending in reads {
+            waiting.extend(pending?);
         }
         Ok(waiting)
+    }
+
+    /// Which of `participants` of `session` wait to pay.
+    async fn pending_of(
+        &self,
+        session: SessionId,
+        participants: Vec<ParticipantId>,
+    ) -> Result<Vec<(SessionId, ParticipantId)>, EngineError> {
+        self.read_session(session, |s, _| {
+            let state = s.state();
+            participants
+                .into_iter()
+                .filter(|p| {
+                    state
+                        .participant(*p)
+                        .is_some_and(|p| p.status == ParticipantStatus::Pending)
+                })
+                .map(|p| (session, p))
+                .collect()
+        })
+        .await
     }
 
     /// Performs a task if it is still wanted.
