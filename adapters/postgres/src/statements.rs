@@ -191,6 +191,10 @@ statements! {
     );
     /// `$1` effect id: the entry, locked.
     lock_outbox => format!("SELECT {OUTBOX_COLUMNS} FROM outbox WHERE id = $1::uuid FOR UPDATE");
+    /// `$1` ids: those outbox entries, locked in id order.
+    lock_outboxes => format!(
+        "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE"
+    );
     /// Replaces an entry's state, attempts and next attempt (inserting it if missing).
     upsert_outbox => format!(
         "INSERT INTO outbox ({OUTBOX_COLUMNS}) \
@@ -232,6 +236,10 @@ statements! {
     invoice_lock => select(&INVOICES, "payment_id = $1::uuid", true);
     /// `$1` payment: its invoice.
     invoice_read => select(&INVOICES, "payment_id = $1::uuid", false);
+    /// `$1` payments: their invoices, locked.
+    invoices_lock => select(&INVOICES, "payment_id = ANY($1::uuid[])", true);
+    /// `$1` payments: their invoices.
+    invoices_read => select(&INVOICES, "payment_id = ANY($1::uuid[])", false);
     /// Inserts or replaces an invoice.
     invoice_put => upsert(&INVOICES);
     /// Inserts an invoice this transaction saw missing (a unique violation if another

@@ -587,6 +587,13 @@ impl StoreTx for PgTx {
         rows.first().map(codec::outbox_entry).transpose()
     }
 
+    async fn outbox_entries(&mut self, ids: &[EffectId]) -> Result<Vec<OutboxEntry>, StoreError> {
+        let stmt = self.statements.lock_outboxes.clone();
+        let ids: Vec<Uuid> = ids.iter().map(|id| id.0).collect();
+        let rows = self.read(&stmt, vec![Box::new(ids)]).await?;
+        rows.iter().map(codec::outbox_entry).collect()
+    }
+
     async fn update_outbox(&mut self, entry: &OutboxEntry) -> Result<(), StoreError> {
         let (state, error) = outbox_state(&entry.state);
         let params: Vec<Param> = vec![

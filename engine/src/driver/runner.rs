@@ -23,7 +23,7 @@ use super::records::{InvoiceRecord, RefundRecord};
 use super::Engine;
 use crate::error::EngineError;
 use crate::ports::{PayoutStatus, PortError, RefundState};
-use crate::store::{OutboxEntry, OutboxState, StoreTx};
+use crate::store::{OutboxEntry, OutboxState, RowQuery, StoreTx};
 use crate::task::Task;
 
 /// What a runner pass did.
@@ -191,7 +191,7 @@ impl Engine {
         if created.is_empty() {
             return Ok(());
         }
-        match self.store_invoices_together(&created, now).await {
+        match self.store_invoices_together(&created).await {
             Ok(done) => report.done += done,
             Err(error) => {
                 debug!(%error, count = created.len(), "storing the created invoices one by one");
@@ -205,24 +205,47 @@ impl Engine {
     }
 
     /// One transaction storing every created invoice whose entry is still pending as
-    /// this runner left it; how many it stored.
+    /// this runner left it; how many it stored. The entries and the invoice records
+    /// are read in one round trip each.
     async fn store_invoices_together(
         &self,
         created: &[(OutboxEntry, crate::ports::Invoice)],
-        now: DateTime<Utc>,
     ) -> Result<usize, EngineError> {
         let mut tx = self.store.begin().await?;
+        let ids: Vec<_> = created.iter().map(|(entry, _)| entry.id).collect();
+        let mut current: HashMap<_, _> = tx
+            .outbox_entries(&ids)
+            .await?
+            .into_iter()
+            .map(|entry| (entry.id, entry))
+            .collect();
+        let payments = created
+            .iter()
+            .filter_map(|(entry, _)| match &entry.task {
+                Task::CreateInvoice { request, .. } => Some(request.payment_id),
+                _ => None,
+            })
+            .collect();
+        let mut records: HashMap<_, _> = tx
+            .find::<InvoiceRecord>(RowQuery::Invoices(payments))
+            .await?
+            .into_iter()
+            .map(|record| (record.payment, record))
+            .collect();
         let mut done = 0;
         for (entry, invoice) in created {
-            let Some(current) = tx.outbox_entry(entry.id).await? else {
+            let Some(current) = current.remove(&entry.id) else {
                 continue;
             };
             if current.state != OutboxState::Pending || current.attempts != entry.attempts {
                 continue;
             }
-            let performed = Performed::Invoice(invoice.clone());
-            self.store_result(&mut *tx, &current, performed, None, now)
-                .await?;
+            if let Task::CreateInvoice { request, .. } = &current.task {
+                if let Some(mut record) = records.remove(&request.payment_id) {
+                    record_created(&mut record, invoice.clone());
+                    tx.put(record).await?;
+                }
+            }
             let attempts = current.attempts + 1;
             tx.update_outbox(&OutboxEntry {
                 state: OutboxState::Done,
@@ -431,8 +454,7 @@ impl Engine {
         match (&entry.task, performed) {
             (Task::CreateInvoice { request, .. }, Performed::Invoice(invoice)) => {
                 if let Some(mut record) = tx.get::<InvoiceRecord>(request.payment_id).await? {
-                    record.provider_invoice_id = Some(invoice.provider_invoice_id);
-                    record.url = Some(invoice.url);
+                    record_created(&mut record, invoice);
                     tx.put(record).await?;
                 }
             }
@@ -585,6 +607,12 @@ fn must_complete(task: &Task) -> bool {
         task,
         Task::Refund { .. } | Task::SubmitPayouts { .. } | Task::PayFactory { .. }
     )
+}
+
+/// The gateway created `record`'s invoice: its id and payment page.
+fn record_created(record: &mut InvoiceRecord, invoice: crate::ports::Invoice) {
+    record.provider_invoice_id = Some(invoice.provider_invoice_id);
+    record.url = Some(invoice.url);
 }
 
 /// The invoice of `payment` will not be created (or its creation recorded): a paid

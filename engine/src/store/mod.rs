@@ -125,6 +125,21 @@ pub trait StoreTx: Send {
     /// Locks and reads one outbox entry.
     async fn outbox_entry(&mut self, id: EffectId) -> Result<Option<OutboxEntry>, StoreError>;
 
+    /// Locks and reads the outbox entries of `ids` that exist, in id order (a store
+    /// may read them in one round trip).
+    async fn outbox_entries(&mut self, ids: &[EffectId]) -> Result<Vec<OutboxEntry>, StoreError> {
+        let mut sorted = ids.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut found = Vec::with_capacity(sorted.len());
+        for id in sorted {
+            if let Some(entry) = self.outbox_entry(id).await? {
+                found.push(entry);
+            }
+        }
+        Ok(found)
+    }
+
     /// Replaces an outbox entry's state, attempts and next attempt time.
     async fn update_outbox(&mut self, entry: &OutboxEntry) -> Result<(), StoreError>;
 

@@ -139,6 +139,8 @@ pub enum RowQuery {
     OpenPurchaseOrders,
     /// Every factory payout.
     FactoryPayouts,
+    /// The invoices of these payments (those that exist).
+    Invoices(Vec<PaymentId>),
     /// The parked reports not yet applied about the shipment with this provider id.
     ParkedReportsOf(String),
 }
@@ -187,6 +189,7 @@ impl RowQuery {
             (RowQuery::PurchaseOrders, Row::PurchaseOrder(_)) => true,
             (RowQuery::OpenPurchaseOrders, Row::PurchaseOrder(p)) => p.is_open(),
             (RowQuery::FactoryPayouts, Row::FactoryPayout(_)) => true,
+            (RowQuery::Invoices(payments), Row::Invoice(r)) => payments.contains(&r.payment),
             (RowQuery::ParkedReportsOf(id), Row::ParkedReport(r)) => {
                 !r.applied && r.provider_order_id == *id
             }

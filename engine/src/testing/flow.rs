@@ -305,3 +305,32 @@ pub async fn created_invoices_are_stored_one_by_one_when_their_shared_commit_fai
         Default::default()
     );
 }
+
+/// The runner's batch reads: the outbox entries and the invoices named by a list,
+/// those that exist, entries in id order.
+pub async fn outbox_entries_and_invoices_are_read_by_list(fixture: Arc<dyn Fixture>) {
+    let (w, _engine, _faults) = five_joins_behind_a_switch(fixture).await;
+    let store = w.fixture.open().await;
+    let due = store.due_outbox(at(1, 0), 100).await.unwrap();
+    assert_eq!(due.len(), 5);
+    let mut ids: Vec<_> = due.iter().map(|e| e.id).rev().collect();
+    ids.push(crate::store::EffectId(uuid::Uuid::from_u128(7)));
+    let mut tx = store.begin().await.unwrap();
+    let entries = tx.outbox_entries(&ids).await.unwrap();
+    let mut expected: Vec<_> = due.iter().map(|e| e.id).collect();
+    expected.sort_unstable();
+    assert_eq!(entries.iter().map(|e| e.id).collect::<Vec<_>>(), expected);
+    let unknown = patungan_core::PaymentId::from_u128(99);
+    let wanted = vec![join(1, 1).payment, join(3, 1).payment, unknown];
+    let mut found: Vec<_> = tx
+        .find::<crate::InvoiceRecord>(crate::store::RowQuery::Invoices(wanted))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.payment)
+        .collect();
+    found.sort_unstable();
+    let mut expected = vec![join(1, 1).payment, join(3, 1).payment];
+    expected.sort_unstable();
+    assert_eq!(found, expected);
+}

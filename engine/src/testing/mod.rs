@@ -58,6 +58,7 @@ macro_rules! store_conformance_tests {
             flow::a_small_session_cache_evicts_and_every_session_stays_right,
             flow::a_runner_pass_stores_its_created_invoices_in_one_commit,
             flow::created_invoices_are_stored_one_by_one_when_their_shared_commit_fails,
+            flow::outbox_entries_and_invoices_are_read_by_list,
             hostile_input::a_nul_byte_in_a_holder_name_is_refused_and_holds_nothing,
             concurrency::a_crash_between_commit_and_effect_performs_the_effect_once,
             concurrency::sixty_four_joiners_on_a_hot_session_never_oversell_and_lose_nothing,

@@ -195,6 +195,12 @@ pub(crate) fn by_query(
             pick(&s.factory_payouts_lock, &s.factory_payouts_read),
             Vec::new(),
         ),
+        RowQuery::Invoices(payments) => (
+            pick(&s.invoices_lock, &s.invoices_read),
+            vec![Box::new(
+                payments.iter().map(|p| *p.as_uuid()).collect::<Vec<Uuid>>(),
+            )],
+        ),
         RowQuery::ParkedReportsOf(id) => (
             pick(&s.parked_reports_of_lock, &s.parked_reports_of_read),
             vec![Box::new(id.clone())],
@@ -337,6 +343,7 @@ pub(crate) fn decode_query(query: &RowQuery, row: &Row) -> Result<StoreRow, Stor
         RowQuery::FactoryPayouts => {
             factory::decode_factory_payout(row).map(StoreRow::FactoryPayout)
         }
+        RowQuery::Invoices(_) => decode_invoice(row).map(StoreRow::Invoice),
         RowQuery::ParkedReportsOf(_) => parked::decode_parked(row).map(StoreRow::ParkedReport),
         other => Err(StoreError::Corrupt(format!(
             "the PostgreSQL store has no index for {other:?}"

@@ -253,6 +253,11 @@ impl StoreTx for FaultyTx {
         self.inner.update_outbox(entry).await
     }
 
+    async fn outbox_entries(&mut self, ids: &[EffectId]) -> Result<Vec<OutboxEntry>, StoreError> {
+        self.faults.check()?;
+        self.inner.outbox_entries(ids).await
+    }
+
     async fn inbox_insert(&mut self, key: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
         self.faults.check()?;
         self.inner.inbox_insert(key, at).await
