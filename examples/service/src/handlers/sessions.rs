@@ -19,22 +19,26 @@ const INVOICE_POLL: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// The join's invoice once it exists at the gateway, waiting at most the join wait:
 /// the loop is woken and its pass awaited; if the invoice was in another replica's
-/// claim, it is looked for again until the wait ends.
+/// claim, it is looked for again until the wait ends. A join applied just now has no
+/// invoice yet, so only a repeated join looks before waking the loop.
 async fn invoice_within_wait(
     app: &AppState,
     payment: PaymentId,
+    outcome: Outcome,
 ) -> Result<Option<patungan_core::payments::Invoice>, ApiError> {
     // Ready, or never to be (the gateway refused it for good).
     let settled = |i: &Option<patungan_core::payments::Invoice>| {
         i.as_ref().is_some_and(|i| i.url.is_some() || i.abandoned)
     };
-    let mut invoice = app.engine.invoice(payment).await?;
-    if settled(&invoice) {
-        return Ok(invoice);
+    if outcome != Outcome::Applied {
+        let invoice = app.engine.invoice(payment).await?;
+        if settled(&invoice) {
+            return Ok(invoice);
+        }
     }
     let deadline = tokio::time::Instant::now() + app.join_wait;
     app.kicker.kick_and_wait(app.join_wait).await;
-    invoice = app.engine.invoice(payment).await?;
+    let mut invoice = app.engine.invoice(payment).await?;
     while !settled(&invoice) && tokio::time::Instant::now() < deadline {
         tokio::time::sleep(INVOICE_POLL).await;
         invoice = app.engine.invoice(payment).await?;
@@ -154,7 +158,7 @@ pub async fn join(
     };
     tracing::info!(%session, participant = %receipt.participant, quantity = receipt.cost.quantity,
         total = %receipt.cost.total, outcome = ?receipt.outcome, "join");
-    let invoice = invoice_within_wait(&app, receipt.payment).await?;
+    let invoice = invoice_within_wait(&app, receipt.payment, receipt.outcome).await?;
     let code = match receipt.outcome {
         Outcome::Applied => StatusCode::CREATED,
         Outcome::Unchanged => StatusCode::OK,
