@@ -63,6 +63,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "parked_shipment_reports",
         sql: include_str!("../migrations/0009_parked_shipment_reports.sql"),
     },
+    Migration {
+        version: 10,
+        name: "factory_payouts_by_status",
+        sql: include_str!("../migrations/0010_factory_payouts_by_status.sql"),
+    },
 ];
 
 /// Serialises migrators of one database (any schema): `hashtext('patungan.migrate')`

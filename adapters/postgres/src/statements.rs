@@ -386,6 +386,10 @@ statements! {
     factory_payouts_lock => select(&FACTORY_PAYOUTS, "true", true);
     /// Every factory payout.
     factory_payouts_read => select(&FACTORY_PAYOUTS, "true", false);
+    /// `$1` status: the factory payouts with it, locked.
+    factory_payouts_with_status_lock => select(&FACTORY_PAYOUTS, "status = $1::text", true);
+    /// `$1` status: the factory payouts with it.
+    factory_payouts_with_status_read => select(&FACTORY_PAYOUTS, "status = $1::text", false);
     /// Inserts or replaces a factory payout.
     factory_payout_put => upsert(&FACTORY_PAYOUTS);
     /// Inserts a factory payout this transaction saw missing.

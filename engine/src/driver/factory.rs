@@ -142,7 +142,8 @@ impl Engine {
         &self,
         now: DateTime<Utc>,
     ) -> Result<usize, EngineError> {
-        let payouts: Vec<FactoryPayout> = self.store.read_all(RowQuery::FactoryPayouts).await?;
+        let submitted = RowQuery::FactoryPayoutsWithStatus(FactoryPayoutStatus::Submitted);
+        let payouts: Vec<FactoryPayout> = self.store.read_all(submitted).await?;
         let silent: Vec<(FactoryPayout, u32)> = payouts
             .into_iter()
             .filter_map(|p| {

@@ -6,7 +6,7 @@
 //! `tx.put(invoice)`), so a row of the wrong kind can only come from a broken store.
 
 use chrono::{DateTime, Utc};
-use patungan_core::factory_payouts::FactoryPayout;
+use patungan_core::factory_payouts::{FactoryPayout, FactoryPayoutStatus};
 use patungan_core::inbox::InboxEntry;
 use patungan_core::orders::Order;
 use patungan_core::payments::{Anomaly, Invoice};
@@ -139,6 +139,8 @@ pub enum RowQuery {
     OpenPurchaseOrders,
     /// Every factory payout.
     FactoryPayouts,
+    /// Factory payouts with this status.
+    FactoryPayoutsWithStatus(FactoryPayoutStatus),
     /// The invoices of these payments (those that exist).
     Invoices(Vec<PaymentId>),
     /// The parked reports not yet applied about the shipment with this provider id.
@@ -189,6 +191,9 @@ impl RowQuery {
             (RowQuery::PurchaseOrders, Row::PurchaseOrder(_)) => true,
             (RowQuery::OpenPurchaseOrders, Row::PurchaseOrder(p)) => p.is_open(),
             (RowQuery::FactoryPayouts, Row::FactoryPayout(_)) => true,
+            (RowQuery::FactoryPayoutsWithStatus(status), Row::FactoryPayout(p)) => {
+                p.status == *status
+            }
             (RowQuery::Invoices(payments), Row::Invoice(r)) => payments.contains(&r.payment),
             (RowQuery::ParkedReportsOf(id), Row::ParkedReport(r)) => {
                 !r.applied && r.provider_order_id == *id

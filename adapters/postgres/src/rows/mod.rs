@@ -195,6 +195,13 @@ pub(crate) fn by_query(
             pick(&s.factory_payouts_lock, &s.factory_payouts_read),
             Vec::new(),
         ),
+        RowQuery::FactoryPayoutsWithStatus(status) => (
+            pick(
+                &s.factory_payouts_with_status_lock,
+                &s.factory_payouts_with_status_read,
+            ),
+            vec![Box::new(status.as_str().to_owned())],
+        ),
         RowQuery::Invoices(payments) => (
             pick(&s.invoices_lock, &s.invoices_read),
             vec![Box::new(
@@ -340,7 +347,7 @@ pub(crate) fn decode_query(query: &RowQuery, row: &Row) -> Result<StoreRow, Stor
         RowQuery::PurchaseOrders | RowQuery::OpenPurchaseOrders => {
             fulfilment::decode_purchase_order(row).map(StoreRow::PurchaseOrder)
         }
-        RowQuery::FactoryPayouts => {
+        RowQuery::FactoryPayouts | RowQuery::FactoryPayoutsWithStatus(_) => {
             factory::decode_factory_payout(row).map(StoreRow::FactoryPayout)
         }
         RowQuery::Invoices(_) => decode_invoice(row).map(StoreRow::Invoice),
