@@ -100,23 +100,15 @@ impl PostgresStore {
     ) -> Result<Vec<Row>, StoreError> {
         let conn = self.pool.get().await?;
         let c = conn.conn()?;
-        let client = &c.client;
         let params: [&(dyn ToSql + Sync); 3] = [&now, &max, &until];
-        let steps: Vec<Step<'_, Result<Vec<Row>, tokio_postgres::Error>>> = vec![
-            Box::pin(async move {
-                client
-                    .batch_execute("BEGIN; SET LOCAL synchronous_commit = off")
-                    .await
-                    .map(|()| Vec::new())
-            }),
-            Box::pin(client.query(&c.statements.claim_outbox, &params)),
-            Box::pin(async move { client.batch_execute("COMMIT").await.map(|()| Vec::new()) }),
-        ];
-        let mut results = Vec::with_capacity(3);
-        for result in in_order(steps).await {
-            results.push(result.map_err(|e| store_error(&e))?);
-        }
-        Ok(results.into_iter().nth(1).unwrap_or_default())
+        let claim = Box::pin(c.client.query(&c.statements.claim_outbox, &params));
+        let mut rows = in_one_transaction(
+            &c.client,
+            "BEGIN; SET LOCAL synchronous_commit = off",
+            vec![claim],
+        )
+        .await?;
+        Ok(rows.pop().unwrap_or_default())
     }
 
     /// Runs the read `pick` builds from this connection's statements (no transaction).
@@ -134,6 +126,30 @@ impl PostgresStore {
             .await
             .map_err(|e| store_error(&e))
     }
+}
+
+/// Runs `queries` in one transaction opened by `begin` (which may set its options),
+/// all sent in one round trip, and returns their rows in order.
+async fn in_one_transaction<'a>(
+    client: &'a tokio_postgres::Client,
+    begin: &'a str,
+    queries: Vec<Step<'a, Result<Vec<Row>, tokio_postgres::Error>>>,
+) -> Result<Vec<Vec<Row>>, StoreError> {
+    let count = queries.len();
+    let mut steps: Vec<Step<'a, Result<Vec<Row>, tokio_postgres::Error>>> =
+        Vec::with_capacity(count + 2);
+    steps.push(Box::pin(async move {
+        client.batch_execute(begin).await.map(|()| Vec::new())
+    }));
+    steps.extend(queries);
+    steps.push(Box::pin(async move {
+        client.batch_execute("COMMIT").await.map(|()| Vec::new())
+    }));
+    let mut results = Vec::with_capacity(count);
+    for result in in_order(steps).await {
+        results.push(result.map_err(|e| store_error(&e))?);
+    }
+    Ok(results.into_iter().skip(1).take(count).collect())
 }
 
 fn limit(limit: usize) -> i64 {
@@ -203,24 +219,17 @@ impl Store for PostgresStore {
     async fn ledger_dump(&self) -> Result<(Vec<Account>, Vec<TransferRecord>), StoreError> {
         let conn = self.pool.get().await?;
         let c = conn.conn()?;
-        let client = &c.client;
         // One snapshot for both tables, so the dump balances.
-        let steps: Vec<Step<'_, Result<Vec<Row>, tokio_postgres::Error>>> = vec![
-            Box::pin(async move {
-                client
-                    .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                    .await
-                    .map(|()| Vec::new())
-            }),
-            Box::pin(client.query(&c.statements.dump_accounts, &[])),
-            Box::pin(client.query(&c.statements.dump_transfers, &[])),
-            Box::pin(async move { client.batch_execute("COMMIT").await.map(|()| Vec::new()) }),
-        ];
-        let mut results = Vec::with_capacity(4);
-        for result in in_order(steps).await {
-            results.push(result.map_err(|e| store_error(&e))?);
-        }
-        let mut results = results.into_iter().skip(1);
+        let mut results = in_one_transaction(
+            &c.client,
+            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+            vec![
+                Box::pin(c.client.query(&c.statements.dump_accounts, &[])),
+                Box::pin(c.client.query(&c.statements.dump_transfers, &[])),
+            ],
+        )
+        .await?
+        .into_iter();
         let accounts = results.next().unwrap_or_default();
         let transfers = results.next().unwrap_or_default();
         Ok((
