@@ -53,6 +53,7 @@ pub mod payments;
 pub mod purchasing;
 pub mod quotes;
 pub mod refunds;
+pub mod seeded;
 pub mod session;
 pub mod shipments;
 pub mod steps;

@@ -10,23 +10,20 @@
 //! - a transactional outbox: an operation's events, ledger postings, records and
 //!   external effects commit in one store transaction, and effects are performed
 //!   only after that commit, with idempotency keys;
-//! - in-memory adapters, all in [`memory`] (the [`MemoryStore`](memory::MemoryStore)
-//!   and the simulated providers), that are the embedded default;
-//! - with the `testing` feature, the `testing` module: the store conformance suite and the
-//!   seeded simulation, generic over the store, for backends' tests.
+//!
+//! The adapters live in crates of their own: `patungan-memory` (the embedded
+//! default: an in-memory store and simulated providers), `patungan-postgres`,
+//! `patungan-xendit`, `patungan-biteship`; `patungan-testing` holds the store
+//! conformance suite and the seeded simulation every store runs.
 
 mod driver;
 pub mod error;
 mod ledger_ws;
-pub mod memory;
 pub mod notification;
 pub mod ports;
 pub mod retry;
-mod seeded;
 pub mod store;
 pub mod task;
-#[cfg(feature = "testing")]
-pub mod testing;
 
 pub use driver::{
     order_id, renewal_id, Engine, EngineConfig, Handled, InvoiceRecord, OrderRecord, Ports,

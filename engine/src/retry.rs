@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::seeded::splitmix;
+use patungan_core::seeded::splitmix;
 
 /// Exponential backoff with deterministic jitter.
 ///

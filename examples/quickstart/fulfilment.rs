@@ -8,10 +8,10 @@ use patungan_core::ledger::ChartAccount;
 use patungan_core::quotes::{Destination, QuoteChoice, QuoteRequest, Recipient};
 use patungan_core::session::JoinRequest;
 use patungan_core::{Money, QuoteId, SessionId, UserId};
-use patungan_engine::memory::MemoryShipping;
 use patungan_engine::notification::ProviderNotification;
 use patungan_engine::ports::ShipmentStatus;
 use patungan_engine::Engine;
+use patungan_memory::MemoryShipping;
 
 use crate::session::wib;
 

@@ -11,11 +11,11 @@ use patungan_core::session::{JoinRequest, SessionConfig, SessionGrosir, Settleme
 use patungan_core::{
     Money, Moq, ParticipantId, PaymentId, ProductId, SessionId, TierLadder, UserId, VariantId,
 };
-use patungan_engine::memory::MemoryStore;
-use patungan_engine::memory::{MemoryDisburser, MemoryGateway, MemoryShipping};
 use patungan_engine::notification::ProviderNotification;
 use patungan_engine::store::Store;
 use patungan_engine::{Engine, EngineConfig, Ports};
+use patungan_memory::MemoryStore;
+use patungan_memory::{MemoryDisburser, MemoryGateway, MemoryShipping};
 use patungan_postgres::{PostgresOptions, PostgresStore};
 
 use crate::fulfilment;
@@ -93,8 +93,8 @@ pub async fn run() -> Result<World, Box<dyn Error>> {
             gateway: gateway.clone(),
             disburser: disburser.clone(),
             shipping: shipping.clone(),
-            notifier: Arc::new(patungan_engine::memory::MemoryNotifier::default()),
-            factory: Arc::new(patungan_engine::memory::MemoryFactory::default()),
+            notifier: Arc::new(patungan_memory::MemoryNotifier::default()),
+            factory: Arc::new(patungan_memory::MemoryFactory::default()),
         },
         EngineConfig::default(),
     );

@@ -1,4 +1,4 @@
-//! Long runs of the seeded simulation (`patungan_engine::testing::sim`), on the
+//! Long runs of the seeded simulation (`patungan_testing::sim`), on the
 //! in-memory store or on PostgreSQL.
 //!
 //! ```text
@@ -17,9 +17,9 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use patungan_engine::testing::sim::{run_seed_on, run_seeds_on, total, Options};
-use patungan_engine::testing::{MemoryFactory, StoreFactory};
 use patungan_postgres::testing::PgFactory;
+use patungan_testing::sim::{run_seed_on, run_seeds_on, total, Options};
+use patungan_testing::{MemoryFactory, StoreFactory};
 
 fn usage() -> ExitCode {
     eprintln!(

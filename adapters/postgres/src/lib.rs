@@ -90,7 +90,7 @@
 //!
 //! The `testing` feature (for dev-dependencies) adds `patungan_postgres::testing`:
 //! the PostgreSQL backend of the engine's store conformance suite and seeded
-//! simulation (`patungan_engine::testing`), a fresh schema per test.
+//! simulation (`patungan_testing`), a fresh schema per test.
 
 mod codec;
 mod error;

@@ -1,6 +1,6 @@
 //! Test support, compiled only with the `testing` feature: [`PgFactory`], the
 //! PostgreSQL backend of the engine's store conformance suite and simulation
-//! ([`patungan_engine::testing`]), one fresh schema per test.
+//! ([`patungan_testing`]), one fresh schema per test.
 #![allow(clippy::expect_used, clippy::panic)]
 
 use std::io::Write;
@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use async_trait::async_trait;
 use patungan_engine::store::Store;
-use patungan_engine::testing::{Fixture, StoreFactory};
+use patungan_testing::{Fixture, StoreFactory};
 
 use crate::{PostgresOptions, PostgresStore};
 

@@ -18,9 +18,9 @@ use std::time::Duration;
 
 use common::TestDb;
 use patungan_core::BotPolicy;
-use patungan_engine::memory::{MemoryDisburser, MemoryFactory, MemoryGateway, MemoryShipping};
-use patungan_engine::testing::{at, config, join, World, SESSION};
 use patungan_engine::Engine;
+use patungan_memory::{MemoryDisburser, MemoryFactory, MemoryGateway, MemoryShipping};
+use patungan_testing::{at, config, join, World, SESSION};
 
 /// An engine as a process of its own: its own pool of `pool` connections.
 async fn process(db: &TestDb, pool: usize) -> Engine {

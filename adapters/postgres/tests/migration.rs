@@ -28,10 +28,10 @@ use patungan_core::{
 };
 use patungan_engine::notification::{PayoutEvent, ProviderNotification};
 use patungan_engine::store::NotificationRecord;
-use patungan_engine::testing::StoreFactory;
-use patungan_engine::testing::{at, config, join, World, SESSION};
 use patungan_engine::Handled;
 use patungan_postgres::testing::{schema_name, PgFactory};
+use patungan_testing::StoreFactory;
+use patungan_testing::{at, config, join, World, SESSION};
 use serde_json::{json, Value};
 use tokio_postgres::Client;
 

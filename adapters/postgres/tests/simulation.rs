@@ -1,10 +1,10 @@
-//! The seeded simulation (`patungan_engine::testing::sim`) on PostgreSQL in CI: 20
+//! The seeded simulation (`patungan_testing::sim`) on PostgreSQL in CI: 20
 //! seeds (`PATUNGAN_PG_SIM_SEEDS` overrides), each in a fresh schema, each replica
 //! and each restarted replica on its own connection pool. `PATUNGAN_PG_SIM_STEPS`
 //! sets the random steps per seed (default: the simulation's default).
 
-use patungan_engine::testing::sim::{require_all_pass, Options};
 use patungan_postgres::testing::{database_url, PgFactory};
+use patungan_testing::sim::{require_all_pass, Options};
 
 fn env(name: &str) -> Option<u64> {
     std::env::var(name).ok().and_then(|s| s.parse().ok())

@@ -25,12 +25,12 @@ use patungan_core::stock::Stock;
 use patungan_core::{
     AccountId, BotPolicy, Currency, Money, ProductId, SessionId, TransferId, UserId, VariantId,
 };
-use patungan_engine::memory::MemoryStore;
 use patungan_engine::store::{
     EffectId, OutboxEntry, OutboxState, PayoutSchedule, SessionWrite, Store,
 };
 use patungan_engine::task::Task;
-use patungan_engine::testing::{at, config, join, SESSION};
+use patungan_memory::MemoryStore;
+use patungan_testing::{at, config, join, SESSION};
 use rust_decimal::Decimal;
 
 fn product(n: u128) -> ProductId {

@@ -179,11 +179,8 @@ type Slot = Arc<SlotState>;
 /// (and behind the store's row lock across processes); different sessions proceed
 /// in parallel as far as the store allows.
 ///
-/// ```
-/// use patungan_engine::{Engine, EngineConfig};
-/// let engine = Engine::in_memory(EngineConfig::default());
-/// # let _ = engine;
-/// ```
+/// The embedded default (an in-memory store and simulated providers) is
+/// `patungan_memory::engine(config)`.
 pub struct Engine {
     store: Arc<dyn Store>,
     ports: Ports,
@@ -212,21 +209,6 @@ impl Engine {
             )),
             config,
         }
-    }
-
-    /// The embedded default: an in-memory store and simulated providers.
-    pub fn in_memory(config: EngineConfig) -> Self {
-        Engine::new(
-            Arc::new(crate::memory::MemoryStore::new()),
-            Ports {
-                gateway: Arc::new(crate::memory::MemoryGateway::default()),
-                disburser: Arc::new(crate::memory::MemoryDisburser::default()),
-                shipping: Arc::new(crate::memory::MemoryShipping::default()),
-                notifier: Arc::new(crate::memory::MemoryNotifier::default()),
-                factory: Arc::new(crate::memory::MemoryFactory::default()),
-            },
-            config,
-        )
     }
 
     /// The store.

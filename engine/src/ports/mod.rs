@@ -1,6 +1,6 @@
 //! Ports: the traits through which the engine reaches the outside world.
 //! Adapters implement them (PostgreSQL, Xendit, Biteship); the in-memory ones in
-//! [`crate::memory`] are the embedded default.
+//! `patungan-memory` are the embedded default.
 
 pub mod disburser;
 pub mod error;

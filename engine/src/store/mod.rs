@@ -22,7 +22,7 @@ pub use types::{
     StoreError,
 };
 
-/// Where the engine keeps its state (PostgreSQL, or [`MemoryStore`](crate::memory::MemoryStore)).
+/// Where the engine keeps its state (PostgreSQL, or the in-memory store of `patungan-memory`).
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Starts a transaction.

@@ -5,10 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use patungan_biteship::{BiteshipClient, BiteshipConfig, BiteshipProvider, BiteshipWebhook};
-use patungan_engine::memory::MemoryStore;
-use patungan_engine::memory::{MemoryDisburser, MemoryGateway, MemoryShipping};
 use patungan_engine::store::Store;
 use patungan_engine::{Engine, EngineConfig, Ports};
+use patungan_memory::MemoryStore;
+use patungan_memory::{MemoryDisburser, MemoryGateway, MemoryShipping};
 use patungan_postgres::{PostgresOptions, PostgresStore};
 use patungan_xendit::{CallbackVerifier, Secret, XenditClient, XenditConfig, XenditGateway};
 
@@ -155,12 +155,12 @@ impl AppState {
         };
         let notifier: Arc<dyn patungan_engine::ports::Notifier> = match &config.notify_webhook {
             Some(settings) => Arc::new(webhook_sender(settings, "PATUNGAN_NOTIFY_WEBHOOK_URL")?),
-            None => Arc::new(patungan_engine::memory::MemoryNotifier::default()),
+            None => Arc::new(patungan_memory::MemoryNotifier::default()),
         };
         let factory: Arc<dyn patungan_engine::ports::FactoryChannel> = match &config.factory_webhook
         {
             Some(settings) => Arc::new(webhook_sender(settings, "PATUNGAN_FACTORY_WEBHOOK_URL")?),
-            None => Arc::new(patungan_engine::memory::MemoryFactory::default()),
+            None => Arc::new(patungan_memory::MemoryFactory::default()),
         };
         let (verifier, dev_tokens) = token_verifier(config, simulated.is_some())?;
         let parts = Parts {

@@ -14,7 +14,7 @@ mod common;
 
 use common::{Harness, CALLBACK_TOKEN};
 use patungan_core::{BotPolicy, ParticipantId, SessionId, UserId};
-use patungan_engine::testing::{at, config};
+use patungan_testing::{at, config};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 

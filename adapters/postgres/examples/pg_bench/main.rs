@@ -34,9 +34,9 @@ use patungan_core::{
     AccountId, BotPolicy, Currency, Money, Moq, ParticipantId, PaymentId, ProductId, SessionId,
     TierLadder, TransferId, UserId,
 };
-use patungan_engine::memory::{MemoryDisburser, MemoryGateway, MemoryShipping};
 use patungan_engine::store::{LedgerDiff, Store};
 use patungan_engine::{Engine, EngineConfig, Ports};
+use patungan_memory::{MemoryDisburser, MemoryGateway, MemoryShipping};
 use patungan_postgres::{PostgresOptions, PostgresStore};
 
 mod withdrawals;
@@ -192,8 +192,8 @@ async fn joins(url: &str, args: &Args) {
         gateway: Arc::new(MemoryGateway::default()),
         disburser: Arc::new(MemoryDisburser::default()),
         shipping: Arc::new(MemoryShipping::default()),
-        notifier: Arc::new(patungan_engine::memory::MemoryNotifier::default()),
-        factory: Arc::new(patungan_engine::memory::MemoryFactory::default()),
+        notifier: Arc::new(patungan_memory::MemoryNotifier::default()),
+        factory: Arc::new(patungan_memory::MemoryFactory::default()),
     };
     let mut engines = vec![Arc::new(Engine::new(
         Arc::new(first),

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use chrono::{TimeZone, Utc};
 use patungan_core::wallet::{BankAccount, WithdrawalRequest};
 use patungan_core::{Money, UserId, WithdrawalId};
-use patungan_engine::memory::{MemoryDisburser, MemoryGateway, MemoryShipping};
 use patungan_engine::{Engine, EngineConfig, Ports};
+use patungan_memory::{MemoryDisburser, MemoryGateway, MemoryShipping};
 
 use super::{fresh_store, report, Args, SCHEMA};
 
@@ -41,8 +41,8 @@ pub(crate) async fn withdrawals(url: &str, args: &Args) {
         gateway: Arc::new(MemoryGateway::default()),
         disburser: Arc::new(MemoryDisburser::default()),
         shipping: Arc::new(MemoryShipping::default()),
-        notifier: Arc::new(patungan_engine::memory::MemoryNotifier::default()),
-        factory: Arc::new(patungan_engine::memory::MemoryFactory::default()),
+        notifier: Arc::new(patungan_memory::MemoryNotifier::default()),
+        factory: Arc::new(patungan_memory::MemoryFactory::default()),
     };
     let engine = Engine::new(Arc::new(store), ports, EngineConfig::default());
     // Tuesday 24 Nov 2026, 08:00 WIB.
