@@ -11,6 +11,9 @@ use crate::ledger::derive_uuid;
 use crate::session::OrderRequest;
 use crate::shipments::{Hold, Shipping};
 
+/// A shipment status as the shipping provider reports it.
+pub use crate::tasks::shipping::ShipmentStatus;
+
 /// The purpose tag of order ids: `derive_uuid(participant, ORDER_ID_PURPOSE)`.
 pub const ORDER_ID_PURPOSE: u64 = 0xE002 << 48;
 
@@ -77,38 +80,6 @@ impl OrderStatus {
     }
 }
 
-/// A shipment status as the shipping provider reports it (Biteship's list).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProviderStatus {
-    /// Booked.
-    Confirmed,
-    /// A courier is assigned.
-    Allocated,
-    /// The courier is on the way to pick up.
-    PickingUp,
-    /// Picked up.
-    Picked,
-    /// On the way to the receiver.
-    DroppingOff,
-    /// Delivered.
-    Delivered,
-    /// Held by the courier.
-    OnHold,
-    /// Cancelled at the provider.
-    Cancelled,
-    /// Refused by the courier.
-    Rejected,
-    /// No courier could be found.
-    CourierNotFound,
-    /// Coming back to the sender.
-    ReturnInTransit,
-    /// Back at the sender.
-    Returned,
-    /// Disposed of.
-    Disposed,
-}
-
 /// What a provider status means for the order (§11's table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "action", content = "status", rename_all = "snake_case")]
@@ -123,8 +94,8 @@ pub enum Translation {
 }
 
 /// The translation table of docs/domain.md §11.
-pub const fn translate(status: ProviderStatus) -> Translation {
-    use ProviderStatus as P;
+pub const fn translate(status: ShipmentStatus) -> Translation {
+    use ShipmentStatus as P;
     match status {
         P::Confirmed | P::Allocated | P::PickingUp | P::Picked => {
             Translation::MoveTo(OrderStatus::ShipmentBooked)
@@ -218,7 +189,7 @@ impl OrderError {
 /// The order of one paid real participant of a confirmed session.
 ///
 /// ```
-/// use patungan_core::orders::{Order, OrderChange, OrderStatus, ProviderStatus};
+/// use patungan_core::orders::{Order, OrderChange, OrderStatus, ShipmentStatus};
 /// # use patungan_core::session::OrderRequest;
 /// # use patungan_core::*;
 /// # let cost = CostBreakdown::for_join(&JoinCostInput {
@@ -234,8 +205,8 @@ impl OrderError {
 /// let mut order = Order::create(SessionId::from_u128(9), request);
 /// order.advance(OrderStatus::ReadyToShip)?;
 /// order.advance(OrderStatus::ShipmentBooked)?;
-/// assert_eq!(order.shipment_update(ProviderStatus::Picked)?, OrderChange::Unchanged);
-/// order.shipment_update(ProviderStatus::DroppingOff)?;
+/// assert_eq!(order.shipment_update(ShipmentStatus::Picked)?, OrderChange::Unchanged);
+/// order.shipment_update(ShipmentStatus::DroppingOff)?;
 /// assert_eq!(order.status(), OrderStatus::InTransit);
 /// assert_eq!(order.advance(OrderStatus::Created).unwrap_err().code(), "order.illegal_move");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -399,7 +370,7 @@ impl Order {
     /// ([`translate`]). A status behind the order's own (a late webhook) is refused
     /// like any illegal move. A failed booking puts the order back to
     /// `ready_to_ship`, for a new booking or, after [`MAX_BOOKINGS`], an operator.
-    pub fn shipment_update(&mut self, status: ProviderStatus) -> Result<OrderChange, OrderError> {
+    pub fn shipment_update(&mut self, status: ShipmentStatus) -> Result<OrderChange, OrderError> {
         match translate(status) {
             Translation::MoveTo(to) => self.advance(to),
             Translation::Ignore => Ok(OrderChange::Unchanged),
@@ -531,7 +502,7 @@ mod tests {
 
     #[test]
     fn the_translation_table() {
-        use ProviderStatus as P;
+        use ShipmentStatus as P;
         for p in [P::Confirmed, P::Allocated, P::PickingUp, P::Picked] {
             assert_eq!(
                 translate(p),
@@ -560,27 +531,27 @@ mod tests {
     #[test]
     fn failed_bookings_are_booked_again_then_go_to_an_operator() {
         let mut order = booked();
-        let change = order.shipment_update(ProviderStatus::Rejected).unwrap();
+        let change = order.shipment_update(ShipmentStatus::Rejected).unwrap();
         assert_eq!(change, OrderChange::BookAgain { booking: 2 });
         assert_eq!(order.status(), OrderStatus::ReadyToShip);
         assert_eq!(
-            order.shipment_update(ProviderStatus::Rejected).unwrap(),
+            order.shipment_update(ShipmentStatus::Rejected).unwrap(),
             OrderChange::Unchanged
         );
         order.advance(OrderStatus::ShipmentBooked).unwrap();
         order
-            .shipment_update(ProviderStatus::CourierNotFound)
+            .shipment_update(ShipmentStatus::CourierNotFound)
             .unwrap();
         order.advance(OrderStatus::ShipmentBooked).unwrap();
         assert_eq!(
-            order.shipment_update(ProviderStatus::Rejected).unwrap(),
+            order.shipment_update(ShipmentStatus::Rejected).unwrap(),
             OrderChange::AwaitOperator
         );
         assert!(order.awaits_operator());
         let mut fresh = Order::create(SessionId::from_u128(9), request());
         assert_eq!(
             fresh
-                .shipment_update(ProviderStatus::Rejected)
+                .shipment_update(ShipmentStatus::Rejected)
                 .unwrap_err()
                 .code(),
             "order.not_booked"
@@ -590,19 +561,19 @@ mod tests {
     #[test]
     fn late_webhooks_are_refused_and_returns_end_it() {
         let mut order = booked();
-        order.shipment_update(ProviderStatus::DroppingOff).unwrap();
+        order.shipment_update(ShipmentStatus::DroppingOff).unwrap();
         assert_eq!(
             order
-                .shipment_update(ProviderStatus::Picked)
+                .shipment_update(ShipmentStatus::Picked)
                 .unwrap_err()
                 .code(),
             "order.illegal_move"
         );
         order
-            .shipment_update(ProviderStatus::ReturnInTransit)
+            .shipment_update(ShipmentStatus::ReturnInTransit)
             .unwrap();
         assert_eq!(
-            order.shipment_update(ProviderStatus::Returned).unwrap(),
+            order.shipment_update(ShipmentStatus::Returned).unwrap(),
             OrderChange::Unchanged
         );
         assert!(order.status().is_final());

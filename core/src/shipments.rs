@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::ids::{OrderId, VariantId};
 use crate::ledger::{derive_uuid, Chart, OrderRefund, Posting};
 use crate::money::{Money, MoneyError};
-use crate::orders::{Order, OrderChange, OrderError, OrderStatus, ProviderStatus, MAX_BOOKINGS};
+use crate::orders::{Order, OrderChange, OrderError, OrderStatus, ShipmentStatus, MAX_BOOKINGS};
 use crate::quotes::{Delivery, Destination, Recipient};
 use crate::stock::OrderStock;
 
@@ -36,14 +36,14 @@ pub struct BookedShipment {
     /// The price the provider charges, once known.
     pub price: Option<Money>,
     /// The provider's latest status.
-    pub status: ProviderStatus,
+    pub status: ShipmentStatus,
 }
 
 /// What the provider reports about a booked shipment (a webhook).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShipmentReport {
     /// The status reached.
-    pub status: ProviderStatus,
+    pub status: ShipmentStatus,
     /// The waybill, when the report carries it.
     pub waybill_id: Option<String>,
     /// The price, when the report carries it.

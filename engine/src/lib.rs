@@ -19,11 +19,8 @@
 mod driver;
 pub mod error;
 mod ledger_ws;
-pub mod notification;
 pub mod ports;
-pub mod retry;
 pub mod store;
-pub mod task;
 
 pub use driver::{
     order_id, renewal_id, Engine, EngineConfig, Handled, InvoiceRecord, OrderRecord, Ports,

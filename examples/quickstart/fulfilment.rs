@@ -5,10 +5,10 @@ use std::error::Error;
 
 use chrono::{DateTime, Duration, Utc};
 use patungan_core::ledger::ChartAccount;
+use patungan_core::notices::ProviderNotification;
 use patungan_core::quotes::{Destination, QuoteChoice, QuoteRequest, Recipient};
 use patungan_core::session::JoinRequest;
 use patungan_core::{Money, QuoteId, SessionId, UserId};
-use patungan_engine::notification::ProviderNotification;
 use patungan_engine::ports::ShipmentStatus;
 use patungan_engine::Engine;
 use patungan_memory::MemoryShipping;

@@ -7,11 +7,11 @@ use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Asia::Jakarta;
 use patungan_core::grosir::{GrosirConfig, VariantBundle};
 use patungan_core::ledger::ChartAccount;
+use patungan_core::notices::ProviderNotification;
 use patungan_core::session::{JoinRequest, SessionConfig, SessionGrosir, Settlement};
 use patungan_core::{
     Money, Moq, ParticipantId, PaymentId, ProductId, SessionId, TierLadder, UserId, VariantId,
 };
-use patungan_engine::notification::ProviderNotification;
 use patungan_engine::store::Store;
 use patungan_engine::{Engine, EngineConfig, Ports};
 use patungan_memory::MemoryStore;

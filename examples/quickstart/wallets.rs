@@ -2,9 +2,9 @@
 
 use std::error::Error;
 
+use patungan_core::notices::{PayoutEvent, ProviderNotification};
 use patungan_core::wallet::{BankAccount, WithdrawalRequest};
 use patungan_core::{Money, WithdrawalId};
-use patungan_engine::notification::{PayoutEvent, ProviderNotification};
 
 use crate::session::{utc, wib, World};
 

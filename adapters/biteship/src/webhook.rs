@@ -16,9 +16,9 @@
 //! with 200 when [`is_installation_probe`] says so, before verifying.
 
 use hmac::{Hmac, Mac};
+use patungan_core::notices::ShipmentNotification;
 use patungan_core::text::check_text;
 use patungan_core::{Currency, Money};
-use patungan_engine::notification::ShipmentNotification;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use sha2::Sha256;

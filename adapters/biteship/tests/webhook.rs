@@ -10,8 +10,8 @@
 use patungan_biteship::{
     is_installation_probe, parse_webhook, signature_hex, BiteshipWebhook, Secret, WebhookError,
 };
+use patungan_core::notices::ProviderNotification;
 use patungan_core::Money;
-use patungan_engine::notification::ProviderNotification;
 use patungan_engine::ports::ShipmentStatus;
 
 const SECRET: &str = "biteship-webhook-secret";

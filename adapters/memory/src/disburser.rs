@@ -8,7 +8,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use async_trait::async_trait;
 
 use crate::faults::{fault_error, Fault, FaultConfig, FaultPlan};
-use patungan_engine::notification::{PayoutEvent, PayoutNotification};
+use patungan_core::notices::{PayoutEvent, PayoutNotification};
 use patungan_engine::ports::{
     Disburser, PayoutBatch, PayoutBatchAccepted, PayoutItem, PayoutStatus, PortError,
 };

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use patungan_core::{Currency, Money, PaymentId};
 
 use crate::faults::{fault_error, Fault, FaultConfig, FaultPlan};
-use patungan_engine::notification::{
+use patungan_core::notices::{
     PaymentNotification, PaymentStatus, RefundNotification, RefundOutcome,
 };
 use patungan_engine::ports::{

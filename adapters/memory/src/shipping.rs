@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use patungan_core::{Money, OrderId};
 
 use crate::faults::{fault_error, Fault, FaultConfig, FaultPlan};
-use patungan_engine::notification::ShipmentNotification;
+use patungan_core::notices::ShipmentNotification;
 use patungan_engine::ports::{
     CourierRate, PortError, RateRequest, Shipment, ShipmentRequest, ShipmentStatus,
     ShippingProvider, Tracking,

@@ -15,6 +15,7 @@ mod common;
 
 use common::TestDb;
 use patungan_core::grosir::StockLevel;
+use patungan_core::notices::{PayoutEvent, ProviderNotification};
 use patungan_core::orders::Order;
 use patungan_core::payments::Invoice;
 use patungan_core::purchasing::PurchaseOrderRecord;
@@ -26,7 +27,6 @@ use patungan_core::{
     BotPolicy, GrosirConfig, Money, Moq, OrderId, PaymentId, ProductId, SessionId, UserId,
     VariantBundle, VariantId, WithdrawalId,
 };
-use patungan_engine::notification::{PayoutEvent, ProviderNotification};
 use patungan_engine::store::NotificationRecord;
 use patungan_engine::Handled;
 use patungan_postgres::testing::{schema_name, PgFactory};

@@ -22,13 +22,13 @@ use patungan_core::ledger::{
 };
 use patungan_core::session::{Session, SessionStatus};
 use patungan_core::stock::Stock;
+use patungan_core::tasks::Task;
 use patungan_core::{
     AccountId, BotPolicy, Currency, Money, ProductId, SessionId, TransferId, UserId, VariantId,
 };
 use patungan_engine::store::{
     EffectId, OutboxEntry, OutboxState, PayoutSchedule, SessionWrite, Store,
 };
-use patungan_engine::task::Task;
 use patungan_memory::MemoryStore;
 use patungan_testing::{at, config, join, SESSION};
 use rust_decimal::Decimal;

@@ -6,12 +6,12 @@
 //! without authentication; they exist for tests and tools.
 
 use chrono::{DateTime, Utc};
-use patungan_core::text::check_text;
-use patungan_core::{Currency, Money, PaymentId};
-use patungan_engine::notification::{
+use patungan_core::notices::{
     PaymentNotification, PaymentStatus, PayoutEvent, PayoutNotification, RefundNotification,
     RefundOutcome,
 };
+use patungan_core::text::check_text;
+use patungan_core::{Currency, Money, PaymentId};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use subtle::ConstantTimeEq;

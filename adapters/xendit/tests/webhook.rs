@@ -8,10 +8,8 @@
 )]
 
 use chrono::{TimeZone, Utc};
+use patungan_core::notices::{PaymentStatus, PayoutEvent, ProviderNotification, RefundOutcome};
 use patungan_core::Money;
-use patungan_engine::notification::{
-    PaymentStatus, PayoutEvent, ProviderNotification, RefundOutcome,
-};
 use patungan_xendit::{
     parse_batch_disbursement_callback, parse_invoice_callback, CallbackVerifier, Secret,
     WebhookError,
@@ -291,7 +289,7 @@ fn batch_partial_failure() {
     );
     // The replayed batch callback gives exactly the same dedup keys.
     let again = parse_batch_disbursement_callback(&body).unwrap();
-    let keys = |v: &[patungan_engine::notification::PayoutNotification]| {
+    let keys = |v: &[patungan_core::notices::PayoutNotification]| {
         v.iter()
             .map(|n| ProviderNotification::Payout(n.clone()).dedup_key())
             .collect::<Vec<_>>()

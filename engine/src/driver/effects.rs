@@ -19,7 +19,7 @@ use crate::ports::{
     FactoryMessage, GatewayInvoiceRequest, GatewayRefundReason, InvoiceItem, Payer,
 };
 use crate::store::{EffectId, NotificationRecord, OutboxEntry, StoreTx};
-use crate::task::Task;
+use patungan_core::tasks::Task;
 
 /// The order id of a participant's order (the core's [`patungan_core::orders::order_id`]).
 pub use patungan_core::orders::order_id;

@@ -13,10 +13,10 @@ use super::notifications::Handled;
 use super::Engine;
 use crate::error::EngineError;
 use crate::ledger_ws;
-use crate::notification::{PayoutEvent, PayoutNotification, ProviderNotification};
 use crate::ports::{PayoutBatch, PayoutItem};
 use crate::store::{EffectId, OutboxEntry, OutboxState, RowQuery, StoreTx};
-use crate::task::Task;
+use patungan_core::notices::{PayoutEvent, PayoutNotification, ProviderNotification};
+use patungan_core::tasks::Task;
 
 /// The purpose tag of factory payout outbox ids.
 const FACTORY_PAYOUT: u64 = 0xE005 << 48;

@@ -31,8 +31,8 @@ use patungan_core::{Currency, SessionId};
 use tokio::sync::Mutex;
 
 use crate::ports::{Disburser, FactoryChannel, Notifier, PaymentGateway, ShippingProvider};
-use crate::retry::RetryPolicy;
 use crate::store::Store;
+use patungan_core::tasks::RetryPolicy;
 
 pub use effects::{order_id, renewal_id, PurchaseOrderRecord, PurchaseOrderStatus, StockRecord};
 pub use listing::{

@@ -12,7 +12,7 @@ use super::wallets::BookRows;
 use super::Engine;
 use crate::error::EngineError;
 use crate::ledger_ws;
-use crate::notification::{
+use patungan_core::notices::{
     PayoutEvent, PayoutNotification, ProviderNotification, RefundNotification, RefundOutcome,
     ShipmentNotification,
 };

@@ -15,9 +15,9 @@ use super::sessions::SessionWork;
 use super::{Engine, Handled};
 use crate::error::EngineError;
 use crate::ledger_ws;
-use crate::notification::{PaymentNotification, PaymentStatus, ProviderNotification};
 use crate::ports::GatewayRefundReason;
 use crate::store::StoreTx;
+use patungan_core::notices::{PaymentNotification, PaymentStatus, ProviderNotification};
 
 impl Engine {
     pub(crate) async fn payment_notification(

@@ -19,7 +19,7 @@ use crate::error::EngineError;
 use crate::ledger_ws;
 use crate::ports::PayoutBatch;
 use crate::store::{EffectId, OutboxEntry, OutboxState, RowQuery, StoreTx};
-use crate::task::Task;
+use patungan_core::tasks::Task;
 
 const PAYOUT_STATUS: u64 = 0xE102 << 48;
 

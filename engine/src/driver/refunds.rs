@@ -17,7 +17,7 @@ use crate::error::EngineError;
 use crate::ledger_ws;
 use crate::ports::{GatewayRefundReason, RefundRequest};
 use crate::store::{EffectId, OutboxEntry, StoreTx};
-use crate::task::Task;
+use patungan_core::tasks::Task;
 
 const REFUND_TASK: u64 = 0xE001 << 48;
 

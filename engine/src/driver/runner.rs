@@ -18,13 +18,13 @@ use tracing::{debug, warn};
 
 use patungan_core::inbox::InboxEntry;
 use patungan_core::refunds::RefundOutcome;
+use patungan_core::tasks::{self, Task};
 
 use super::records::{InvoiceRecord, RefundRecord};
 use super::Engine;
 use crate::error::EngineError;
 use crate::ports::{PayoutStatus, PortError, RefundState};
 use crate::store::{OutboxEntry, OutboxState, RowQuery, StoreTx};
-use crate::task::Task;
 
 /// What a runner pass did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -68,7 +68,7 @@ impl Engine {
             .await?;
         let waiting = self.waiting_to_pay(&due).await?;
         let waiting = &waiting;
-        let lanes = lanes(due);
+        let lanes = tasks::lanes(due, |entry| &entry.task);
         let concurrency = self.config.runner_concurrency.max(1);
         let results: Vec<Result<LaneRun, EngineError>> = stream::iter(lanes)
             .map(|lane| self.run_lane(lane, waiting, now))
@@ -297,20 +297,18 @@ impl Engine {
             }
             Err(error) => {
                 let attempts = current.attempts + 1;
-                let delay = self
-                    .config
-                    .retry
-                    .delay(attempts, entry.id.0.as_u64_pair().0)
-                    .or_else(|| {
-                        must_complete(&current.task).then_some(self.config.retry.max_delay)
-                    });
-                match (error.is_retryable(), delay) {
-                    (true, Some(delay)) => {
+                let seed = entry.id.0.as_u64_pair().0;
+                let retryable = error.is_retryable();
+                match current
+                    .task
+                    .after_failure(&self.config.retry, attempts, retryable, seed)
+                {
+                    Some(delay) => {
                         debug!(task = current.task.kind(), %error, attempts, "retrying");
                         tx.update_outbox(&current.retry_after(now, delay)).await?;
                         report.retried += 1;
                     }
-                    _ => {
+                    None => {
                         warn!(task = current.task.kind(), %error, attempts, "giving up");
                         if let Task::CreateInvoice {
                             session, request, ..
@@ -550,63 +548,6 @@ impl Engine {
 struct LaneRun {
     report: RunReport,
     created: Vec<(OutboxEntry, crate::ports::Invoice)>,
-}
-
-/// The resource an outbox entry acts on: entries of one lane run in order.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Lane {
-    /// A resource with a uuid (payment, order, withdrawal, session, inbox entry).
-    Id(uuid::Uuid),
-    /// A resource named by a provider reference (a refund, a payout batch or item).
-    Reference(String),
-}
-
-impl Lane {
-    fn of(task: &Task) -> Lane {
-        match task {
-            Task::CreateInvoice { request, .. } => Lane::Id(*request.payment_id.as_uuid()),
-            Task::ExpireInvoice { payment, .. } => Lane::Id(*payment.as_uuid()),
-            Task::Refund { request, .. } => Lane::Reference(request.reference.clone()),
-            Task::SubmitPayouts { batch } | Task::PayFactory { batch } => {
-                Lane::Reference(batch.reference.clone())
-            }
-            Task::QueryPayoutStatus { item } => Lane::Id(*item.withdrawal.as_uuid()),
-            Task::QueryFactoryPayout { external_id } => Lane::Reference(external_id.clone()),
-            Task::DeliverNotification { entry } => Lane::Id(entry.id),
-            Task::SendToFactory { message } => Lane::Id(*message.session().as_uuid()),
-            Task::BookShipment { request, .. } => Lane::Id(*request.order_id.as_uuid()),
-        }
-    }
-}
-
-/// The due entries grouped by lane: lanes in the order of their first entry, each
-/// lane's entries in due order.
-fn lanes(due: Vec<OutboxEntry>) -> Vec<Vec<OutboxEntry>> {
-    let mut by_lane: HashMap<Lane, usize> = HashMap::new();
-    let mut lanes: Vec<Vec<OutboxEntry>> = Vec::new();
-    for entry in due {
-        let lane = Lane::of(&entry.task);
-        match by_lane.get(&lane).and_then(|&at| lanes.get_mut(at)) {
-            Some(existing) => existing.push(entry),
-            None => {
-                by_lane.insert(lane, lanes.len());
-                lanes.push(vec![entry]);
-            }
-        }
-    }
-    lanes
-}
-
-/// Tasks that move money whose fate the ledger waits for (a refund posted as pending
-/// out of escrow, withdrawals held in their wallets, a factory payout owed from the
-/// factory payable): giving up on a retryable failure would strand it, and a new
-/// attempt under a new key could pay twice, so they are retried under the same
-/// idempotency key at the longest delay until the provider answers.
-fn must_complete(task: &Task) -> bool {
-    matches!(
-        task,
-        Task::Refund { .. } | Task::SubmitPayouts { .. } | Task::PayFactory { .. }
-    )
 }
 
 /// The gateway created `record`'s invoice: its id and payment page.

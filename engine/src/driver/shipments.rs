@@ -19,10 +19,10 @@ use super::tick::update_stock;
 use super::Engine;
 use crate::error::EngineError;
 use crate::ledger_ws;
-use crate::notification::ShipmentNotification;
 use crate::ports::{Contact, ParcelItem, Shipment, ShipmentRequest, Tracking};
 use crate::store::{EffectId, OutboxEntry, RowQuery, StoreTx};
-use crate::task::Task;
+use patungan_core::notices::ShipmentNotification;
+use patungan_core::tasks::Task;
 
 impl Engine {
     /// Queues the next booking of `order` (stored by the caller afterwards): the
@@ -80,7 +80,7 @@ impl Engine {
             provider_order_id: shipment.provider_order_id,
             waybill_id: shipment.waybill_id,
             price: shipment.price,
-            status: shipment.status.into(),
+            status: shipment.status,
         };
         let fulfilment = order.booked(booking, booked)?;
         if fulfilment.change == patungan_core::orders::OrderChange::Unchanged {
@@ -165,7 +165,7 @@ impl Engine {
                 return Ok(Handled::Duplicate);
             }
             let report = ShipmentReport {
-                status: n.status.into(),
+                status: n.status,
                 waybill_id: n.waybill_id.clone(),
                 price: n.price,
             };

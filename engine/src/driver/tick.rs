@@ -12,7 +12,7 @@ use super::Engine;
 use crate::error::EngineError;
 use crate::ports::{PayoutBatch, PayoutItem};
 use crate::store::{EffectId, OutboxEntry, StoreTx};
-use crate::task::Task;
+use patungan_core::tasks::Task;
 
 const PAYOUT_BATCH: u64 = 0xE101 << 48;
 

@@ -9,7 +9,7 @@ use patungan_core::SessionId;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::task::Task;
+use patungan_core::tasks::Task;
 
 /// A store operation failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

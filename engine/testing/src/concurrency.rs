@@ -12,7 +12,7 @@ use patungan_core::session::{ParticipantStatus, SessionGrosir};
 use patungan_core::{BotPolicy, Money, ParticipantId, VariantId};
 
 use super::{at, config, join, Fixture, World, SESSION};
-use patungan_engine::notification::ProviderNotification;
+use patungan_core::notices::ProviderNotification;
 use patungan_engine::store::{OutboxEntry, OutboxState, Store};
 use patungan_engine::Handled;
 

@@ -8,7 +8,7 @@ use patungan_core::wallet::{BankAccount, WithdrawalRequest, WithdrawalStatus};
 use patungan_core::{BotPolicy, Money, SessionId, UserId, WithdrawalId};
 
 use super::{at, join, Fixture, World, SESSION};
-use patungan_engine::notification::{PayoutEvent, ProviderNotification};
+use patungan_core::notices::{PayoutEvent, ProviderNotification};
 use patungan_engine::{renewal_id, Handled};
 use patungan_memory::FaultConfig;
 
@@ -32,10 +32,10 @@ pub async fn success_settles_escrow_credits_cashback_and_renews(fixture: Arc<dyn
 
     // The same webhook again changes nothing.
     let invoice = &w.gateway.invoices()[0];
-    let replay = patungan_engine::notification::PaymentNotification {
+    let replay = patungan_core::notices::PaymentNotification {
         provider_event_id: format!("inv_{}", invoice.request.payment_id.as_uuid().simple()),
         payment_id: invoice.request.payment_id,
-        status: patungan_engine::notification::PaymentStatus::Paid,
+        status: patungan_core::notices::PaymentStatus::Paid,
         paid_amount: Some(invoice.request.amount),
         paid_at: Some(at(1, 10)),
         payment_method: Some("BANK_TRANSFER".into()),

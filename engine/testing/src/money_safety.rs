@@ -11,7 +11,7 @@ use patungan_core::session::{ParticipantStatus, SessionStatus};
 use patungan_core::{BotPolicy, Currency, Money, ParticipantId, PaymentId, UserId};
 
 use super::{at, Fixture, World, SESSION};
-use patungan_engine::notification::{PaymentNotification, PaymentStatus, ProviderNotification};
+use patungan_core::notices::{PaymentNotification, PaymentStatus, ProviderNotification};
 use patungan_engine::{EngineError, Handled};
 
 const PAYMENT: PaymentId = PaymentId::from_u128(2001);

@@ -8,7 +8,7 @@ use patungan_core::wallet::{BankAccount, WithdrawalRequest, WithdrawalStatus};
 use patungan_core::{Money, UserId, WithdrawalId};
 
 use super::{at, Fixture, World};
-use patungan_engine::notification::{PayoutEvent, ProviderNotification};
+use patungan_core::notices::{PayoutEvent, ProviderNotification};
 use patungan_memory::SimPayout;
 
 const DEPOSIT: u64 = 500_000;

@@ -7,12 +7,12 @@ use super::{at, config, join, Fixture, World};
 use patungan_core::factory_payouts::FactoryPayoutStatus;
 use patungan_core::grosir::StockLevel;
 use patungan_core::ledger::ChartAccount;
+use patungan_core::notices::{PayoutEvent, ProviderNotification};
 use patungan_core::purchasing::OverTolerancePolicy;
 use patungan_core::session::{SessionGrosir, SessionStatus};
 use patungan_core::{
     BotPolicy, GrosirConfig, Money, Moq, ProductId, SessionId, VariantBundle, VariantId,
 };
-use patungan_engine::notification::{PayoutEvent, ProviderNotification};
 use patungan_engine::ports::FactoryMessage;
 use patungan_engine::{Engine, Handled, PurchaseOrderRecord, PurchaseOrderStatus, StockRecord};
 

@@ -344,7 +344,7 @@ pub async fn a_refund_is_retried_through_an_outage_until_the_gateway_takes_it(
     let paid = flaky.gateway.pay(invoice, at(1, 10)).unwrap();
     engine
         .handle_notification(
-            &patungan_engine::notification::ProviderNotification::Payment(paid),
+            &patungan_core::notices::ProviderNotification::Payment(paid),
             at(1, 10),
         )
         .await
@@ -359,7 +359,7 @@ pub async fn a_refund_is_retried_through_an_outage_until_the_gateway_takes_it(
     for n in flaky.gateway.settle_refunds() {
         engine
             .handle_notification(
-                &patungan_engine::notification::ProviderNotification::Refund(n),
+                &patungan_core::notices::ProviderNotification::Refund(n),
                 at(14, 0),
             )
             .await

@@ -16,7 +16,7 @@ use patungan_core::{
 
 use super::quotes::recipient;
 use super::{at, config, join, Fixture, World};
-use patungan_engine::notification::ProviderNotification;
+use patungan_core::notices::ProviderNotification;
 use patungan_engine::ports::ShipmentStatus;
 use patungan_engine::Handled;
 use patungan_engine::StockRecord;

@@ -10,7 +10,7 @@ use patungan_core::{
 };
 
 use super::Fixture;
-use patungan_engine::notification::ProviderNotification;
+use patungan_core::notices::ProviderNotification;
 use patungan_engine::store::Store;
 use patungan_engine::{Engine, EngineConfig, Ports};
 use patungan_memory::{FaultConfig, MemoryDisburser, MemoryFactory, MemoryGateway, MemoryShipping};

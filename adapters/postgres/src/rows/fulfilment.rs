@@ -2,7 +2,7 @@
 //! row per variant line) and notifications (migration `0003_fulfilment_rows`).
 
 use patungan_core::grosir::{PurchaseOrder, PurchaseOrderLine, StockLevel};
-use patungan_core::orders::{Order, OrderStatus, ProviderStatus};
+use patungan_core::orders::{Order, OrderStatus, ShipmentStatus};
 use patungan_core::purchasing::{PurchaseOrderRecord, PurchaseOrderStatus};
 use patungan_core::session::OrderRequest;
 use patungan_core::shipments::{BookedShipment, Hold, Shipping};
@@ -157,7 +157,7 @@ fn decode_shipping(row: &Row, cur: Currency) -> Result<Shipping, StoreError> {
                 provider_order_id,
                 waybill_id: get(row, 21, W)?,
                 price: price.map(|p| money(p, cur, W)).transpose()?,
-                status: from_name::<ProviderStatus>(status, "shipment status")?,
+                status: from_name::<ShipmentStatus>(status, "shipment status")?,
             })
         }
     };

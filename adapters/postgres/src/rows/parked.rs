@@ -1,7 +1,7 @@
 //! Shipment reports kept until their booking is recorded (migration
 //! `0009_parked_shipment_reports`).
 
-use patungan_core::orders::ProviderStatus;
+use patungan_core::orders::ShipmentStatus;
 use patungan_core::shipments::{ParkedReport, ShipmentReport};
 use patungan_engine::store::StoreError;
 use tokio_postgres::Row;
@@ -47,7 +47,7 @@ pub(crate) fn decode_parked(row: &Row) -> Result<ParkedReport, StoreError> {
         id: get(row, 0, W)?,
         provider_order_id: get(row, 1, W)?,
         report: ShipmentReport {
-            status: from_name::<ProviderStatus>(get(row, 2, W)?, "shipment status")?,
+            status: from_name::<ShipmentStatus>(get(row, 2, W)?, "shipment status")?,
             waybill_id: get(row, 3, W)?,
             price,
         },

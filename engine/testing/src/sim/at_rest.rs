@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use patungan_core::ledger::{ChartAccount, RefundDestination, TransferCode};
+use patungan_core::notices::PayoutEvent;
 use patungan_core::session::{ParticipantStatus, Session, SessionStatus, Settlement};
 use patungan_core::wallet::WithdrawalStatus;
 use patungan_core::{AccountId, Currency, Money, PaymentId, SessionId, UserId};
-use patungan_engine::notification::PayoutEvent;
 use patungan_engine::order_id;
 use patungan_engine::ports::RefundState;
 use patungan_engine::{OrderRecord, RefundRecord, RefundStatus};

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use patungan_core::factory_payouts::FactoryPayoutKey;
 use patungan_core::ledger::{Chart, ChartAccount, PendingStatus};
+use patungan_core::notices::PayoutEvent;
 use patungan_core::session::{Session, SessionStatus};
 use patungan_core::wallet::{PayoutItemKey, WithdrawalStatus, Withdrawals};
 use patungan_core::{Currency, Ledger, Money, PaymentId, SessionId, UserId, VariantId};
-use patungan_engine::notification::PayoutEvent;
 use patungan_engine::ports::RefundState;
 use patungan_engine::{PurchaseOrderRecord, StockRecord};
 use patungan_memory::{InvoiceStatus, SimInvoice};

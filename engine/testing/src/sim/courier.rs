@@ -11,7 +11,7 @@ use patungan_core::shipments::Hold;
 use patungan_core::OrderId;
 
 use super::driver::{bounded, Call, Check, Sim};
-use patungan_engine::notification::{ProviderNotification, ShipmentNotification};
+use patungan_core::notices::{ProviderNotification, ShipmentNotification};
 use patungan_engine::ports::{Shipment, ShipmentStatus};
 
 /// Error codes the provider refuses bookings with for good.

@@ -7,8 +7,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use patungan_core::notices::{PaymentNotification, RefundNotification, RefundOutcome};
 use patungan_core::{Currency, Money, PaymentId};
-use patungan_engine::notification::{PaymentNotification, RefundNotification, RefundOutcome};
 use patungan_engine::ports::{
     GatewayInvoiceRequest, Invoice, PaymentGateway, PortError, RefundAccepted, RefundRequest,
     RefundState,

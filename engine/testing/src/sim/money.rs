@@ -2,9 +2,9 @@
 //! order), refunds and payouts are decided, deposits and withdrawals.
 
 use chrono::Duration;
+use patungan_core::notices::{PayoutEvent, ProviderNotification};
 use patungan_core::wallet::{BankAccount, WithdrawalRequest};
 use patungan_core::{Money, WithdrawalId};
-use patungan_engine::notification::{PayoutEvent, ProviderNotification};
 use patungan_engine::{EngineError, Handled};
 use patungan_memory::InvoiceStatus;
 

@@ -12,7 +12,7 @@ use patungan_core::refunds::RefundSource;
 use patungan_core::{Currency, Money};
 
 use super::driver::{Check, Sim};
-use patungan_engine::notification::{ProviderNotification, ShipmentNotification};
+use patungan_core::notices::{ProviderNotification, ShipmentNotification};
 use patungan_engine::ports::{RefundState, ShipmentStatus};
 use patungan_memory::InvoiceStatus;
 

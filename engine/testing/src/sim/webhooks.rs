@@ -1,7 +1,7 @@
 //! Webhooks in flight: held back, delivered late, out of order and more than once.
 
 use chrono::{DateTime, Utc};
-use patungan_engine::notification::ProviderNotification;
+use patungan_core::notices::ProviderNotification;
 
 /// A webhook waiting to be delivered.
 #[derive(Debug, Clone)]

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use axum::extract::State;
 use axum::Json;
+use patungan_core::notices::{PayoutEvent, ProviderNotification};
 use patungan_core::wallet::PayoutItemKey;
 use patungan_core::{PaymentId, WithdrawalId};
-use patungan_engine::notification::{PayoutEvent, ProviderNotification};
 use serde::{Deserialize, Serialize};
 
 use crate::dto::WebhookAck;

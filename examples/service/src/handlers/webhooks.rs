@@ -7,7 +7,7 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use patungan_engine::notification::ProviderNotification;
+use patungan_core::notices::ProviderNotification;
 use patungan_engine::{EngineError, Handled};
 use patungan_xendit::CALLBACK_TOKEN_HEADER;
 

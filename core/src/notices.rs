@@ -1,10 +1,11 @@
-//! Provider notifications (webhooks) as engine inputs, with their deduplication key.
+//! Notices: what providers report (webhooks about payments, refunds, payouts and
+//! shipments), the inputs of the books, with the key that makes each apply once.
 
+use crate::{Money, PaymentId};
 use chrono::{DateTime, Utc};
-use patungan_core::{Money, PaymentId};
 use serde::{Deserialize, Serialize};
 
-use crate::ports::ShipmentStatus;
+use crate::tasks::shipping::ShipmentStatus;
 
 /// What a payment notification says happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -54,8 +55,8 @@ pub struct PaymentNotification {
 impl PaymentNotification {
     /// What a paid callback reports, for checking against the invoice; `None`
     /// without a paid amount.
-    pub fn paid_report(&self) -> Option<patungan_core::payments::PaidReport> {
-        Some(patungan_core::payments::PaidReport {
+    pub fn paid_report(&self) -> Option<crate::payments::PaidReport> {
+        Some(crate::payments::PaidReport {
             provider_invoice_id: self.provider_event_id.clone(),
             provider_payment_id: self.provider_payment_id.clone(),
             amount: self.paid_amount?,
@@ -194,7 +195,7 @@ impl ProviderNotification {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ports::ShipmentStatus;
+    use crate::tasks::shipping::ShipmentStatus;
 
     /// Inbox keys were built from the Debug form of these enums before they had
     /// names of their own; the names must equal it, or a webhook delivered again
