@@ -9,6 +9,7 @@
 
 pub mod factory;
 pub mod gateway;
+pub mod outbox;
 pub mod payouts;
 pub mod shipping;
 

@@ -24,7 +24,7 @@ use super::records::{InvoiceRecord, RefundRecord};
 use super::Engine;
 use crate::error::EngineError;
 use crate::ports::{PayoutStatus, PortError, RefundState};
-use crate::store::{OutboxEntry, OutboxState, RowQuery, StoreTx};
+use crate::store::{OutboxEntry, RowQuery, StoreTx};
 
 /// What a runner pass did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -237,7 +237,7 @@ impl Engine {
             let Some(current) = current.remove(&entry.id) else {
                 continue;
             };
-            if current.state != OutboxState::Pending || current.attempts != entry.attempts {
+            if !current.stands_as(entry) {
                 continue;
             }
             if let Task::CreateInvoice { request, .. } = &current.task {
@@ -246,13 +246,7 @@ impl Engine {
                     tx.put(record).await?;
                 }
             }
-            let attempts = current.attempts + 1;
-            tx.update_outbox(&OutboxEntry {
-                state: OutboxState::Done,
-                attempts,
-                ..current
-            })
-            .await?;
+            tx.update_outbox(&current.performed()).await?;
             done += 1;
         }
         tx.commit().await?;
@@ -279,62 +273,41 @@ impl Engine {
         let Some(current) = tx.outbox_entry(entry.id).await? else {
             return Ok(());
         };
-        if current.state != OutboxState::Pending || current.attempts != entry.attempts {
-            // Another runner stored a result meanwhile.
+        if !current.stands_as(&entry) {
             return Ok(());
         }
         match result {
             Ok(performed) => {
                 self.store_result(&mut *tx, &current, performed, booking_config.as_ref(), now)
                     .await?;
-                let done = OutboxEntry {
-                    state: OutboxState::Done,
-                    attempts: current.attempts + 1,
-                    ..current
-                };
-                tx.update_outbox(&done).await?;
+                tx.update_outbox(&current.performed()).await?;
                 report.done += 1;
             }
             Err(error) => {
-                let attempts = current.attempts + 1;
-                let seed = entry.id.0.as_u64_pair().0;
+                let policy = &self.config.retry;
                 let retryable = error.is_retryable();
-                match current
-                    .task
-                    .after_failure(&self.config.retry, attempts, retryable, seed)
-                {
-                    Some(delay) => {
-                        debug!(task = current.task.kind(), %error, attempts, "retrying");
-                        tx.update_outbox(&current.retry_after(now, delay)).await?;
-                        report.retried += 1;
+                let next =
+                    current
+                        .clone()
+                        .attempt_failed(policy, retryable, error.to_string(), now);
+                let (task, attempts) = (current.task.kind(), next.attempts);
+                if next.is_failed() {
+                    warn!(task, %error, attempts, "giving up");
+                    if let Task::CreateInvoice {
+                        session, request, ..
+                    } = &current.task
+                    {
+                        invoice_failed = Some((*session, request.payment_id));
                     }
-                    None => {
-                        warn!(task = current.task.kind(), %error, attempts, "giving up");
-                        if let Task::CreateInvoice {
-                            session, request, ..
-                        } = &current.task
-                        {
-                            invoice_failed = Some((*session, request.payment_id));
-                        }
-                        self.store_failure(
-                            &mut *tx,
-                            &current,
-                            &error,
-                            booking_config.as_ref(),
-                            now,
-                        )
+                    let config = booking_config.as_ref();
+                    self.store_failure(&mut *tx, &current, &error, config, now)
                         .await?;
-                        let failed = OutboxEntry {
-                            state: OutboxState::Failed {
-                                error: error.to_string(),
-                            },
-                            attempts,
-                            ..current
-                        };
-                        tx.update_outbox(&failed).await?;
-                        report.failed += 1;
-                    }
+                    report.failed += 1;
+                } else {
+                    debug!(task, %error, attempts, "retrying");
+                    report.retried += 1;
                 }
+                tx.update_outbox(&next).await?;
             }
         }
         tx.commit().await?;

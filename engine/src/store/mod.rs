@@ -16,11 +16,9 @@ use patungan_core::ledger::{Account, AccountSpec, Ledger, TransferRecord};
 use patungan_core::session::SessionStatus;
 use patungan_core::{SessionId, TransferId};
 
+pub use patungan_core::tasks::outbox::{EffectId, OutboxEntry, OutboxState};
 pub use rows::{NotificationRecord, PayoutSchedule, Record, Row, RowKey, RowQuery};
-pub use types::{
-    EffectId, LedgerDiff, OutboxEntry, OutboxState, SessionHead, SessionLoad, SessionWrite,
-    StoreError,
-};
+pub use types::{LedgerDiff, SessionHead, SessionLoad, SessionWrite, StoreError};
 
 /// Where the engine keeps its state (PostgreSQL, or the in-memory store of `patungan-memory`).
 #[async_trait]

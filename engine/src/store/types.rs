@@ -1,15 +1,9 @@
 //! The data the store port moves.
 
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
 use patungan_core::ledger::{Account, TransferRecord};
 use patungan_core::session::{Event, Session, SessionStatus};
 use patungan_core::SessionId;
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
-
-use patungan_core::tasks::Task;
 
 /// A store operation failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -106,73 +100,5 @@ impl LedgerDiff {
     /// Whether nothing changed.
     pub fn is_empty(&self) -> bool {
         self.accounts.is_empty() && self.inserted.is_empty() && self.updated.is_empty()
-    }
-}
-
-/// An outbox entry's id: deterministic from what caused it, so re-deriving the same
-/// effect (a replayed input) enqueues nothing new.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct EffectId(pub Uuid);
-
-impl std::fmt::Display for EffectId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-/// Where an outbox entry stands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum OutboxState {
-    /// Waiting to be performed (again).
-    Pending,
-    /// Performed and its result stored.
-    Done,
-    /// Gave up: a permanent failure or every retry spent.
-    Failed {
-        /// The last error.
-        error: String,
-    },
-}
-
-/// An external effect to perform after commit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OutboxEntry {
-    /// Its id (and the idempotency key's base).
-    pub id: EffectId,
-    /// What to do.
-    pub task: Task,
-    /// Where it stands.
-    pub state: OutboxState,
-    /// Attempts made so far.
-    pub attempts: u32,
-    /// Not before this instant.
-    pub next_attempt_at: DateTime<Utc>,
-    /// When it was enqueued.
-    pub created_at: DateTime<Utc>,
-}
-
-impl OutboxEntry {
-    /// A new pending entry due at `now`.
-    pub fn new(id: EffectId, task: Task, now: DateTime<Utc>) -> Self {
-        OutboxEntry {
-            id,
-            task,
-            state: OutboxState::Pending,
-            attempts: 0,
-            next_attempt_at: now,
-            created_at: now,
-        }
-    }
-
-    /// The same entry after a retryable failure, due again after `delay`.
-    pub fn retry_after(&self, now: DateTime<Utc>, delay: Duration) -> Self {
-        let delay = chrono::TimeDelta::from_std(delay).unwrap_or(chrono::TimeDelta::MAX);
-        OutboxEntry {
-            attempts: self.attempts + 1,
-            next_attempt_at: now.checked_add_signed(delay).unwrap_or(now),
-            ..self.clone()
-        }
     }
 }
