@@ -2,9 +2,10 @@
 //!
 //! The async driver a Rust service links around `patungan-core`:
 //!
-//! - ports (traits) for the [`store`](store::Store), the payment
-//!   [gateway](ports::PaymentGateway), the [disburser](ports::Disburser) and the
-//!   [shipping provider](ports::ShippingProvider);
+//! - the ports it drives (the `patungan-ports` crate, re-exported as [`ports`] and
+//!   [`store`]): the [`store`](store::Store), the payment
+//!   [gateway](ports::PaymentGateway), the [disburser](ports::Disburser), the
+//!   [shipping provider](ports::ShippingProvider), the notifier and the factory;
 //! - the [`Engine`] (the `driver` module): session operations, notifications (deduplicated in an inbox),
 //!   [`Engine::tick`] for deadlines and [`Engine::run_effects`], the effect runner;
 //! - a transactional outbox: an operation's events, ledger postings, records and
@@ -19,8 +20,6 @@
 mod driver;
 pub mod error;
 mod ledger_ws;
-pub mod ports;
-pub mod store;
 
 pub use driver::{
     order_id, renewal_id, Engine, EngineConfig, Handled, InvoiceRecord, OrderRecord, Ports,
@@ -31,3 +30,7 @@ pub use driver::{
     SessionFilter, SessionPage, SessionSummary, DEFAULT_SESSION_PAGE, MAX_SESSION_PAGE,
 };
 pub use error::EngineError;
+/// The ports (the crate `patungan-ports`), as the engine names them.
+pub use patungan_ports as ports;
+/// The store port.
+pub use patungan_ports::store;

@@ -3,12 +3,12 @@
 //! The Biteship adapter of Patungan: a typed async client over `reqwest` (rustls, explicit
 //! timeouts, `Authorization: <key>`) for courier rates (`POST /v1/rates/couriers`),
 //! orders (`POST /v1/orders`) and trackings (`GET /v1/trackings/{id}`); the engine's
-//! [`ShippingProvider`](patungan_engine::ports::ShippingProvider) port over it
+//! [`ShippingProvider`](patungan_ports::ShippingProvider) port over it
 //! ([`BiteshipProvider`]); and webhook handling ([`BiteshipWebhook`]) for
 //! `order.status`, `order.waybill_id` and `order.price` with an optional HMAC-SHA256
 //! signature (see [`webhook`] for the header and scheme).
 //!
-//! Biteship's status list maps onto [`ShipmentStatus`](patungan_engine::ports::ShipmentStatus)
+//! Biteship's status list maps onto [`ShipmentStatus`](patungan_ports::ShipmentStatus)
 //! ([`parse_status`]); an unknown status is a typed error. Prices are read exactly as
 //! whole rupiah; nothing goes through `f64`. The API key is a [`Secret`].
 

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use patungan_core::{Currency, Money};
-use patungan_engine::ports::{
+use patungan_ports::{
     CourierRate, Location, ParcelItem, PortError, RateRequest, Shipment, ShipmentRequest,
     ShipmentStatus, ShippingProvider, Tracking, TrackingEvent,
 };

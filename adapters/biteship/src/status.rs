@@ -8,7 +8,7 @@
 //! to [`ShipmentStatus::Confirmed`], the engine having no separate state for it. Any
 //! other status is a [`StatusError`].
 
-use patungan_engine::ports::ShipmentStatus;
+use patungan_ports::ShipmentStatus;
 
 /// Biteship reported a status this adapter does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -29,7 +29,7 @@ impl StatusError {
 ///
 /// ```
 /// use patungan_biteship::parse_status;
-/// use patungan_engine::ports::ShipmentStatus;
+/// use patungan_ports::ShipmentStatus;
 ///
 /// assert_eq!(parse_status("picking_up")?, ShipmentStatus::PickingUp);
 /// assert_eq!(parse_status("droppingOff")?, ShipmentStatus::DroppingOff);

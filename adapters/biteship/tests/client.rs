@@ -13,7 +13,7 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use patungan_biteship::{BiteshipClient, BiteshipConfig, BiteshipProvider, Secret};
 use patungan_core::{Currency, Money, OrderId};
-use patungan_engine::ports::{
+use patungan_ports::{
     Contact, FailureClass, Location, ParcelItem, RateRequest, ShipmentRequest, ShipmentStatus,
     ShippingProvider,
 };

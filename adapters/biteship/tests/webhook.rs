@@ -12,7 +12,7 @@ use patungan_biteship::{
 };
 use patungan_core::notices::ProviderNotification;
 use patungan_core::Money;
-use patungan_engine::ports::ShipmentStatus;
+use patungan_ports::ShipmentStatus;
 
 const SECRET: &str = "biteship-webhook-secret";
 

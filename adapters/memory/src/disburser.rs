@@ -9,7 +9,7 @@ use async_trait::async_trait;
 
 use crate::faults::{fault_error, Fault, FaultConfig, FaultPlan};
 use patungan_core::notices::{PayoutEvent, PayoutNotification};
-use patungan_engine::ports::{
+use patungan_ports::{
     Disburser, PayoutBatch, PayoutBatchAccepted, PayoutItem, PayoutStatus, PortError,
 };
 

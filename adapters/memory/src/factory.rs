@@ -4,7 +4,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use async_trait::async_trait;
 
-use patungan_engine::ports::{FactoryChannel, FactoryMessage, PortError};
+use patungan_ports::{FactoryChannel, FactoryMessage, PortError};
 
 /// Records the messages sent to the factory (the embedded default's factory port).
 #[derive(Debug, Default)]

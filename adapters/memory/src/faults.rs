@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use patungan_core::seeded::splitmix;
-use patungan_engine::ports::PortError;
+use patungan_ports::PortError;
 
 /// Which failures a simulated provider injects, and how often (parts per million),
 /// drawn from a seeded sequence so that a run is reproducible from its seed.

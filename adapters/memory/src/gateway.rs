@@ -12,7 +12,7 @@ use crate::faults::{fault_error, Fault, FaultConfig, FaultPlan};
 use patungan_core::notices::{
     PaymentNotification, PaymentStatus, RefundNotification, RefundOutcome,
 };
-use patungan_engine::ports::{
+use patungan_ports::{
     GatewayInvoiceRequest, Invoice, PaymentGateway, PortError, RefundAccepted, RefundRequest,
     RefundState,
 };

@@ -5,7 +5,7 @@ use std::sync::{Mutex, PoisonError};
 use async_trait::async_trait;
 use patungan_core::inbox::InboxEntry;
 
-use patungan_engine::ports::{Notifier, PortError};
+use patungan_ports::{Notifier, PortError};
 
 /// Records delivered inbox entries (the embedded default's notification port).
 #[derive(Debug, Default)]

@@ -8,7 +8,7 @@ use patungan_core::{Money, OrderId};
 
 use crate::faults::{fault_error, Fault, FaultConfig, FaultPlan};
 use patungan_core::notices::ShipmentNotification;
-use patungan_engine::ports::{
+use patungan_ports::{
     CourierRate, PortError, RateRequest, Shipment, ShipmentRequest, ShipmentStatus,
     ShippingProvider, Tracking,
 };
@@ -197,7 +197,7 @@ impl ShippingProvider for MemoryShipping {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use patungan_engine::ports::{Contact, Location};
+    use patungan_ports::{Contact, Location};
 
     fn contact() -> Contact {
         Contact {

@@ -11,12 +11,12 @@ use patungan_core::session::{Event, Session, SessionStatus};
 use patungan_core::{AccountId, SessionId, TransferId};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-use patungan_engine::store::{
+use patungan_ports::store::{
     EffectId, LedgerDiff, OutboxEntry, OutboxState, SessionHead, SessionLoad, SessionWrite,
     StoreError,
 };
-use patungan_engine::store::{Row, RowKey, RowQuery};
-use patungan_engine::store::{Store, StoreTx};
+use patungan_ports::store::{Row, RowKey, RowQuery};
+use patungan_ports::store::{Store, StoreTx};
 
 #[derive(Debug, Clone)]
 struct StoredSession {

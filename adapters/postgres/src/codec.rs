@@ -9,7 +9,7 @@ use patungan_core::ledger::{
     Account, AccountSpec, Balances, Entity, PendingStatus, Transfer, TransferOp, TransferRecord,
 };
 use patungan_core::{AccountId, Currency, Money, SessionId, TransferId, UserId};
-use patungan_engine::store::{EffectId, OutboxEntry, OutboxState, StoreError};
+use patungan_ports::store::{EffectId, OutboxEntry, OutboxState, StoreError};
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde::Serialize;

@@ -1,7 +1,7 @@
 //! Errors: connecting and migrating ([`ConnectError`]), and how database errors map
 //! onto the store port's [`StoreError`].
 
-use patungan_engine::store::StoreError;
+use patungan_ports::store::StoreError;
 use tokio_postgres::error::SqlState;
 
 /// Why [`PostgresStore::connect`](crate::PostgresStore::connect) failed.

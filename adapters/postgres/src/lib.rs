@@ -1,6 +1,6 @@
 //! # patungan-postgres
 //!
-//! A PostgreSQL [`Store`](patungan_engine::store::Store) for `patungan-engine`:
+//! A PostgreSQL [`Store`](patungan_ports::store::Store) for `patungan-engine`:
 //! sessions and their event logs, the ledger, typed rows (invoices, refunds,
 //! anomalies, withdrawals, orders, purchase orders, stock, notifications), the
 //! transactional outbox and the webhook inbox, all in one schema and written in one transaction
@@ -35,7 +35,7 @@
 //! the one writers lock) with `stock_lines` (one per variant) and `notifications`
 //! (the payload is an event, kept as jsonb). Instants are `timestamptz` (stored
 //! deadlines are rounded up to the microsecond, so a timer never fires early), ids
-//! `uuid`. Reads that change nothing ([`Store::read_row`](patungan_engine::store::Store::read_row))
+//! `uuid`. Reads that change nothing ([`Store::read_row`](patungan_ports::store::Store::read_row))
 //! take no row lock; `FOR UPDATE` is for a transaction's own reads.
 //!
 //! Snapshots are the one thing not written in the operation's transaction: a
@@ -51,7 +51,7 @@
 //! ## Concurrency: row locks
 //!
 //! Every engine operation on a session starts with `SELECT … FOR UPDATE` on the
-//! session's head row ([`StoreTx::lock_session`](patungan_engine::store::StoreTx::lock_session)).
+//! session's head row ([`StoreTx::lock_session`](patungan_ports::store::StoreTx::lock_session)).
 //! Operations on one hot session — joins from many connections, service replicas
 //! or engine instances, payment webhooks — therefore run one after the other: the
 //! next one sees the committed head and the events it is missing, so a variant is

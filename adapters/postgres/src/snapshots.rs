@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use patungan_core::session::Session;
 use patungan_core::SessionId;
-use patungan_engine::store::StoreError;
+use patungan_ports::store::StoreError;
 use tokio::sync::Notify;
 use tracing::warn;
 

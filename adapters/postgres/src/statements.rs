@@ -3,7 +3,7 @@
 //! Parameters carry explicit casts so that their types never depend on inference.
 //! Batch writes bind one array per column and `unnest` them.
 
-use patungan_engine::store::StoreError;
+use patungan_ports::store::StoreError;
 use tokio_postgres::{Client, Statement};
 
 use crate::error::store_error;

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use patungan_core::ledger::{Account, TransferRecord};
 use patungan_core::session::SessionStatus;
 use patungan_core::SessionId;
-use patungan_engine::store::{
+use patungan_ports::store::{
     OutboxEntry, Row as StoreRow, RowKey, RowQuery, Store, StoreError, StoreTx,
 };
 use tokio_postgres::types::ToSql;

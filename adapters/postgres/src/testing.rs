@@ -7,7 +7,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use async_trait::async_trait;
-use patungan_engine::store::Store;
+use patungan_ports::store::Store;
 use patungan_testing::{Fixture, StoreFactory};
 
 use crate::{PostgresOptions, PostgresStore};

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use patungan_core::ledger::{AccountSpec, Ledger};
 use patungan_core::session::{Event, Session, SessionStatus};
 use patungan_core::{AccountId, SessionId, TransferId};
-use patungan_engine::store::{
+use patungan_ports::store::{
     EffectId, LedgerDiff, OutboxEntry, Row as StoreRow, RowKey, RowQuery, SessionHead, SessionLoad,
     SessionWrite, StoreError, StoreTx,
 };

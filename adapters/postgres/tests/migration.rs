@@ -27,8 +27,8 @@ use patungan_core::{
     BotPolicy, GrosirConfig, Money, Moq, OrderId, PaymentId, ProductId, SessionId, UserId,
     VariantBundle, VariantId, WithdrawalId,
 };
-use patungan_engine::store::NotificationRecord;
 use patungan_engine::Handled;
+use patungan_ports::store::NotificationRecord;
 use patungan_postgres::testing::{schema_name, PgFactory};
 use patungan_testing::StoreFactory;
 use patungan_testing::{at, config, join, World, SESSION};

@@ -26,10 +26,10 @@ use patungan_core::tasks::Task;
 use patungan_core::{
     AccountId, BotPolicy, Currency, Money, ProductId, SessionId, TransferId, UserId, VariantId,
 };
-use patungan_engine::store::{
+use patungan_memory::MemoryStore;
+use patungan_ports::store::{
     EffectId, OutboxEntry, OutboxState, PayoutSchedule, SessionWrite, Store,
 };
-use patungan_memory::MemoryStore;
 use patungan_testing::{at, config, join, SESSION};
 use rust_decimal::Decimal;
 

@@ -15,8 +15,8 @@
 //! retryable (the engine's outbox retries under the same id, honouring
 //! `Retry-After`); any other status is permanent.
 //!
-//! [`Notifier`]: patungan_engine::ports::Notifier
-//! [`FactoryChannel`]: patungan_engine::ports::FactoryChannel
+//! [`Notifier`]: patungan_ports::Notifier
+//! [`FactoryChannel`]: patungan_ports::FactoryChannel
 
 mod ports;
 mod sender;

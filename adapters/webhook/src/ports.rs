@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use patungan_core::inbox::InboxEntry;
-use patungan_engine::ports::{FactoryChannel, FactoryMessage, Notifier, PortError};
+use patungan_ports::{FactoryChannel, FactoryMessage, Notifier, PortError};
 
 use crate::sender::WebhookSender;
 

@@ -2,8 +2,8 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use patungan_engine::ports::PortError;
 use patungan_http::{build_client, checked_base_url, clip, retry_after, transport_kind, Secret};
+use patungan_ports::PortError;
 use reqwest::StatusCode;
 use serde::Serialize;
 

@@ -8,7 +8,7 @@ use chrono::{TimeZone, Utc};
 use patungan_core::inbox::InboxEntry;
 use patungan_core::session::Notification;
 use patungan_core::{ParticipantId, SessionId, UserId};
-use patungan_engine::ports::{FactoryChannel, FactoryMessage, Notifier};
+use patungan_ports::{FactoryChannel, FactoryMessage, Notifier};
 use patungan_webhook::{verify, Secret, WebhookConfig, WebhookSender};
 use serde_json::Value;
 use wiremock::matchers::{method, path};

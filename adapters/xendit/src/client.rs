@@ -212,6 +212,6 @@ mod tests {
         assert_eq!(e.provider_code(), "API_VALIDATION_ERROR");
         let e = api_error(StatusCode::BAD_GATEWAY, b"<html>bad gateway</html>", None);
         assert_eq!(e.provider_code(), "HTTP_502");
-        assert!(e.class() == patungan_engine::ports::FailureClass::Retryable);
+        assert!(e.class() == patungan_ports::FailureClass::Retryable);
     }
 }

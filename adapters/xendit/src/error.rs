@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use patungan_engine::ports::{FailureClass, PortError};
+use patungan_ports::{FailureClass, PortError};
 
 use crate::amount::AmountError;
 

@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use patungan_core::PaymentId;
-use patungan_engine::ports::{
+use patungan_ports::{
     Disburser, GatewayInvoiceRequest, Invoice, PaymentGateway, PayoutBatch, PayoutBatchAccepted,
     PayoutStatus, PortError, RefundAccepted, RefundRequest, RefundState,
 };

@@ -3,8 +3,8 @@
 //! The Xendit adapter of Patungan: a typed async client over `reqwest` (rustls, explicit
 //! timeouts, HTTP Basic auth with the secret key) for invoices, refunds, disbursements
 //! and batch disbursements with `X-IDEMPOTENCY-KEY`; the engine's
-//! [`PaymentGateway`](patungan_engine::ports::PaymentGateway) and
-//! [`Disburser`](patungan_engine::ports::Disburser) ports over it ([`XenditGateway`]);
+//! [`PaymentGateway`](patungan_ports::PaymentGateway) and
+//! [`Disburser`](patungan_ports::Disburser) ports over it ([`XenditGateway`]);
 //! and callback handling ([`CallbackVerifier`]) that checks `x-callback-token` in
 //! constant time on the raw request before parsing invoice, refund and disbursement
 //! callbacks into the engine's notification inputs.

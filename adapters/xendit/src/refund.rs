@@ -24,9 +24,9 @@ pub enum XenditRefundReason {
     Others,
 }
 
-impl From<patungan_engine::ports::GatewayRefundReason> for XenditRefundReason {
-    fn from(reason: patungan_engine::ports::GatewayRefundReason) -> Self {
-        use patungan_engine::ports::GatewayRefundReason as R;
+impl From<patungan_ports::GatewayRefundReason> for XenditRefundReason {
+    fn from(reason: patungan_ports::GatewayRefundReason) -> Self {
+        use patungan_ports::GatewayRefundReason as R;
         match reason {
             R::Cancellation => XenditRefundReason::Cancellation,
             R::RequestedByCustomer => XenditRefundReason::RequestedByCustomer,

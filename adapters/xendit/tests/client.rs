@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use patungan_core::{Currency, Money, PaymentId, UserId};
-use patungan_engine::ports::{
+use patungan_ports::{
     BankAccount, Disburser, FailureClass, GatewayInvoiceRequest, GatewayRefundReason, InvoiceItem,
     Payer, PaymentGateway, PayoutBatch, PayoutItem, RefundRequest, RefundState,
 };

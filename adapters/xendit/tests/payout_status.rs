@@ -11,7 +11,7 @@
 
 use std::time::Duration;
 
-use patungan_engine::ports::{Disburser, FailureClass, PayoutStatus, PortError};
+use patungan_ports::{Disburser, FailureClass, PayoutStatus, PortError};
 use patungan_xendit::{Secret, XenditClient, XenditConfig, XenditGateway};
 use wiremock::matchers::{basic_auth, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -34,9 +34,9 @@ use patungan_core::{
     AccountId, BotPolicy, Currency, Money, Moq, ParticipantId, PaymentId, ProductId, SessionId,
     TierLadder, TransferId, UserId,
 };
-use patungan_engine::store::{LedgerDiff, Store};
 use patungan_engine::{Engine, EngineConfig, Ports};
 use patungan_memory::{MemoryDisburser, MemoryGateway, MemoryShipping};
+use patungan_ports::store::{LedgerDiff, Store};
 use patungan_postgres::{PostgresOptions, PostgresStore};
 
 mod withdrawals;

@@ -2,7 +2,7 @@
 
 use patungan_core::factory_payouts::{FactoryPayout, FactoryPayoutStatus};
 use patungan_core::SessionId;
-use patungan_engine::store::StoreError;
+use patungan_ports::store::StoreError;
 use tokio_postgres::Row;
 
 use super::Table;

@@ -11,7 +11,7 @@ use patungan_core::{
     CostBreakdown, Currency, Money, OrderId, ParticipantId, PaymentId, ProductId, SessionId,
     UserId, VariantId,
 };
-use patungan_engine::store::NotificationRecord;
+use patungan_ports::store::NotificationRecord;
 use rust_decimal::Decimal;
 use tokio_postgres::Row;
 use uuid::Uuid;
@@ -21,7 +21,7 @@ use crate::codec::{
     currency, from_name, get, get_json, money, name_of, to_i64, to_u64, Jsonb, Param,
 };
 use crate::error::corrupt;
-use patungan_engine::store::StoreError;
+use patungan_ports::store::StoreError;
 
 pub(crate) const ORDERS: Table = Table {
     name: "orders",

@@ -6,7 +6,7 @@ use tokio_postgres::Row;
 
 use super::Table;
 use crate::codec::{get, get_json, Jsonb, Param};
-use patungan_engine::store::StoreError;
+use patungan_ports::store::StoreError;
 
 pub(crate) const INBOX: Table = Table {
     name: "user_inbox",

@@ -5,7 +5,7 @@
 //! concern; the statements are prepared with the others ([`crate::statements`]).
 
 use patungan_core::refunds::RefundSource;
-use patungan_engine::store::{Row as StoreRow, RowKey, RowQuery, StoreError};
+use patungan_ports::store::{Row as StoreRow, RowKey, RowQuery, StoreError};
 use tokio_postgres::{Row, Statement};
 use uuid::Uuid;
 

@@ -3,7 +3,7 @@
 
 use patungan_core::orders::ShipmentStatus;
 use patungan_core::shipments::{ParkedReport, ShipmentReport};
-use patungan_engine::store::StoreError;
+use patungan_ports::store::StoreError;
 use tokio_postgres::Row;
 
 use super::Table;

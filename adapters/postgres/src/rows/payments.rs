@@ -5,7 +5,7 @@ use patungan_core::ledger::RefundDestination;
 use patungan_core::payments::{Anomaly, AnomalyStatus, Invoice, Mismatch, PaidReport};
 use patungan_core::refunds::{OperatorAction, RefundAttempt, RefundSource, RefundStatus};
 use patungan_core::{AnomalyId, Currency, Money, ParticipantId, PaymentId, SessionId, UserId};
-use patungan_engine::store::StoreError;
+use patungan_ports::store::StoreError;
 use rust_decimal::Decimal;
 use tokio_postgres::Row;
 use uuid::Uuid;

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::Table;
 use crate::codec::{currency, get, money, to_i64, to_u64, Param};
-use patungan_engine::store::StoreError;
+use patungan_ports::store::StoreError;
 
 pub(crate) const QUOTES: Table = Table {
     name: "quotes",

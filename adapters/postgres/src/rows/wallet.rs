@@ -7,7 +7,7 @@ use patungan_core::wallet::{
     WithdrawalRequest, WithdrawalStatus,
 };
 use patungan_core::{UserId, WithdrawalId};
-use patungan_engine::store::{PayoutSchedule, StoreError};
+use patungan_ports::store::{PayoutSchedule, StoreError};
 use tokio_postgres::Row;
 
 use super::Table;

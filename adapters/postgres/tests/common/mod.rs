@@ -69,7 +69,7 @@ impl TestDb {
 /// load and lock the accounts and the records the batch names, open missing
 /// accounts, apply, and write back what changed.
 pub async fn post(
-    tx: &mut dyn patungan_engine::store::StoreTx,
+    tx: &mut dyn patungan_ports::store::StoreTx,
     specs: &[patungan_core::ledger::AccountSpec],
     transfers: &[patungan_core::ledger::Transfer],
 ) -> Result<(), String> {
@@ -98,8 +98,8 @@ pub async fn post(
 pub fn diff(
     before: &patungan_core::ledger::Ledger,
     after: &patungan_core::ledger::Ledger,
-) -> patungan_engine::store::LedgerDiff {
-    let mut diff = patungan_engine::store::LedgerDiff::default();
+) -> patungan_ports::store::LedgerDiff {
+    let mut diff = patungan_ports::store::LedgerDiff::default();
     for account in after.accounts() {
         if before.account(account.id()) != Some(account) {
             diff.accounts.push(*account);

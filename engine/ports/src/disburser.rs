@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use crate::ports::error::PortError;
+use crate::error::PortError;
 
 pub use patungan_core::tasks::payouts::{
     BankAccount, PayoutBatch, PayoutBatchAccepted, PayoutItem, PayoutStatus,

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use patungan_core::inbox::InboxEntry;
 
-use crate::ports::error::PortError;
+use crate::error::PortError;
 
 /// Delivers inbox entries. Delivery is at least once: the engine repeats a delivery
 /// whose result it did not record, so an implementation deduplicates by the entry's id.

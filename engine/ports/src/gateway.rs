@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use patungan_core::PaymentId;
 
-use crate::ports::error::PortError;
+use crate::error::PortError;
 
 pub use patungan_core::tasks::gateway::{
     GatewayInvoiceRequest, GatewayRefundReason, Invoice, InvoiceItem, Payer, RefundAccepted,

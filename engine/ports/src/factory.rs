@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 
-use crate::ports::error::PortError;
+use crate::error::PortError;
 
 pub use patungan_core::tasks::factory::FactoryMessage;
 
