@@ -103,3 +103,18 @@ fn anomaly_ids_are_stable_and_distinguish_reports() {
     let other = report("inv_1", Money::idr(2));
     assert_ne!(Anomaly::id_for(inv.payment, &other), a.id);
 }
+
+#[test]
+fn only_an_invoice_not_yet_created_is_abandoned_and_only_once() {
+    let mut created = invoice();
+    assert!(!created.abandon(), "a created invoice keeps its gateway id");
+    let mut pending = Invoice {
+        provider_invoice_id: None,
+        ..invoice()
+    };
+    assert!(pending.abandon());
+    assert!(pending.abandoned);
+    assert!(!pending.abandon(), "abandoned once");
+    pending.created("inv_9".into(), "https://pay/inv_9".into());
+    assert_eq!(pending.provider_invoice_id.as_deref(), Some("inv_9"));
+}

@@ -97,6 +97,21 @@ pub enum Verdict {
 }
 
 impl Invoice {
+    /// The gateway created it: its id there and its payment page.
+    pub fn created(&mut self, provider_invoice_id: String, url: String) {
+        self.provider_invoice_id = Some(provider_invoice_id);
+        self.url = Some(url);
+    }
+
+    /// Its creation will not be recorded (its participant stopped waiting, or the
+    /// gateway refused): a paid callback for it is checked without a gateway id
+    /// from now on. Whether that changed it.
+    pub fn abandon(&mut self) -> bool {
+        let abandon = self.provider_invoice_id.is_none() && !self.abandoned;
+        self.abandoned |= abandon;
+        abandon
+    }
+
     /// Checks a paid callback against this invoice: gateway invoice id, currency,
     /// then amount, before anything is posted (docs/domain.md §8). An invoice whose creation
     /// is still being recorded cannot be checked yet; one whose creation was abandoned

@@ -4,6 +4,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::grosir::PurchaseOrder;
+use crate::ledger::derive_uuid;
+use crate::purchasing::PurchaseOrderRecord;
+use crate::session::Session;
 use crate::{ProductId, SessionId};
 
 /// What the factory is told about a session's purchase order.
@@ -52,5 +55,30 @@ impl FactoryMessage {
     /// `<event>:<session>`.
     pub fn id(&self) -> String {
         format!("{}:{}", self.event(), self.session())
+    }
+}
+
+/// The purpose tag of the outbox ids of messages to the factory.
+const TO_FACTORY: u64 = 0xE006 << 48;
+
+impl FactoryMessage {
+    /// The message issuing `record`, a purchase order of `session`.
+    pub fn issued(session: &Session, record: &PurchaseOrderRecord, now: DateTime<Utc>) -> Self {
+        FactoryMessage::PurchaseOrderIssued {
+            session: session.id(),
+            product: session.state().config().product,
+            purchase_order: record.purchase_order().clone(),
+            issued_at: now,
+        }
+    }
+
+    /// The id of its outbox entry: derived from the purchase order and the event,
+    /// so the message is queued once.
+    pub fn outbox_id(&self) -> uuid::Uuid {
+        let purpose = match self {
+            FactoryMessage::PurchaseOrderIssued { .. } => TO_FACTORY | 1,
+            FactoryMessage::PurchaseOrderCancelled { .. } => TO_FACTORY | 2,
+        };
+        derive_uuid(*self.session().as_uuid(), purpose)
     }
 }

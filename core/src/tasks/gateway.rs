@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::payments::Invoice as InvoiceRecord;
+use crate::session::RefundReason;
+use crate::steps::InvoiceDetails;
 use crate::{Money, PaymentId, UserId};
 
 /// Who pays an invoice.
@@ -110,4 +113,62 @@ pub struct RefundAccepted {
     pub provider_refund_id: String,
     /// Where it stands.
     pub state: RefundState,
+}
+
+impl GatewayInvoiceRequest {
+    /// The gateway's request for an invoice record and its details.
+    pub fn for_invoice(invoice: &InvoiceRecord, details: InvoiceDetails) -> Self {
+        GatewayInvoiceRequest {
+            payment_id: invoice.payment,
+            amount: invoice.amount,
+            description: details.description,
+            expires_at: invoice.expires_at,
+            payer: Payer {
+                user_id: invoice.user,
+                email: None,
+                name: None,
+            },
+            items: details
+                .items
+                .into_iter()
+                .map(|item| InvoiceItem {
+                    name: item.name,
+                    quantity: item.quantity,
+                    unit_price: item.unit_price,
+                })
+                .collect(),
+            metadata: details.metadata,
+        }
+    }
+}
+
+impl From<RefundReason> for GatewayRefundReason {
+    /// The reason the gateway is given for a refund (docs/domain.md §8).
+    fn from(reason: RefundReason) -> Self {
+        match reason {
+            RefundReason::SessionFailed | RefundReason::SessionCancelled => {
+                GatewayRefundReason::Cancellation
+            }
+            RefundReason::Left => GatewayRefundReason::RequestedByCustomer,
+            RefundReason::LatePayment => GatewayRefundReason::Others,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refund_reasons_name_the_gateway_reason_of_domain_section_8() {
+        use GatewayRefundReason as G;
+        for (reason, expected) in [
+            (RefundReason::SessionFailed, G::Cancellation),
+            (RefundReason::SessionCancelled, G::Cancellation),
+            (RefundReason::Left, G::RequestedByCustomer),
+            (RefundReason::LatePayment, G::Others),
+        ] {
+            assert_eq!(G::from(reason), expected);
+        }
+    }
 }

@@ -4,6 +4,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::quotes::{CourierOffer, Destination, ParcelSpec, QuoteRequest};
+use crate::session::SessionConfig;
+use crate::shipments::Booking;
 use crate::{Money, OrderId};
 
 /// A place, by postal code, the provider's area id, or coordinates.
@@ -192,4 +195,91 @@ pub struct Tracking {
     pub status: ShipmentStatus,
     /// Every step so far, oldest first.
     pub history: Vec<TrackingEvent>,
+}
+
+impl From<&Destination> for Location {
+    /// Where a quoted destination is, as the provider reads it.
+    fn from(destination: &Destination) -> Self {
+        match destination {
+            Destination::PostalCode(code) => Location {
+                postal_code: Some(code.clone()),
+                ..Location::default()
+            },
+            Destination::AreaId(id) => Location {
+                area_id: Some(id.clone()),
+                ..Location::default()
+            },
+        }
+    }
+}
+
+impl From<CourierRate> for CourierOffer {
+    /// A provider's rate as the quote book keeps it.
+    fn from(rate: CourierRate) -> Self {
+        CourierOffer {
+            courier: rate.courier_code,
+            service: rate.service_code,
+            price: rate.price,
+            duration: rate.duration,
+        }
+    }
+}
+
+impl ParcelItem {
+    /// `quantity` units of a session's product, each declared at `value`, packed as
+    /// the session's parcel (or the default parcel).
+    pub fn of_session(config: &SessionConfig, value: Money, quantity: u64) -> Self {
+        let parcel = config.parcel.unwrap_or(ParcelSpec::DEFAULT);
+        ParcelItem {
+            name: format!("product {}", config.product),
+            value,
+            quantity,
+            weight_grams: parcel.weight_grams,
+            dimensions_cm: parcel.dimensions_cm.map(|[l, w, h]| (l, w, h)),
+        }
+    }
+}
+
+impl RateRequest {
+    /// The rates to ask for a quote of a session's product, sent from `origin` by
+    /// `couriers`; the units are declared at the group price.
+    pub fn for_quote(
+        config: &SessionConfig,
+        request: &QuoteRequest,
+        origin: Location,
+        couriers: Vec<String>,
+    ) -> Self {
+        let value = config.ladder.group_price();
+        RateRequest {
+            origin,
+            destination: Location::from(&request.destination),
+            couriers,
+            items: vec![ParcelItem::of_session(config, value, request.quantity)],
+        }
+    }
+}
+
+impl ShipmentRequest {
+    /// The request booking `booking` of an order of a session configured as
+    /// `config`, sent from `warehouse`.
+    pub fn for_booking(booking: &Booking, config: &SessionConfig, warehouse: Contact) -> Self {
+        ShipmentRequest {
+            order_id: booking.order,
+            booking: booking.booking,
+            origin: warehouse,
+            destination: Contact {
+                name: booking.recipient.name.clone(),
+                phone: booking.recipient.phone.clone(),
+                address: booking.recipient.address.clone(),
+                location: Location::from(&booking.destination),
+            },
+            courier_code: booking.courier.clone(),
+            service_code: booking.service.clone(),
+            items: vec![ParcelItem::of_session(
+                config,
+                booking.unit_value,
+                booking.units,
+            )],
+        }
+    }
 }

@@ -5,19 +5,15 @@
 
 use chrono::{DateTime, Utc};
 use patungan_core::inbox::InboxEntry;
-use patungan_core::ledger::derive_uuid;
-use patungan_core::payments::Invoice;
-use patungan_core::session::{Effect, RefundReason, Session};
-use patungan_core::steps::{self, InvoiceDetails, Step};
+use patungan_core::session::{Effect, Session};
+use patungan_core::steps::{self, Step};
 
 use super::refunds::NewRefund;
 use super::tick::update_stock;
 use super::Engine;
 use crate::error::EngineError;
 use crate::ledger_ws;
-use crate::ports::{
-    FactoryMessage, GatewayInvoiceRequest, GatewayRefundReason, InvoiceItem, Payer,
-};
+use crate::ports::{FactoryMessage, GatewayInvoiceRequest};
 use crate::store::{EffectId, NotificationRecord, OutboxEntry, StoreTx};
 use patungan_core::tasks::Task;
 
@@ -30,23 +26,6 @@ pub use patungan_core::steps::renewal_id;
 /// One product's stock: on hand, reserved and pledged units per variant (the core's
 /// stock book).
 pub use patungan_core::stock::Stock as StockRecord;
-
-/// The message issuing `record`, a purchase order of `session`, to the factory.
-pub(crate) fn issued(
-    session: &Session,
-    record: &PurchaseOrderRecord,
-    now: DateTime<Utc>,
-) -> FactoryMessage {
-    FactoryMessage::PurchaseOrderIssued {
-        session: session.id(),
-        product: session.state().config().product,
-        purchase_order: record.purchase_order().clone(),
-        issued_at: now,
-    }
-}
-
-/// The purpose tag of the outbox ids of messages to the factory.
-const TO_FACTORY: u64 = 0xE006 << 48;
 
 impl Engine {
     /// Plans the steps of `effects` (queued by the input that brought `session` to
@@ -78,11 +57,7 @@ impl Engine {
         message: FactoryMessage,
         now: DateTime<Utc>,
     ) -> Result<(), EngineError> {
-        let purpose = match message {
-            FactoryMessage::PurchaseOrderIssued { .. } => TO_FACTORY | 1,
-            FactoryMessage::PurchaseOrderCancelled { .. } => TO_FACTORY | 2,
-        };
-        let id = EffectId(derive_uuid(*message.session().as_uuid(), purpose));
+        let id = EffectId(message.outbox_id());
         let task = Task::SendToFactory { message };
         Ok(tx.enqueue(&[OutboxEntry::new(id, task, now)]).await?)
     }
@@ -105,7 +80,7 @@ impl Engine {
                 let task = Task::CreateInvoice {
                     session,
                     participant: invoice.participant,
-                    request: invoice_request(&invoice, details),
+                    request: GatewayInvoiceRequest::for_invoice(&invoice, details),
                 };
                 tx.enqueue(&[OutboxEntry::new(EffectId(outbox), task, now)])
                     .await?;
@@ -126,7 +101,7 @@ impl Engine {
                     user,
                     amount,
                     destination: self.config.refund_destination,
-                    reason: gateway_reason(reason),
+                    reason: reason.into(),
                 };
                 self.start_refund(tx, refund, now).await?;
             }
@@ -144,7 +119,7 @@ impl Engine {
             Step::RecordPurchaseOrder { record } => {
                 // A held order goes to the factory when an operator approves it.
                 if !record.awaits_approval() {
-                    let message = issued(current, &record, now);
+                    let message = FactoryMessage::issued(current, &record, now);
                     self.tell_factory(tx, message, now).await?;
                 }
                 tx.put(record).await?;
@@ -199,40 +174,5 @@ impl Engine {
             }
         }
         Ok(())
-    }
-}
-
-fn gateway_reason(reason: RefundReason) -> GatewayRefundReason {
-    match reason {
-        RefundReason::SessionFailed | RefundReason::SessionCancelled => {
-            GatewayRefundReason::Cancellation
-        }
-        RefundReason::Left => GatewayRefundReason::RequestedByCustomer,
-        RefundReason::LatePayment => GatewayRefundReason::Others,
-    }
-}
-
-/// The gateway's invoice request for an invoice record and its details.
-fn invoice_request(invoice: &Invoice, details: InvoiceDetails) -> GatewayInvoiceRequest {
-    GatewayInvoiceRequest {
-        payment_id: invoice.payment,
-        amount: invoice.amount,
-        description: details.description,
-        expires_at: invoice.expires_at,
-        payer: Payer {
-            user_id: invoice.user,
-            email: None,
-            name: None,
-        },
-        items: details
-            .items
-            .into_iter()
-            .map(|item| InvoiceItem {
-                name: item.name,
-                quantity: item.quantity,
-                unit_price: item.unit_price,
-            })
-            .collect(),
-        metadata: details.metadata,
     }
 }

@@ -14,6 +14,7 @@ use super::tick::update_stock;
 use super::Engine;
 use crate::error::EngineError;
 use crate::ledger_ws;
+use crate::ports::FactoryMessage;
 use crate::store::StoreTx;
 
 impl Engine {
@@ -92,7 +93,7 @@ impl Engine {
             work.keep();
             return Err(refused.into());
         }
-        let message = super::effects::issued(&work.cached.session, &order, now);
+        let message = FactoryMessage::issued(&work.cached.session, &order, now);
         self.tell_factory(&mut *work.tx, message, now).await?;
         work.tx.put(order.clone()).await?;
         self.commit_session(work, now).await?;

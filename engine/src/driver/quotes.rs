@@ -2,15 +2,13 @@
 //! core's quote book keeps the offers and checks the join that cites one.
 
 use chrono::{DateTime, Utc};
-use patungan_core::quotes::{
-    CourierOffer, Destination, Joining, ParcelSpec, Quote, QuoteChoice, QuoteError, QuoteRequest,
-};
-use patungan_core::session::{JoinReceipt, JoinRequest, SessionConfig};
+use patungan_core::quotes::{CourierOffer, Joining, Quote, QuoteChoice, QuoteError, QuoteRequest};
+use patungan_core::session::{JoinReceipt, JoinRequest};
 use patungan_core::SessionId;
 
 use super::Engine;
 use crate::error::EngineError;
-use crate::ports::{CourierRate, Location, ParcelItem, RateRequest};
+use crate::ports::RateRequest;
 
 impl Engine {
     /// Prices delivering `request`'s units of `session`'s product to its destination
@@ -34,15 +32,14 @@ impl Engine {
         let config = self
             .read_session(session, |s, _| s.state().config().clone())
             .await?;
-        let rates = self
-            .ports
-            .shipping
-            .rates(&self.rate_request(&config, &request))
-            .await?;
+        let origin = self.config.warehouse.location.clone();
+        let couriers = self.config.couriers.clone();
+        let rates = RateRequest::for_quote(&config, &request, origin, couriers);
+        let rates = self.ports.shipping.rates(&rates).await?;
         let quote = Quote::new(
             session,
             request,
-            rates.into_iter().map(offer).collect(),
+            rates.into_iter().map(CourierOffer::from).collect(),
             now,
         )?;
         let mut tx = self.store.begin().await?;
@@ -82,44 +79,5 @@ impl Engine {
         let mut request = request.clone();
         request.courier_price = delivery.offer.price;
         self.join_with(session, request, Some(delivery), now).await
-    }
-
-    fn rate_request(&self, config: &SessionConfig, request: &QuoteRequest) -> RateRequest {
-        let parcel = config.parcel.unwrap_or(ParcelSpec::DEFAULT);
-        RateRequest {
-            origin: self.config.warehouse.location.clone(),
-            destination: location(&request.destination),
-            couriers: self.config.couriers.clone(),
-            items: vec![ParcelItem {
-                name: format!("product {}", config.product),
-                value: config.ladder.group_price(),
-                quantity: request.quantity,
-                weight_grams: parcel.weight_grams,
-                dimensions_cm: parcel.dimensions_cm.map(|[l, w, h]| (l, w, h)),
-            }],
-        }
-    }
-}
-
-/// Where a destination is, as the shipping port reads it.
-pub(super) fn location(destination: &Destination) -> Location {
-    match destination {
-        Destination::PostalCode(code) => Location {
-            postal_code: Some(code.clone()),
-            ..Location::default()
-        },
-        Destination::AreaId(id) => Location {
-            area_id: Some(id.clone()),
-            ..Location::default()
-        },
-    }
-}
-
-fn offer(rate: CourierRate) -> CourierOffer {
-    CourierOffer {
-        courier: rate.courier_code,
-        service: rate.service_code,
-        price: rate.price,
-        duration: rate.duration,
     }
 }

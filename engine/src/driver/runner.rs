@@ -242,7 +242,7 @@ impl Engine {
             }
             if let Task::CreateInvoice { request, .. } = &current.task {
                 if let Some(mut record) = records.remove(&request.payment_id) {
-                    record_created(&mut record, invoice.clone());
+                    record.created(invoice.provider_invoice_id.clone(), invoice.url.clone());
                     tx.put(record).await?;
                 }
             }
@@ -425,7 +425,7 @@ impl Engine {
         match (&entry.task, performed) {
             (Task::CreateInvoice { request, .. }, Performed::Invoice(invoice)) => {
                 if let Some(mut record) = tx.get::<InvoiceRecord>(request.payment_id).await? {
-                    record_created(&mut record, invoice);
+                    record.created(invoice.provider_invoice_id, invoice.url);
                     tx.put(record).await?;
                 }
             }
@@ -523,12 +523,6 @@ struct LaneRun {
     created: Vec<(OutboxEntry, crate::ports::Invoice)>,
 }
 
-/// The gateway created `record`'s invoice: its id and payment page.
-fn record_created(record: &mut InvoiceRecord, invoice: crate::ports::Invoice) {
-    record.provider_invoice_id = Some(invoice.provider_invoice_id);
-    record.url = Some(invoice.url);
-}
-
 /// The invoice of `payment` will not be created (or its creation recorded): a paid
 /// callback for it is checked without a gateway id from now on.
 async fn abandon_invoice(
@@ -536,8 +530,7 @@ async fn abandon_invoice(
     payment: patungan_core::PaymentId,
 ) -> Result<(), EngineError> {
     if let Some(mut record) = tx.get::<InvoiceRecord>(payment).await? {
-        if record.provider_invoice_id.is_none() && !record.abandoned {
-            record.abandoned = true;
+        if record.abandon() {
             tx.put(record).await?;
         }
     }

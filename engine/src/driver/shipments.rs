@@ -5,21 +5,18 @@
 use chrono::{DateTime, Utc};
 use patungan_core::ledger::ChartAccount;
 use patungan_core::orders::{Order, OrderError};
-use patungan_core::quotes::{Delivery, ParcelSpec};
+use patungan_core::quotes::Delivery;
 use patungan_core::session::SessionConfig;
 use patungan_core::shipments::ParkedReport;
-use patungan_core::shipments::{
-    BookedShipment, Booking, Fulfilment, FulfilmentStep, ShipmentReport,
-};
+use patungan_core::shipments::{BookedShipment, Fulfilment, FulfilmentStep, ShipmentReport};
 use patungan_core::{Money, OrderId};
 
 use super::notifications::Handled;
-use super::quotes::location;
 use super::tick::update_stock;
 use super::Engine;
 use crate::error::EngineError;
 use crate::ledger_ws;
-use crate::ports::{Contact, ParcelItem, Shipment, ShipmentRequest, Tracking};
+use crate::ports::{Shipment, ShipmentRequest, Tracking};
 use crate::store::{EffectId, OutboxEntry, RowQuery, StoreTx};
 use patungan_core::notices::ShipmentNotification;
 use patungan_core::tasks::Task;
@@ -39,7 +36,11 @@ impl Engine {
             let key = EffectId(booking.key);
             let task = Task::BookShipment {
                 booking: booking.booking,
-                request: self.shipment_request(&booking, config),
+                request: ShipmentRequest::for_booking(
+                    &booking,
+                    config,
+                    self.config.warehouse.clone(),
+                ),
             };
             tx.enqueue(&[OutboxEntry::new(key, task, now)]).await?;
         }
@@ -346,29 +347,5 @@ impl Engine {
     async fn order_config(&self, order: &Order) -> Result<SessionConfig, EngineError> {
         self.read_session(order.session(), |s, _| s.state().config().clone())
             .await
-    }
-
-    fn shipment_request(&self, booking: &Booking, config: &SessionConfig) -> ShipmentRequest {
-        let parcel = config.parcel.unwrap_or(ParcelSpec::DEFAULT);
-        ShipmentRequest {
-            order_id: booking.order,
-            booking: booking.booking,
-            origin: self.config.warehouse.clone(),
-            destination: Contact {
-                name: booking.recipient.name.clone(),
-                phone: booking.recipient.phone.clone(),
-                address: booking.recipient.address.clone(),
-                location: location(&booking.destination),
-            },
-            courier_code: booking.courier.clone(),
-            service_code: booking.service.clone(),
-            items: vec![ParcelItem {
-                name: format!("product {}", config.product),
-                value: booking.unit_value,
-                quantity: booking.units,
-                weight_grams: parcel.weight_grams,
-                dimensions_cm: parcel.dimensions_cm.map(|[l, w, h]| (l, w, h)),
-            }],
-        }
     }
 }
