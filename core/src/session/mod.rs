@@ -30,6 +30,7 @@ mod event;
 mod input;
 mod join;
 mod leave;
+mod listing;
 mod machine;
 mod participant;
 mod payment;
@@ -48,6 +49,9 @@ pub use error::SessionError;
 pub use event::{Event, Failure, FailureReason, Renewal, Success};
 pub use input::Input;
 pub use join::{JoinReceipt, JoinRequest};
+pub use listing::{
+    SessionFilter, SessionPage, SessionSummary, DEFAULT_SESSION_PAGE, MAX_SESSION_PAGE,
+};
 pub use machine::{Outcome, Session};
 pub use participant::{Participant, ParticipantStatus, RefundReason};
 pub use renewal::{jakarta_midnight_at_or_after, next_jakarta_midnight_after, renewal_window};

@@ -35,10 +35,10 @@ use crate::store::Store;
 use patungan_core::tasks::RetryPolicy;
 
 pub use effects::{order_id, renewal_id, PurchaseOrderRecord, PurchaseOrderStatus, StockRecord};
-pub use listing::{
+pub use notifications::Handled;
+pub use patungan_core::session::{
     SessionFilter, SessionPage, SessionSummary, DEFAULT_SESSION_PAGE, MAX_SESSION_PAGE,
 };
-pub use notifications::Handled;
 pub use records::{InvoiceRecord, OrderRecord, RefundRecord, RefundStatus, UserOrder};
 pub use runner::RunReport;
 pub use sessions::SessionView;
