@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use patungan_core::inbox::InboxEntry;
 use patungan_core::session::{Effect, Session};
 use patungan_core::steps::{self, Step};
+use patungan_core::{ProductId, SessionId};
 
 use super::refunds::NewRefund;
 use super::tick::update_stock;
@@ -128,25 +129,8 @@ impl Engine {
                 update_stock(tx, product, |stock| stock.pledge(&levels)).await?;
             }
             Step::CancelPurchaseOrder { session, product } => {
-                let mut record =
-                    tx.get::<PurchaseOrderRecord>(session)
-                        .await?
-                        .ok_or_else(|| {
-                            EngineError::Inconsistent(format!(
-                                "session {session} cancels a purchase order it never recorded"
-                            ))
-                        })?;
-                let sent = !record.awaits_approval();
-                let change = record.cancel()?;
-                tx.put(record).await?;
-                update_stock(tx, product, |stock| stock.apply(&change)).await?;
-                if sent {
-                    let message = FactoryMessage::PurchaseOrderCancelled {
-                        session,
-                        cancelled_at: now,
-                    };
-                    self.tell_factory(tx, message, now).await?;
-                }
+                self.cancel_purchase_order(tx, session, product, now)
+                    .await?;
             }
             Step::Notify {
                 key,
@@ -160,18 +144,61 @@ impl Engine {
                     notification,
                 })
                 .await?;
-                for entry in entries {
-                    let outbox = EffectId(entry.id);
-                    tx.put(entry.clone()).await?;
-                    let task = Task::DeliverNotification { entry };
-                    tx.enqueue(&[OutboxEntry::new(outbox, task, now)]).await?;
-                }
+                self.deliver(tx, entries, now).await?;
             }
             Step::RenewSession { id, config } => {
                 if tx.lock_session(id).await?.is_none() {
                     self.create_in(tx, id, config, now).await?;
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Cancels the purchase order of a session: its units leave the stock plan, and
+    /// the factory is told if it was sent.
+    async fn cancel_purchase_order(
+        &self,
+        tx: &mut dyn StoreTx,
+        session: SessionId,
+        product: ProductId,
+        now: DateTime<Utc>,
+    ) -> Result<(), EngineError> {
+        let mut record = tx
+            .get::<PurchaseOrderRecord>(session)
+            .await?
+            .ok_or_else(|| {
+                EngineError::Inconsistent(format!(
+                    "session {session} cancels a purchase order it never recorded"
+                ))
+            })?;
+        let sent = !record.awaits_approval();
+        let change = record.cancel()?;
+        tx.put(record).await?;
+        update_stock(tx, product, |stock| stock.apply(&change)).await?;
+        if sent {
+            let message = FactoryMessage::PurchaseOrderCancelled {
+                session,
+                cancelled_at: now,
+            };
+            self.tell_factory(tx, message, now).await?;
+        }
+        Ok(())
+    }
+
+    /// Stores users' inbox entries and queues their delivery (each entry's id is its
+    /// outbox id).
+    async fn deliver(
+        &self,
+        tx: &mut dyn StoreTx,
+        entries: Vec<InboxEntry>,
+        now: DateTime<Utc>,
+    ) -> Result<(), EngineError> {
+        for entry in entries {
+            let outbox = EffectId(entry.id);
+            tx.put(entry.clone()).await?;
+            let task = Task::DeliverNotification { entry };
+            tx.enqueue(&[OutboxEntry::new(outbox, task, now)]).await?;
         }
         Ok(())
     }
