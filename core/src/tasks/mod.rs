@@ -157,23 +157,37 @@ impl Task {
 
     /// When to try again after the `failed_attempts`-th attempt failed, or `None` to
     /// give up: a permanent failure gives up at once; a retryable one is retried
-    /// after the policy's backoff (jittered by `seed`, e.g. from the task's id)
-    /// until its attempts are spent, and a task that [must
-    /// complete](Task::must_complete) at the longest delay after that.
+    /// after the policy's backoff (jittered by `seed`, e.g. from the task's id), or
+    /// after the wait the provider asked for when that is longer, until its attempts
+    /// are spent, and a task that [must complete](Task::must_complete) at the longest
+    /// delay (or the provider's wait) after that.
     pub fn after_failure(
         &self,
         policy: &RetryPolicy,
         failed_attempts: u32,
-        retryable: bool,
+        failure: &Failure,
         seed: u64,
     ) -> Option<Duration> {
-        if !retryable {
+        if !failure.retryable {
             return None;
         }
-        policy
+        let backoff = policy
             .delay(failed_attempts, seed)
-            .or_else(|| self.must_complete().then_some(policy.max_delay))
+            .or_else(|| self.must_complete().then_some(policy.max_delay))?;
+        Some(backoff.max(failure.provider_wait.unwrap_or_default()))
     }
+}
+
+/// How an attempt at a task failed, as the port reported it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// Whether the same call may succeed if repeated.
+    pub retryable: bool,
+    /// How long the provider asked to wait before the next call (e.g. HTTP
+    /// `Retry-After`), if it said.
+    pub provider_wait: Option<Duration>,
+    /// What went wrong, kept on an entry that is given up.
+    pub error: String,
 }
 
 /// The given tasks grouped by [lane](Task::lane): lanes in the order of their first

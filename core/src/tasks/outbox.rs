@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{RetryPolicy, Task};
+use super::{Failure, RetryPolicy, Task};
 
 /// An outbox entry's id: deterministic from what caused it, so re-deriving the same
 /// effect (a replayed input) enqueues nothing new.
@@ -95,22 +95,23 @@ impl OutboxEntry {
         }
     }
 
-    /// The entry after an attempt failed with `error`: due again after the
-    /// [task's backoff](Task::after_failure), or given up (`Failed`) when the failure
-    /// is permanent or the attempts are spent.
+    /// The entry after an attempt failed: due again after the
+    /// [task's backoff](Task::after_failure), or given up (`Failed`, with the
+    /// failure's error) when the failure is permanent or the attempts are spent.
     pub fn attempt_failed(
         self,
         policy: &RetryPolicy,
-        retryable: bool,
-        error: String,
+        failure: Failure,
         now: DateTime<Utc>,
     ) -> Self {
         let attempts = self.attempts.saturating_add(1);
         let seed = self.id.0.as_u64_pair().0;
-        match self.task.after_failure(policy, attempts, retryable, seed) {
+        match self.task.after_failure(policy, attempts, &failure, seed) {
             Some(delay) => self.retry_after(now, delay),
             None => OutboxEntry {
-                state: OutboxState::Failed { error },
+                state: OutboxState::Failed {
+                    error: failure.error,
+                },
                 attempts,
                 ..self
             },
@@ -137,6 +138,14 @@ mod tests {
         OutboxEntry::new(EffectId(Uuid::from_u128(7)), task, now)
     }
 
+    fn failure(retryable: bool, provider_wait: Option<Duration>) -> Failure {
+        Failure {
+            retryable,
+            provider_wait,
+            error: "x".into(),
+        }
+    }
+
     fn payouts() -> Task {
         let batch = PayoutBatch {
             reference: "b".into(),
@@ -149,7 +158,7 @@ mod tests {
     fn a_permanent_failure_gives_up_at_once() {
         let e = entry(payouts());
         let now = e.created_at;
-        let failed = e.attempt_failed(&RetryPolicy::default(), false, "refused".into(), now);
+        let failed = e.attempt_failed(&RetryPolicy::default(), failure(false, None), now);
         assert!(failed.is_failed());
         assert_eq!(failed.attempts, 1);
     }
@@ -160,9 +169,7 @@ mod tests {
         let mut e = entry(payouts());
         e.attempts = policy.max_attempts + 3;
         let now = e.created_at;
-        let again = e
-            .clone()
-            .attempt_failed(&policy, true, "timeout".into(), now);
+        let again = e.clone().attempt_failed(&policy, failure(true, None), now);
         assert!(again.stands_as(&OutboxEntry {
             attempts: again.attempts,
             ..e
@@ -176,5 +183,20 @@ mod tests {
         let done = taken.clone().performed();
         assert!(!done.stands_as(&taken));
         assert_eq!(done.state, OutboxState::Done);
+    }
+
+    #[test]
+    fn a_provider_asking_to_wait_longer_than_the_backoff_is_waited_for() {
+        let policy = RetryPolicy::default();
+        let e = entry(payouts());
+        let now = e.created_at;
+        let wait = Duration::from_secs(120);
+        let again = e
+            .clone()
+            .attempt_failed(&policy, failure(true, Some(wait)), now);
+        assert_eq!(again.next_attempt_at - now, chrono::TimeDelta::seconds(120));
+        let short = Some(Duration::from_millis(1));
+        let backoff = e.attempt_failed(&policy, failure(true, short), now);
+        assert!(backoff.next_attempt_at - now >= chrono::TimeDelta::milliseconds(250));
     }
 }

@@ -18,7 +18,7 @@ use tracing::{debug, warn};
 
 use patungan_core::inbox::InboxEntry;
 use patungan_core::refunds::RefundOutcome;
-use patungan_core::tasks::{self, Task};
+use patungan_core::tasks::{self, Failure, Task};
 
 use super::records::{InvoiceRecord, RefundRecord};
 use super::Engine;
@@ -284,12 +284,14 @@ impl Engine {
                 report.done += 1;
             }
             Err(error) => {
-                let policy = &self.config.retry;
-                let retryable = error.is_retryable();
-                let next =
-                    current
-                        .clone()
-                        .attempt_failed(policy, retryable, error.to_string(), now);
+                let failure = Failure {
+                    retryable: error.is_retryable(),
+                    provider_wait: error.retry_after,
+                    error: error.to_string(),
+                };
+                let next = current
+                    .clone()
+                    .attempt_failed(&self.config.retry, failure, now);
                 let (task, attempts) = (current.task.kind(), next.attempts);
                 if next.is_failed() {
                     warn!(task, %error, attempts, "giving up");

@@ -79,6 +79,7 @@ macro_rules! store_conformance_tests {
             regressions::a_refund_is_retried_through_an_outage_until_the_gateway_takes_it,
             regressions::a_payout_batch_is_retried_through_an_outage_until_the_disburser_takes_it,
             regressions::no_invoice_is_created_for_a_participant_who_is_no_longer_pending,
+            regressions::a_provider_asking_to_wait_is_not_called_again_before_then,
             payouts::a_batch_rejected_with_a_permanent_code_makes_every_wallet_whole,
             payouts::a_batch_rejected_with_a_temporary_code_is_paid_in_the_next_batch,
             payouts::a_silent_batch_is_queried_after_48_hours_and_settles_as_the_disburser_says,

@@ -237,6 +237,8 @@ pub(super) mod outage {
         pub disburser: MemoryDisburser,
         pub down: AtomicBool,
         pub invoices_down: AtomicBool,
+        /// The wait an outage's error asks for (`Retry-After`).
+        pub wait: std::sync::Mutex<Option<std::time::Duration>>,
     }
 
     impl Flaky {
@@ -247,12 +249,9 @@ pub(super) mod outage {
                 &self.down
             };
             if flag.load(Ordering::SeqCst) {
-                return Err(PortError::retryable(
-                    "test",
-                    operation,
-                    "SERVER_ERROR",
-                    "outage",
-                ));
+                let mut error = PortError::retryable("test", operation, "SERVER_ERROR", "outage");
+                error.retry_after = *self.wait.lock().unwrap();
+                return Err(error);
             }
             Ok(())
         }
@@ -312,6 +311,36 @@ pub(super) mod outage {
             EngineConfig::default(),
         )
     }
+}
+
+/// A provider that answers "try again in 10 minutes" (HTTP 429 or 503 with
+/// `Retry-After`) is not called again before then: the runner's own backoff (a
+/// quarter of a second after a first failure) would have called it at once.
+pub async fn a_provider_asking_to_wait_is_not_called_again_before_then(fixture: Arc<dyn Fixture>) {
+    use std::sync::atomic::Ordering;
+    let flaky = Arc::new(outage::Flaky::default());
+    *flaky.wait.lock().unwrap() = Some(std::time::Duration::from_secs(600));
+    flaky.invoices_down.store(true, Ordering::SeqCst);
+    let engine = outage::engine(fixture.open().await, &flaky);
+    let session = SessionId::from_u128(1);
+    engine
+        .create_session(session, config(BotPolicy::disabled()), at(0, 0))
+        .await
+        .unwrap();
+    engine.join(session, &join(1, 10), at(1, 0)).await.unwrap();
+    let first = engine.run_effects(at(1, 0)).await.unwrap();
+    assert_eq!(first.retried, 1, "the invoice's creation failed retryably");
+    flaky.invoices_down.store(false, Ordering::SeqCst);
+    let early = engine.run_effects(at(1, 5)).await.unwrap();
+    assert_eq!(
+        early.done + early.retried + early.failed,
+        0,
+        "not due before 01:10"
+    );
+    assert!(flaky.gateway.invoices().is_empty());
+    let due = engine.run_effects(at(1, 10)).await.unwrap();
+    assert_eq!(due.done, 1);
+    assert_eq!(flaky.gateway.invoices().len(), 1);
 }
 
 /// Runs the effect runner through an outage much longer than the retry budget.
