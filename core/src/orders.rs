@@ -559,6 +559,40 @@ mod tests {
     }
 
     #[test]
+    fn a_shipment_the_order_no_longer_wants_is_cancelled_at_the_provider() {
+        use crate::shipments::{BookedShipment, FulfilmentStep};
+        let shipment = |id: &str| BookedShipment {
+            provider_order_id: id.into(),
+            waybill_id: None,
+            price: None,
+            status: ShipmentStatus::Confirmed,
+        };
+        let cancelled_for = |steps: &[FulfilmentStep]| match steps {
+            [FulfilmentStep::CancelBooking(c)] => Some(c.provider_order_id.clone()),
+            _ => None,
+        };
+        let mut cancelled = Order::create(SessionId::from_u128(9), request());
+        cancelled.advance(OrderStatus::ReadyToShip).unwrap();
+        cancelled.cancel().unwrap();
+        let late = cancelled.booked(1, shipment("ship_1")).unwrap();
+        assert_eq!(late.change, OrderChange::Unchanged);
+        assert_eq!(cancelled_for(&late.steps).as_deref(), Some("ship_1"));
+        assert_eq!(cancelled.status(), OrderStatus::Cancelled);
+
+        let mut live = Order::create(SessionId::from_u128(9), request());
+        live.advance(OrderStatus::ReadyToShip).unwrap();
+        live.booked(1, shipment("ship_2")).unwrap();
+        assert_eq!(live.status(), OrderStatus::ShipmentBooked);
+        let again = live.booked(1, shipment("ship_2")).unwrap();
+        assert!(
+            again.steps.is_empty(),
+            "its own shipment again changes nothing"
+        );
+        let second = live.booked(1, shipment("ship_3")).unwrap();
+        assert_eq!(cancelled_for(&second.steps).as_deref(), Some("ship_3"));
+    }
+
+    #[test]
     fn late_webhooks_are_refused_and_returns_end_it() {
         let mut order = booked();
         order.shipment_update(ShipmentStatus::DroppingOff).unwrap();

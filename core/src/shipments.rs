@@ -16,6 +16,7 @@ use crate::money::{Money, MoneyError};
 use crate::orders::{Order, OrderChange, OrderError, OrderStatus, ShipmentStatus, MAX_BOOKINGS};
 use crate::quotes::{Delivery, Destination, Recipient};
 use crate::stock::OrderStock;
+use crate::tasks::shipping::ShipmentCancellation;
 
 /// The purpose tag of booking keys (see [`booking_key`]).
 pub const BOOKING_KEY_PURPOSE: u64 = 0xE004 << 48;
@@ -147,6 +148,10 @@ pub enum FulfilmentStep {
     /// Refund the buyer's wallet ([`Chart::order_refund`], with what the warehouse
     /// account holds).
     Refund(OrderRefund),
+    /// Cancel a shipment booked at the provider that the order does not want (its
+    /// answer came after the order was cancelled, held or booked otherwise): left
+    /// standing, a courier would still come for it.
+    CancelBooking(ShipmentCancellation),
 }
 
 /// What an accepted change did and what the host does next.
@@ -221,15 +226,29 @@ impl Order {
     }
 
     /// The provider booked `booking` as `shipment`: the order moves to
-    /// `shipment_booked`. An answer for another booking than the next one (a late
-    /// duplicate) changes nothing.
+    /// `shipment_booked`. The answer again for the order's standing shipment changes
+    /// nothing; a shipment the order does not want (booked for an order cancelled
+    /// or held meanwhile, or a second shipment of one booking) is cancelled at the
+    /// provider.
     pub fn booked(
         &mut self,
         booking: u32,
         shipment: BookedShipment,
     ) -> Result<Fulfilment, OrderError> {
         if !self.wants_booking(booking) {
-            return Ok(Fulfilment::unchanged());
+            let standing = self.shipping.shipment.as_ref();
+            if standing.is_some_and(|s| s.provider_order_id == shipment.provider_order_id) {
+                return Ok(Fulfilment::unchanged());
+            }
+            let cancel = ShipmentCancellation {
+                order: self.id,
+                provider_order_id: shipment.provider_order_id,
+                reason: format!("order {} no longer wants booking {booking}", self.id),
+            };
+            return Ok(Fulfilment {
+                change: OrderChange::Unchanged,
+                steps: vec![FulfilmentStep::CancelBooking(cancel)],
+            });
         }
         let change = self.advance(OrderStatus::ShipmentBooked)?;
         self.shipping.shipment = Some(shipment);

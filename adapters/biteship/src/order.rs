@@ -95,6 +95,25 @@ pub struct BiteshipOrder {
     pub courier: OrderCourier,
 }
 
+/// The body of `POST /v1/orders/{id}/cancel`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CancelOrderWire {
+    /// Biteship's reason code (`others` for ours).
+    pub cancellation_reason_code: String,
+    /// Why, in words.
+    pub cancellation_reason: String,
+}
+
+/// What Biteship answers to a cancellation (the fields this adapter uses).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct CancelledOrder {
+    /// Biteship's id of the order.
+    pub id: String,
+    /// `cancelled`.
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
 impl BiteshipClient {
     /// `POST /v1/orders`.
     ///
@@ -120,5 +139,17 @@ impl BiteshipClient {
             None,
         )
         .await
+    }
+
+    /// `POST /v1/orders/{id}/cancel`: cancels an order its courier has not picked up.
+    pub async fn cancel_order(
+        &self,
+        order_id: &str,
+        body: &CancelOrderWire,
+    ) -> Result<CancelledOrder, BiteshipError> {
+        let id = path_segment("order id", order_id)?;
+        let path = format!("/v1/orders/{id}/cancel");
+        self.call("cancel_shipment", Method::POST, &path, Some(body))
+            .await
     }
 }

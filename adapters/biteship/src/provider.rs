@@ -4,15 +4,15 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use patungan_core::{Currency, Money};
 use patungan_ports::{
-    CourierRate, Location, ParcelItem, PortError, RateRequest, Shipment, ShipmentRequest,
-    ShipmentStatus, ShippingProvider, Tracking, TrackingEvent,
+    CourierRate, Location, ParcelItem, PortError, RateRequest, Shipment, ShipmentCancellation,
+    ShipmentRequest, ShipmentStatus, ShippingProvider, Tracking, TrackingEvent,
 };
 use rust_decimal::Decimal;
 
 use crate::amount::{AmountError, IdrAmount};
 use crate::client::BiteshipClient;
 use crate::error::BiteshipError;
-use crate::order::{Coordinate, CreateOrderWire};
+use crate::order::{CancelOrderWire, Coordinate, CreateOrderWire};
 use crate::rates::{ParcelItemWire, RatesRequestWire};
 use crate::status::parse_status;
 use crate::tracking::BiteshipTracking;
@@ -263,6 +263,21 @@ impl ShippingProvider for BiteshipProvider {
             status,
             price,
         })
+    }
+
+    /// Cancels with reason code `others` and our reason. Biteship answers an order
+    /// it already cancelled with an error; the engine queues one cancellation per
+    /// shipment, so a repeat only follows a lost answer.
+    async fn cancel_shipment(&self, cancellation: &ShipmentCancellation) -> Result<(), PortError> {
+        let body = CancelOrderWire {
+            cancellation_reason_code: "others".to_owned(),
+            cancellation_reason: cancellation.reason.clone(),
+        };
+        self.client
+            .cancel_order(&cancellation.provider_order_id, &body)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.into_port_error("cancel_shipment"))
     }
 
     /// Biteship tracks by the courier's tracking id, not by the order id the engine

@@ -14,8 +14,8 @@ use chrono::{TimeZone, Utc};
 use patungan_biteship::{BiteshipClient, BiteshipConfig, BiteshipProvider, Secret};
 use patungan_core::{Currency, Money, OrderId};
 use patungan_ports::{
-    Contact, FailureClass, Location, ParcelItem, RateRequest, ShipmentRequest, ShipmentStatus,
-    ShippingProvider,
+    Contact, FailureClass, Location, ParcelItem, RateRequest, ShipmentCancellation,
+    ShipmentRequest, ShipmentStatus, ShippingProvider,
 };
 use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -434,4 +434,47 @@ async fn bad_requests_are_refused_before_sending() {
         "INVALID_REQUEST"
     );
     assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn cancel_shipment_posts_the_documented_reason_and_refusals_are_permanent() {
+    let (server, provider) = setup().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/v1/orders/{BITESHIP_ORDER}/cancel")))
+        .and(header("authorization", KEY))
+        .and(body_partial_json(serde_json::json!({
+            "cancellation_reason_code": "others",
+            "cancellation_reason": "order no longer wants booking 1",
+        })))
+        .respond_with(json(200, "order_cancelled.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/orders/picked_already/cancel"))
+        .respond_with(ResponseTemplate::new(400).set_body_raw(
+            r#"{"success":false,"error":"Order can not be cancelled","code":40002033}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let cancellation = |id: &str| ShipmentCancellation {
+        order: OrderId::from_u128(7),
+        provider_order_id: id.into(),
+        reason: "order no longer wants booking 1".into(),
+    };
+    provider
+        .cancel_shipment(&cancellation(BITESHIP_ORDER))
+        .await
+        .unwrap();
+    let err = provider
+        .cancel_shipment(&cancellation("picked_already"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.class, FailureClass::Permanent);
+    let err = provider
+        .cancel_shipment(&cancellation("../v1/rates"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.class, FailureClass::Permanent, "refused before sending");
 }

@@ -9,8 +9,8 @@ use patungan_core::{Money, OrderId};
 use crate::faults::{fault_error, Fault, FaultConfig, FaultPlan};
 use patungan_core::notices::ShipmentNotification;
 use patungan_ports::{
-    CourierRate, PortError, RateRequest, Shipment, ShipmentRequest, ShipmentStatus,
-    ShippingProvider, Tracking,
+    CourierRate, PortError, RateRequest, Shipment, ShipmentCancellation, ShipmentRequest,
+    ShipmentStatus, ShippingProvider, Tracking,
 };
 
 /// The in-memory [`ShippingProvider`]: every courier asked for quotes a flat
@@ -169,6 +169,31 @@ impl ShippingProvider for MemoryShipping {
             return Err(fault_error(fault, "create_shipment"));
         }
         Ok(shipment.clone())
+    }
+
+    /// Cancels a shipment not yet picked up (a cancelled one again succeeds); one
+    /// the courier has picked up is refused for good, as is an unknown one.
+    async fn cancel_shipment(&self, cancellation: &ShipmentCancellation) -> Result<(), PortError> {
+        use ShipmentStatus as S;
+        let refuse = |code: &str, message: String| {
+            PortError::permanent("memory", "cancel_shipment", code, message)
+        };
+        let mut shipments = lock(&self.shipments);
+        let id = &cancellation.provider_order_id;
+        let (_, shipment) = shipments
+            .values_mut()
+            .find(|(_, s)| s.provider_order_id == *id)
+            .ok_or_else(|| refuse("NOT_FOUND", format!("no shipment {id}")))?;
+        match shipment.status {
+            S::Confirmed | S::Allocated | S::PickingUp | S::Cancelled => {
+                shipment.status = S::Cancelled;
+                Ok(())
+            }
+            other => Err(refuse(
+                "ORDER_CANNOT_BE_CANCELLED",
+                format!("shipment {id} is {}", other.key_name()),
+            )),
+        }
     }
 
     async fn tracking(&self, tracking_id: &str) -> Result<Tracking, PortError> {

@@ -87,6 +87,11 @@ pub enum Task {
         /// The message (its id deduplicates it at the factory).
         message: FactoryMessage,
     },
+    /// Cancel a shipment the order does not want at the shipping provider.
+    CancelShipment {
+        /// What to cancel (its order and shipment ids make the outbox id).
+        cancellation: shipping::ShipmentCancellation,
+    },
     /// Book an order's shipment at the shipping provider.
     BookShipment {
         /// The booking's number (from 1; the outbox id derives from it and the order).
@@ -110,6 +115,7 @@ impl Task {
             Task::DeliverNotification { .. } => "deliver_notification",
             Task::SendToFactory { .. } => "send_to_factory",
             Task::BookShipment { .. } => "book_shipment",
+            Task::CancelShipment { .. } => "cancel_shipment",
         }
     }
 }
@@ -140,6 +146,7 @@ impl Task {
             Task::DeliverNotification { entry } => Lane::Id(entry.id),
             Task::SendToFactory { message } => Lane::Id(*message.session().as_uuid()),
             Task::BookShipment { request, .. } => Lane::Id(*request.order_id.as_uuid()),
+            Task::CancelShipment { cancellation } => Lane::Id(*cancellation.order.as_uuid()),
         }
     }
 

@@ -283,3 +283,22 @@ impl ShipmentRequest {
         }
     }
 }
+
+/// Cancel a booked shipment (before its courier picked it up).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShipmentCancellation {
+    /// Our order the shipment was booked for.
+    pub order: OrderId,
+    /// The provider's id of the shipment.
+    pub provider_order_id: String,
+    /// Why, in words the provider keeps.
+    pub reason: String,
+}
+
+impl ShipmentCancellation {
+    /// The id of its outbox entry: derived from the order and the shipment, so one
+    /// shipment is cancelled once.
+    pub fn outbox_id(&self) -> uuid::Uuid {
+        uuid::Uuid::new_v5(self.order.as_uuid(), self.provider_order_id.as_bytes())
+    }
+}

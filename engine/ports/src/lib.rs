@@ -29,6 +29,6 @@ pub use gateway::{
 };
 pub use notifier::Notifier;
 pub use shipping::{
-    Contact, CourierRate, Location, ParcelItem, RateRequest, Shipment, ShipmentRequest,
-    ShipmentStatus, ShippingProvider, Tracking, TrackingEvent,
+    Contact, CourierRate, Location, ParcelItem, RateRequest, Shipment, ShipmentCancellation,
+    ShipmentRequest, ShipmentStatus, ShippingProvider, Tracking, TrackingEvent,
 };

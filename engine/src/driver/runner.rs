@@ -47,6 +47,8 @@ enum Performed {
     Delivered,
     /// The shipping port booked a shipment.
     Shipment(crate::ports::Shipment),
+    /// The shipping port cancelled a shipment.
+    ShipmentCancelled,
     /// Not performed: no longer wanted (an invoice for a participant who is no
     /// longer waiting to pay).
     Skipped,
@@ -413,6 +415,12 @@ impl Engine {
                 .create_shipment(request)
                 .await
                 .map(Performed::Shipment),
+            Task::CancelShipment { cancellation } => self
+                .ports
+                .shipping
+                .cancel_shipment(cancellation)
+                .await
+                .map(|()| Performed::ShipmentCancelled),
         }
     }
 
@@ -509,6 +517,7 @@ impl Engine {
             | Task::QueryPayoutStatus { .. }
             | Task::QueryFactoryPayout { .. }
             | Task::SendToFactory { .. }
+            | Task::CancelShipment { .. }
             | Task::DeliverNotification { .. } => {
                 debug!(at = %now, "no record to update");
             }

@@ -85,6 +85,10 @@ impl Engine {
         };
         let fulfilment = order.booked(booking, booked)?;
         if fulfilment.change == patungan_core::orders::OrderChange::Unchanged {
+            // Nothing for the order; a shipment it does not want is cancelled.
+            if let Some(config) = config {
+                self.fulfil(tx, &mut order, fulfilment, config, now).await?;
+            }
             return Ok(());
         }
         if let Some(config) = config {
@@ -297,6 +301,11 @@ impl Engine {
                 }
                 FulfilmentStep::Post(posting) => ledger_ws::execute(tx, &posting, &[]).await?,
                 FulfilmentStep::Refund(refund) => self.refund_order(tx, &refund).await?,
+                FulfilmentStep::CancelBooking(cancellation) => {
+                    let id = EffectId(cancellation.outbox_id());
+                    let task = Task::CancelShipment { cancellation };
+                    tx.enqueue(&[OutboxEntry::new(id, task, now)]).await?;
+                }
             }
         }
         Ok(())

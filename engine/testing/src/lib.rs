@@ -95,6 +95,7 @@ macro_rules! store_conformance_tests {
             shipments::refused_bookings_go_to_an_operator_and_a_returned_parcel_is_refunded,
             shipments::a_cancelled_order_releases_its_units_and_refunds_goods_and_courier,
             shipments::a_booking_the_provider_refuses_for_good_is_booked_again,
+            shipments::a_booking_answered_after_its_order_was_cancelled_is_cancelled_at_the_provider,
             shipments::an_order_of_a_product_without_bundle_is_delivered,
             shipments::reports_ahead_of_their_booking_are_kept_and_applied_once_it_is_recorded,
         );

@@ -241,6 +241,98 @@ pub async fn a_cancelled_order_releases_its_units_and_refunds_goods_and_courier(
     assert!(w.engine.reconcile(at(23, 59)).await.unwrap().is_clean());
 }
 
+/// An operator cancels an order while its booking is at the provider: the booking's
+/// answer, recorded after the cancellation, is cancelled at the provider (left
+/// standing, a courier would come for a parcel nobody pays for), once.
+pub async fn a_booking_answered_after_its_order_was_cancelled_is_cancelled_at_the_provider(
+    fixture: Arc<dyn Fixture>,
+) {
+    let w = World::new(fixture).await;
+    confirmed(&w).await;
+    let gate = Arc::new(gated::Gated::new(w.shipping.clone()));
+    let ports = patungan_engine::Ports {
+        shipping: gate.clone(),
+        ..w.engine.ports().clone()
+    };
+    let engine = patungan_engine::Engine::new(w.store.clone(), ports, w.engine.config().clone());
+    let run = engine.run_effects(at(13, 1));
+    let cancel = async {
+        gate.booked.notified().await;
+        let cancelled = engine.cancel_order(order(), at(13, 1)).await.unwrap();
+        assert_eq!(cancelled.status(), OrderStatus::Cancelled);
+        gate.release.notify_one();
+    };
+    let (report, ()) = tokio::join!(run, cancel);
+    report.unwrap();
+    assert_eq!(stored(&w).await.status(), OrderStatus::Cancelled);
+    let shipments = w.shipping.shipments();
+    assert_eq!(shipments.len(), 1, "booked at the provider meanwhile");
+    assert_eq!(shipments[0].1.status, ShipmentStatus::Confirmed);
+    let report = engine.run_effects(at(13, 2)).await.unwrap();
+    assert_eq!(report.done, 1, "the cancellation");
+    assert_eq!(
+        w.shipping.shipments()[0].1.status,
+        ShipmentStatus::Cancelled
+    );
+    let again = engine.run_effects(at(13, 3)).await.unwrap();
+    assert_eq!(again.done, 0, "cancelled once");
+    assert!(engine.reconcile(at(23, 59)).await.unwrap().is_clean());
+}
+
+/// A shipping port that books through the in-memory provider, then holds the answer
+/// until the test releases it.
+mod gated {
+    use std::sync::Arc;
+
+    use async_trait::async_trait;
+    use patungan_engine::ports::{
+        CourierRate, PortError, RateRequest, Shipment, ShipmentCancellation, ShipmentRequest,
+        ShippingProvider, Tracking,
+    };
+    use patungan_memory::MemoryShipping;
+    use tokio::sync::Notify;
+
+    pub struct Gated {
+        inner: Arc<MemoryShipping>,
+        /// Signalled once a booking reached the provider.
+        pub booked: Notify,
+        /// The booking's answer goes back once this is signalled.
+        pub release: Notify,
+    }
+
+    impl Gated {
+        pub fn new(inner: Arc<MemoryShipping>) -> Self {
+            Gated {
+                inner,
+                booked: Notify::new(),
+                release: Notify::new(),
+            }
+        }
+    }
+
+    #[async_trait]
+    impl ShippingProvider for Gated {
+        async fn rates(&self, request: &RateRequest) -> Result<Vec<CourierRate>, PortError> {
+            self.inner.rates(request).await
+        }
+        async fn create_shipment(&self, request: &ShipmentRequest) -> Result<Shipment, PortError> {
+            let shipment = self.inner.create_shipment(request).await;
+            self.booked.notify_one();
+            self.release.notified().await;
+            shipment
+        }
+        async fn cancel_shipment(
+            &self,
+            cancellation: &ShipmentCancellation,
+        ) -> Result<(), PortError> {
+            self.inner.cancel_shipment(cancellation).await
+        }
+        async fn tracking(&self, provider_order_id: &str) -> Result<Tracking, PortError> {
+            self.inner.tracking(provider_order_id).await
+        }
+    }
+}
+
 /// A booking the provider refuses for good (not a courier's rejection: the port call
 /// itself) counts as a failed booking: the order is booked again at once, under the
 /// next booking number. Regression: recording the refusal read the session's
