@@ -219,21 +219,7 @@ mod tests {
         ] {
             assert_eq!(e.key_name(), format!("{e:?}"));
         }
-        for s in [
-            ShipmentStatus::Confirmed,
-            ShipmentStatus::Allocated,
-            ShipmentStatus::PickingUp,
-            ShipmentStatus::Picked,
-            ShipmentStatus::DroppingOff,
-            ShipmentStatus::Delivered,
-            ShipmentStatus::OnHold,
-            ShipmentStatus::Cancelled,
-            ShipmentStatus::Rejected,
-            ShipmentStatus::CourierNotFound,
-            ShipmentStatus::ReturnInTransit,
-            ShipmentStatus::Returned,
-            ShipmentStatus::Disposed,
-        ] {
+        for s in ShipmentStatus::ALL {
             assert_eq!(s.key_name(), format!("{s:?}"));
         }
     }

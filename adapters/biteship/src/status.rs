@@ -98,25 +98,9 @@ pub fn status_name(status: ShipmentStatus) -> &'static str {
 mod tests {
     use super::*;
 
-    const ALL: [ShipmentStatus; 13] = [
-        ShipmentStatus::Confirmed,
-        ShipmentStatus::Allocated,
-        ShipmentStatus::PickingUp,
-        ShipmentStatus::Picked,
-        ShipmentStatus::DroppingOff,
-        ShipmentStatus::Delivered,
-        ShipmentStatus::OnHold,
-        ShipmentStatus::Cancelled,
-        ShipmentStatus::Rejected,
-        ShipmentStatus::CourierNotFound,
-        ShipmentStatus::ReturnInTransit,
-        ShipmentStatus::Returned,
-        ShipmentStatus::Disposed,
-    ];
-
     #[test]
     fn every_status_round_trips() {
-        for status in ALL {
+        for status in ShipmentStatus::ALL {
             assert_eq!(parse_status(status_name(status)), Ok(status));
         }
     }

@@ -73,7 +73,7 @@ impl OutboxEntry {
     pub fn retry_after(&self, now: DateTime<Utc>, delay: Duration) -> Self {
         let delay = chrono::TimeDelta::from_std(delay).unwrap_or(chrono::TimeDelta::MAX);
         OutboxEntry {
-            attempts: self.attempts + 1,
+            attempts: self.attempts.saturating_add(1),
             next_attempt_at: now.checked_add_signed(delay).unwrap_or(now),
             ..self.clone()
         }
@@ -198,5 +198,17 @@ mod tests {
         let short = Some(Duration::from_millis(1));
         let backoff = e.attempt_failed(&policy, failure(true, short), now);
         assert!(backoff.next_attempt_at - now >= chrono::TimeDelta::milliseconds(250));
+    }
+
+    #[test]
+    fn attempts_never_overflow() {
+        let mut e = entry(payouts());
+        e.attempts = u32::MAX;
+        let now = e.created_at;
+        let again = e
+            .clone()
+            .attempt_failed(&RetryPolicy::default(), failure(true, None), now);
+        assert_eq!(again.attempts, u32::MAX);
+        assert_eq!(e.performed().attempts, u32::MAX);
     }
 }

@@ -127,6 +127,23 @@ pub enum ShipmentStatus {
 }
 
 impl ShipmentStatus {
+    /// Every status, in the provider's order.
+    pub const ALL: [ShipmentStatus; 13] = [
+        ShipmentStatus::Confirmed,
+        ShipmentStatus::Allocated,
+        ShipmentStatus::PickingUp,
+        ShipmentStatus::Picked,
+        ShipmentStatus::DroppingOff,
+        ShipmentStatus::Delivered,
+        ShipmentStatus::OnHold,
+        ShipmentStatus::Cancelled,
+        ShipmentStatus::Rejected,
+        ShipmentStatus::CourierNotFound,
+        ShipmentStatus::ReturnInTransit,
+        ShipmentStatus::Returned,
+        ShipmentStatus::Disposed,
+    ];
+
     /// Its name in inbox keys (stable: keys already stored must keep matching).
     pub const fn key_name(self) -> &'static str {
         match self {

@@ -15,7 +15,7 @@ use super::Engine;
 use crate::error::EngineError;
 use crate::ledger_ws;
 use crate::ports::{FactoryMessage, GatewayInvoiceRequest};
-use crate::store::{EffectId, NotificationRecord, OutboxEntry, StoreTx};
+use crate::store::{EffectId, NotificationRecord, StoreTx};
 use patungan_core::tasks::Task;
 
 /// The order id of a participant's order (the core's [`patungan_core::orders::order_id`]).
@@ -60,7 +60,7 @@ impl Engine {
     ) -> Result<(), EngineError> {
         let id = EffectId(message.outbox_id());
         let task = Task::SendToFactory { message };
-        Ok(tx.enqueue(&[OutboxEntry::new(id, task, now)]).await?)
+        Ok(tx.queue(id, task, now).await?)
     }
 
     async fn perform_step(
@@ -83,13 +83,11 @@ impl Engine {
                     participant: invoice.participant,
                     request: GatewayInvoiceRequest::for_invoice(&invoice, details),
                 };
-                tx.enqueue(&[OutboxEntry::new(EffectId(outbox), task, now)])
-                    .await?;
+                tx.queue(EffectId(outbox), task, now).await?;
             }
             Step::ExpireInvoice { outbox, payment } => {
                 let task = Task::ExpireInvoice { session, payment };
-                tx.enqueue(&[OutboxEntry::new(EffectId(outbox), task, now)])
-                    .await?;
+                tx.queue(EffectId(outbox), task, now).await?;
             }
             Step::StartRefund {
                 source,
@@ -198,7 +196,7 @@ impl Engine {
             let outbox = EffectId(entry.id);
             tx.put(entry.clone()).await?;
             let task = Task::DeliverNotification { entry };
-            tx.enqueue(&[OutboxEntry::new(outbox, task, now)]).await?;
+            tx.queue(outbox, task, now).await?;
         }
         Ok(())
     }

@@ -66,7 +66,7 @@ impl Engine {
             }],
         };
         let task = Task::PayFactory { batch };
-        Ok(tx.enqueue(&[OutboxEntry::new(outbox, task, now)]).await?)
+        Ok(tx.queue(outbox, task, now).await?)
     }
 
     /// The disburser refused a factory payout's submission for good: it failed, and

@@ -16,7 +16,7 @@ use super::Engine;
 use crate::error::EngineError;
 use crate::ledger_ws;
 use crate::ports::{GatewayRefundReason, RefundRequest};
-use crate::store::{EffectId, OutboxEntry, StoreTx};
+use crate::store::{EffectId, StoreTx};
 use patungan_core::tasks::Task;
 
 const REFUND_TASK: u64 = 0xE001 << 48;
@@ -79,7 +79,7 @@ impl Engine {
                     reason,
                 },
             };
-            tx.enqueue(&[OutboxEntry::new(id, task, due)]).await?;
+            tx.queue(id, task, due).await?;
         }
         if record.status == RefundStatus::Completed {
             self.close_anomaly(tx, record.source).await?;

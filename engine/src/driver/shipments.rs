@@ -17,7 +17,7 @@ use super::Engine;
 use crate::error::EngineError;
 use crate::ledger_ws;
 use crate::ports::{Shipment, ShipmentRequest, Tracking};
-use crate::store::{EffectId, OutboxEntry, RowQuery, StoreTx};
+use crate::store::{EffectId, RowQuery, StoreTx};
 use patungan_core::notices::ShipmentNotification;
 use patungan_core::tasks::Task;
 
@@ -42,7 +42,7 @@ impl Engine {
                     self.config.warehouse.clone(),
                 ),
             };
-            tx.enqueue(&[OutboxEntry::new(key, task, now)]).await?;
+            tx.queue(key, task, now).await?;
         }
         Ok(())
     }
@@ -304,7 +304,7 @@ impl Engine {
                 FulfilmentStep::CancelBooking(cancellation) => {
                     let id = EffectId(cancellation.outbox_id());
                     let task = Task::CancelShipment { cancellation };
-                    tx.enqueue(&[OutboxEntry::new(id, task, now)]).await?;
+                    tx.queue(id, task, now).await?;
                 }
             }
         }

@@ -11,7 +11,7 @@ use super::wallets::BookRows;
 use super::Engine;
 use crate::error::EngineError;
 use crate::ports::{PayoutBatch, PayoutItem};
-use crate::store::{EffectId, OutboxEntry, StoreTx};
+use crate::store::{EffectId, StoreTx};
 use patungan_core::tasks::Task;
 
 const PAYOUT_BATCH: u64 = 0xE101 << 48;
@@ -116,11 +116,11 @@ impl Engine {
                     })
                     .collect(),
             };
-            tx.enqueue(&[OutboxEntry::new(
+            tx.queue(
                 payout_batch_id(&reference),
                 Task::SubmitPayouts { batch: payout },
                 now,
-            )])
+            )
             .await?;
         }
         self.save_book(&mut *tx, &work).await?;

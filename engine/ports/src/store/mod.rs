@@ -14,6 +14,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use patungan_core::ledger::{Account, AccountSpec, Ledger, TransferRecord};
 use patungan_core::session::SessionStatus;
+use patungan_core::tasks::Task;
 use patungan_core::{SessionId, TransferId};
 
 pub use patungan_core::tasks::outbox::{EffectId, OutboxEntry, OutboxState};
@@ -181,6 +182,17 @@ impl dyn StoreTx + '_ {
     /// Inserts or replaces a record.
     pub async fn put<R: Record>(&mut self, record: R) -> Result<(), StoreError> {
         self.put_row(record.into_row()).await
+    }
+
+    /// Queues one task in the outbox, due at `due` (an entry with this id already
+    /// queued is kept as it is).
+    pub async fn queue(
+        &mut self,
+        id: EffectId,
+        task: Task,
+        due: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.enqueue(&[OutboxEntry::new(id, task, due)]).await
     }
 }
 
